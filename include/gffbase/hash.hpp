@@ -1,0 +1,50 @@
+// gffbase — the string hash used by the on-disk ID and attribute indexes.
+//
+// The hash is part of the file format: changing it changes every .gffdb.  It
+// reads 8 bytes at a time and finishes with a 64-bit avalanche (the
+// MurmurHash3 finaliser constants), which is plenty for hash tables probed
+// with full-key verification.  Not for security.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+
+namespace gffbase {
+
+inline std::uint64_t hash_mix64(std::uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+
+inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed = 0x9E3779B97F4A7C15ULL) {
+  constexpr std::uint64_t kMul = 0x87c37b91114253d5ULL;
+  std::uint64_t h = seed ^ (s.size() * kMul);
+  const char* p = s.data();
+  std::size_t n = s.size();
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ hash_mix64(w)) * kMul;
+    h ^= h >> 29;
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ hash_mix64(w ^ (std::uint64_t(n) << 56))) * kMul;
+  }
+  return hash_mix64(h);
+}
+
+/// Hash of one attribute (key, value) pair for the key=value index.
+inline std::uint64_t hash_attribute(std::string_view key, std::string_view value) {
+  return hash_bytes(value, hash_bytes(key) ^ 0x5bd1e9955bd1e995ULL);
+}
+
+}  // namespace gffbase

@@ -1,0 +1,51 @@
+// gffbase — reading annotation bytes from a path, gzip, BGZF or stdin.
+//
+// Contract
+// --------
+// `read_input` returns the whole *decompressed* text of one input in memory,
+// plus provenance (name, on-disk size, CRC-32 of the on-disk bytes, the
+// compression found).  Compression is detected from the bytes, never from the
+// file name:
+//   * plain text                     -> read with large reads
+//   * BGZF (gzip + 'BC' extra field) -> blocks inflated in parallel (libdeflate)
+//   * gzip, one or many members      -> libdeflate, member by member
+// The path "-" means standard input (also auto-detected for gzip).
+//
+// Errors: a missing or unreadable file is ErrorKind::kIo; truncated or
+// corrupt gzip/BGZF data is ErrorKind::kInvalidInput with the byte offset of
+// the damaged member/block.  Nothing is printed.
+//
+// Memory: the decompressed text is held once; the caller parses it in place.
+// Complexity: O(input); BGZF inflation uses up to `threads` threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "gffbase/status.hpp"
+
+namespace gffbase {
+
+enum class Compression : std::uint8_t { kNone, kGzip, kBgzf };
+std::string_view compression_name(Compression c);
+
+struct InputText {
+  std::string name;             ///< the path as given ("-" for stdin)
+  std::string text;             ///< decompressed bytes
+  std::uint64_t disk_bytes = 0; ///< size of the bytes read from disk/stdin
+  std::uint32_t disk_crc32 = 0; ///< CRC-32 of those bytes
+  Compression compression = Compression::kNone;
+};
+
+/// Reads and decompresses `path` ("-" = stdin).  `threads` <= 0 means all cores.
+Result<InputText> read_input(const std::string& path, int threads = 0);
+
+/// Decompresses an in-memory buffer (what read_input does after reading).
+/// `name` is used in error messages only.
+Result<InputText> decode_input(std::string name, std::string raw, int threads = 0);
+
+/// Number of worker threads to use for `requested` (<= 0: hardware threads).
+int resolve_threads(int requested);
+
+}  // namespace gffbase

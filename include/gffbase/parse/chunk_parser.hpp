@@ -1,0 +1,89 @@
+// gffbase — parsing one chunk of GFF/GTF text (a run of whole lines).
+//
+// Contract
+// --------
+// The ingest splits the decompressed text into chunks cut at line ends and
+// parses them in parallel with `parse_chunk`.  A chunk never allocates per
+// field: every string it hands out is a view into the input text (which the
+// caller keeps alive and which lenient mode may repair in place) or into the
+// chunk's own `scratch`.
+//
+// Per line it checks the nine columns and records problems with the chunk-
+// local line number (the caller rebases them).  In strict mode a chunk stops
+// at its first error; the caller keeps the error with the smallest line.
+// Lines skipped in lenient mode are counted and reported, never silently
+// dropped.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gffbase/parse/attributes.hpp"
+#include "gffbase/parse/dialect.hpp"
+#include "gffbase/parse/problem.hpp"
+#include "gffbase/types.hpp"
+
+namespace gffbase {
+
+/// One feature line, columns split and typed.
+struct RawRecord {
+  std::uint64_t line = 0;        ///< 1-based line number (chunk-local until rebased)
+  std::string_view seqid, source, type, attributes;
+  Coord start = kNoCoordinate, end = kNoCoordinate;
+  double score = 0;              ///< NaN when '.'
+  Strand strand = '.';
+  Phase phase = -1;
+  std::uint32_t items_begin = 0; ///< into ParsedChunk::items (keys of interest only)
+  std::uint16_t items_count = 0;
+};
+
+/// A directive ("##...") or FASTA marker as it appeared.
+struct DirectiveLine {
+  std::uint64_t line;
+  std::string_view text;
+};
+
+struct ChunkParseOptions {
+  std::string path;              ///< for messages
+  Format format = Format::kGff3; ///< the detected or forced dialect family
+  bool strict = false;
+  /// Attribute keys whose values the builder needs (ID keys, Parent, GTF keys);
+  /// only these items are kept in ParsedChunk::items.
+  std::vector<std::string> keys_of_interest;
+};
+
+struct ParsedChunk {
+  std::vector<RawRecord> records;
+  std::vector<AttributeItem> items;       ///< keys of interest, per record
+  std::vector<DirectiveLine> directives;  ///< "##" lines (not "##FASTA")
+  std::deque<std::string> scratch;        ///< decoded values outliving the views
+  /// hash_attribute(key, value) of every valued item, with its record index:
+  /// the raw material of the key=value index.
+  std::vector<std::uint64_t> attr_hashes;
+  std::vector<std::uint32_t> attr_hash_records;
+  ProblemLog problems;
+  std::uint64_t lines = 0;                ///< lines in this chunk
+  std::uint64_t comment_lines = 0;
+  std::uint64_t skipped_lines = 0;        ///< feature lines rejected in lenient mode
+  bool stopped = false;                   ///< strict mode hit an error
+};
+
+/// Parses `text` (whole lines; the last may lack '\n').  `text` is mutable
+/// because lenient mode repairs invalid UTF-8 bytes in place ('?').
+void parse_chunk(char* text, std::size_t size, const ChunkParseOptions& options, ParsedChunk& out);
+
+/// Cuts [0, size) into about `n` pieces that end at line ends; returns the
+/// n+1 boundaries (first 0, last size).
+std::vector<std::size_t> split_at_lines(std::string_view text, int n);
+
+/// Finds where a "##FASTA" line (or a line starting with '>') begins;
+/// returns text.size() when there is none.
+std::size_t find_fasta_start(std::string_view text);
+
+/// Validates UTF-8; returns the offset of the first invalid byte or npos.
+std::size_t find_invalid_utf8(std::string_view s);
+
+}  // namespace gffbase

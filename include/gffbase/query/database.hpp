@@ -1,0 +1,175 @@
+// gffbase — an open, immutable .gffdb and every query over it.
+//
+// Contract
+// --------
+// `Database::open` maps the file read-only (mmap) and checks the header, the
+// section table and every section's bounds: O(number of sections), never
+// O(file size).  Each section's CRC-32 is checked the first time a query
+// touches it; a mismatch throws gffbase::Error(kCorrupt) naming the file and
+// section.  A Database is immutable, so any number of threads may query one
+// instance concurrently, and any number of processes may map the same file.
+//
+// Coordinates are 1-based and closed.  "Rows" are lines (segments); a
+// feature (one ID) owns one or more rows.  Queries return RowIds; use the
+// accessors to read columns.  Results are in row order — (seqid, start, end,
+// file order) — unless a query says otherwise.
+//
+// Complexity: ID lookup O(1) expected; region overlap O(log n + k);
+// children/parents O(size of the visited sub-DAG); features of a type O(k).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gffbase/status.hpp"
+#include "gffbase/types.hpp"
+
+namespace gffbase {
+
+/// One row's nine columns, as views into the mapped file.
+struct RowView {
+  std::string_view seqid, source, type, id, attributes;
+  Coord start, end;
+  double score;      ///< NaN when '.'
+  Strand strand;
+  Phase phase;       ///< -1 when '.'
+  std::uint8_t flags;///< RowFlag bits (synthetic, no coordinates)
+  std::uint32_t file_order;
+  std::uint64_t line;
+};
+
+/// A related row found by a hierarchy walk.
+struct RelatedRow {
+  RowId row;
+  std::uint32_t depth;  ///< 1 = direct child/parent
+};
+
+struct HierarchyQuery {
+  std::optional<std::uint32_t> level;     ///< exact depth; nullopt = all depths
+  std::vector<std::uint32_t> type_codes;  ///< empty = any type
+  bool type_filter = false;               ///< true when type_codes restricts (may be empty = match none)
+};
+
+struct RegionQuery {
+  std::string_view seqid;
+  Coord start = 1, end = 0;               ///< 1-based closed; end < start = to the end of the seqid
+  Strand strand = 0;                      ///< 0 = either strand
+  bool completely_within = false;
+  std::vector<std::uint32_t> type_codes;
+  bool type_filter = false;
+};
+
+/// Parses "chr:start-end[:strand]" or "chr" (whole seqid) or "chr:start".
+/// Commas in numbers are accepted ("chr1:1,000-2,000").
+Status parse_region(std::string_view text, RegionQuery& out);
+
+class Database {
+ public:
+  /// Opens `path`.  kIo when it cannot be read; kCorrupt when it is not a
+  /// valid .gffdb (the message names the file and the check that failed).
+  static Result<std::shared_ptr<const Database>> open(const std::string& path);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::uint64_t file_bytes() const { return size_; }
+
+  // --- sizes and dictionaries ---------------------------------------------
+  std::size_t row_count() const;
+  std::size_t feature_count() const;
+  std::size_t seqid_count() const;
+  std::size_t type_count() const;
+  std::size_t source_count() const;
+  std::string_view seqid_name(std::uint32_t code) const;
+  std::string_view type_name(std::uint32_t code) const;
+  std::string_view source_name(std::uint32_t code) const;
+  std::optional<std::uint32_t> seqid_code(std::string_view name) const;
+  std::optional<std::uint32_t> type_code(std::string_view name) const;
+  /// Type codes for names; unknown names are skipped.
+  std::vector<std::uint32_t> type_codes(const std::vector<std::string>& names) const;
+
+  // --- rows -------------------------------------------------------------------
+  RowView row(RowId r) const;
+  std::string_view row_id(RowId r) const;
+  std::string_view row_attributes(RowId r) const;
+  FeatureIndex row_feature(RowId r) const;
+  std::uint32_t row_type_code(RowId r) const;
+  std::uint32_t row_seqid_code(RowId r) const;
+  /// Raw columns, for bulk export (Arrow): spans over all rows in row order.
+  std::span<const std::int64_t> starts() const;
+  std::span<const std::int64_t> ends() const;
+  std::span<const double> scores() const;
+  std::span<const std::uint8_t> strands() const;
+  std::span<const std::int8_t> phases() const;
+  std::span<const std::uint32_t> seqid_codes() const;
+  std::span<const std::uint32_t> type_codes_column() const;
+  std::span<const std::uint32_t> source_codes() const;
+  std::span<const std::uint32_t> file_orders() const;
+  std::span<const std::uint8_t> flags() const;
+  std::span<const std::uint32_t> row_features() const;
+
+  // --- features ---------------------------------------------------------------
+  std::optional<FeatureIndex> find(std::string_view id) const;
+  std::string_view feature_id(FeatureIndex f) const;
+  /// The rows (segments) of a feature, in input order.
+  std::span<const std::uint32_t> feature_rows(FeatureIndex f) const;
+  /// First row (in input order) of a feature; kNone when it has none.
+  RowId primary_row(FeatureIndex f) const;
+  std::span<const std::uint32_t> parents_of(FeatureIndex f) const;
+  std::span<const std::uint32_t> children_of(FeatureIndex f) const;
+
+  // --- queries ----------------------------------------------------------------
+  /// Rows of every feature below (children) or above (parents) `f`,
+  /// breadth-first; each feature once, at its smallest depth; cycles are
+  /// cut by the visited set.  Sorted by row order.
+  std::vector<RelatedRow> children(FeatureIndex f, const HierarchyQuery& q) const;
+  std::vector<RelatedRow> parents(FeatureIndex f, const HierarchyQuery& q) const;
+  /// Rows overlapping (or completely within) a region, in row order.
+  /// Fails (kInvalidArgument) for start > end; an unknown seqid yields none.
+  Result<std::vector<RowId>> region(const RegionQuery& q) const;
+  /// Appends region hits to `out` without allocating per call (batch use).
+  void region_into(std::uint32_t seqid, Coord start, Coord end, const RegionQuery& filters,
+                   std::vector<RowId>& out) const;
+  /// Rows of one type, in row order.
+  std::span<const std::uint32_t> rows_of_type(std::uint32_t type_code) const;
+  /// Rows in input (file) order.
+  std::span<const std::uint32_t> rows_in_file_order() const;
+  /// Rows of one seqid: [begin, end).
+  std::pair<RowId, RowId> seqid_rows(std::uint32_t seqid_code) const;
+  /// Rows carrying attribute key=value (exact, after percent-decoding).
+  std::vector<RowId> rows_with_attribute(std::string_view key, std::string_view value) const;
+  /// Rows carrying attribute `key` at all.
+  std::vector<RowId> rows_with_key(std::string_view key) const;
+
+  // --- side tables --------------------------------------------------------------
+  std::vector<std::pair<std::string, std::string>> meta() const;
+  std::string meta_value(std::string_view key) const;
+  std::vector<std::string_view> directives() const;
+  struct StoredProblem {
+    std::uint64_t line;
+    bool error;
+    std::string_view message;
+  };
+  std::vector<StoredProblem> problems() const;
+  std::string_view fasta() const;
+
+  /// Checks every section's CRC now.  kCorrupt names the first bad section.
+  Status verify() const;
+
+  struct Impl;
+
+ private:
+  Database() = default;
+  std::string path_;
+  std::uint64_t size_ = 0;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gffbase

@@ -1,0 +1,56 @@
+// gffbase — the .gffdb file format, version 1.
+//
+// Layout (all integers little-endian):
+//
+//   offset 0   FileHeader (64 bytes)
+//   offset 64  SectionEntry[section_count] (64 bytes each)
+//   ...        sections, each starting on a 64-byte boundary
+//
+// A section is one array in an Arrow layout (fixed-width values, or the
+// int64 offsets / bytes halves of a string column).  Its entry records the
+// name, byte offset, byte length, element size and CRC-32 of the bytes.
+//
+// Integrity: the header carries a CRC-32 of itself and of the section table;
+// `Database::open` checks magic, version, file size, both CRCs and that every
+// section lies inside the file, is aligned and has a whole number of
+// elements.  Section CRCs are checked on first use of a section (lazily, so
+// opening stays O(1) in the file size) and by `verify()`.
+//
+// Compatibility: readers refuse a major version they do not know; a new minor
+// version may add sections, which older readers ignore.
+#pragma once
+
+#include <cstdint>
+
+namespace gffbase::store {
+
+inline constexpr char kMagic[8] = {'\x89', 'G', 'F', 'F', 'D', 'B', '\r', '\n'};
+inline constexpr std::uint32_t kVersionMajor = 1;
+inline constexpr std::uint32_t kVersionMinor = 0;
+inline constexpr std::uint64_t kAlignment = 64;
+inline constexpr std::uint32_t kMaxSections = 4096;
+
+struct FileHeader {
+  char magic[8];
+  std::uint32_t version_major;
+  std::uint32_t version_minor;
+  std::uint64_t file_size;
+  std::uint32_t section_count;
+  std::uint32_t section_table_crc;
+  std::uint64_t section_table_offset;
+  std::uint8_t reserved[20];
+  std::uint32_t header_crc;  ///< CRC-32 of bytes [0, 60)
+};
+static_assert(sizeof(FileHeader) == 64);
+
+struct SectionEntry {
+  char name[32];             ///< NUL-padded
+  std::uint64_t offset;
+  std::uint64_t length;      ///< bytes
+  std::uint32_t crc32;
+  std::uint32_t element_size;
+  std::uint64_t reserved;
+};
+static_assert(sizeof(SectionEntry) == 64);
+
+}  // namespace gffbase::store

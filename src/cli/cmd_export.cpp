@@ -1,0 +1,82 @@
+// gffbase export
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "gffbase/build/feature_table.hpp"
+#include "gffbase/query/database.hpp"
+#include "output.hpp"
+
+namespace gffbase::cli {
+
+int cmd_export(const Argv& argv) {
+  CommandSpec spec{"export", "gffbase export DB [--format F] [-o OUT] [--sorted] [--include-synthetic]",
+                   "Write every feature of DB.  GFF3/GTF output in the input's dialect reproduces the input's\n"
+                   "feature lines in input order, directives first (FASTA last).  Synthetic (inferred) features\n"
+                   "are left out unless --include-synthetic.",
+                   {{"--format", "-f", true, false, kFormatHelp, "FMT"},
+                    {"--output", "-o", true, false, "write to OUT instead of stdout", "OUT"},
+                    {"--sorted", "", false, false, "row order (seqid, start, end) instead of input order", ""},
+                    {"--include-synthetic", "", false, false, "also write inferred GTF genes/transcripts", ""},
+                    {"--no-directives", "", false, false, "leave out ## directives and FASTA", ""}}};
+  Args a;
+  std::string err;
+  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
+  if (a.help_requested()) {
+    std::fputs(help_text(spec).c_str(), stdout);
+    return 0;
+  }
+  if (a.positional().size() != 1) return usage_error(spec, "expected exactly one DB");
+  auto opened = Database::open(a.positional()[0]);
+  if (!opened.is_ok()) return report_error("export", opened.status().message());
+  const Database& db = **opened;
+  OutputFormat format;
+  if (!output_format_for(db, a.value("--format").value_or(""), format)) {
+    return usage_error(spec, "--format: expected gff3, gtf, bed, bed12, tsv or jsonl");
+  }
+  std::FILE* out = stdout;
+  const auto out_path = a.value("--output");
+  if (out_path && *out_path != "-") {
+    out = std::fopen(out_path->c_str(), "wb");
+    if (!out) return report_error("export", *out_path + ": cannot open for writing: " + std::strerror(errno));
+  }
+  const bool gff_like = format == OutputFormat::kGff3 || format == OutputFormat::kGtf;
+  const bool directives = gff_like && !a.flag("--no-directives");
+  const bool own_dialect = (format == OutputFormat::kGff3) == (db.meta_value("format") == "gff3");
+  if (directives) {
+    std::string head;
+    for (auto d : db.directives()) {
+      // A GFF3 version line is only right when the output is GFF3.
+      if (!own_dialect && d.rfind("##gff-version", 0) == 0) continue;
+      head.append(d);
+      head += '\n';
+    }
+    if (!own_dialect && format == OutputFormat::kGff3) head = "##gff-version 3\n" + head;
+    std::fwrite(head.data(), 1, head.size(), out);
+  }
+  {
+    RowPrinter p(db, format, out);
+    p.header();
+    const bool synth = a.flag("--include-synthetic");
+    const auto flags = db.flags();
+    auto emit = [&](RowId r) {
+      if ((flags[r] & kRowSynthetic) && !synth) return;
+      p.row(r);
+    };
+    if (a.flag("--sorted")) {
+      for (RowId r = 0; r < db.row_count(); ++r) emit(r);
+    } else {
+      for (RowId r : db.rows_in_file_order()) emit(r);
+    }
+  }
+  if (directives && format == OutputFormat::kGff3 && !db.fasta().empty()) {
+    std::fputs("##FASTA\n", out);
+    std::fwrite(db.fasta().data(), 1, db.fasta().size(), out);
+  }
+  if (out != stdout && std::fclose(out) != 0) return report_error("export", *out_path + ": write failed");
+  return 0;
+}
+
+}  // namespace gffbase::cli

@@ -1,0 +1,205 @@
+// gffbase ingest / gffbase validate
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "gffbase/build/ingest.hpp"
+#include "gffbase/export/writers.hpp"
+#include "gffbase/io/input.hpp"
+
+namespace gffbase::cli {
+namespace {
+
+const std::vector<OptionSpec> kBuildOptions = {
+    {"--format", "-f", true, false, "input dialect: auto (default), gff3, gtf, gff2", "FMT"},
+    {"--merge-strategy", "", true, false,
+     "duplicate IDs: create_unique (default), error, warning, merge, replace", "S"},
+    {"--strict", "", false, false, "stop at the first error", ""},
+    {"--lenient", "", false, false, "record problems and keep going (default)", ""},
+    {"--threads", "-t", true, false, "worker threads (default: all cores)", "N"},
+    {"--id-spec", "", true, true, "attribute naming the ID; repeat for fallbacks; TYPE:KEY for one type", "KEY"},
+    {"--no-infer-genes", "", false, false, "GTF: do not synthesise missing gene rows", ""},
+    {"--no-infer-transcripts", "", false, false, "GTF: do not synthesise missing transcript rows", ""},
+    {"--gtf-gene-key", "", true, false, "GTF attribute naming the gene (default gene_id)", "KEY"},
+    {"--gtf-transcript-key", "", true, false, "GTF attribute naming the transcript (default transcript_id)", "KEY"},
+};
+
+bool read_build_options(const Args& a, IngestOptions& o, std::string& err) {
+  if (auto f = a.value("--format"); f && !parse_format(*f, o.format)) {
+    err = "--format: expected auto, gff3, gtf or gff2, found '" + *f + "'";
+    return false;
+  }
+  o.merge_strategy = MergeStrategy::kCreateUnique;
+  if (auto m = a.value("--merge-strategy"); m && !parse_merge_strategy(*m, o.merge_strategy)) {
+    err = "--merge-strategy: expected error, warning, merge, create_unique or replace, found '" + *m + "'";
+    return false;
+  }
+  if (a.flag("--strict") && a.flag("--lenient")) {
+    err = "--strict and --lenient exclude each other";
+    return false;
+  }
+  o.strict = a.flag("--strict");
+  if (auto t = a.value("--threads")) {
+    try {
+      o.threads = std::stoi(*t);
+    } catch (...) {
+      err = "--threads: expected a number, found '" + *t + "'";
+      return false;
+    }
+  }
+  for (const std::string& k : a.values("--id-spec")) {
+    const auto colon = k.find(':');
+    if (colon == std::string::npos) o.id_spec.keys.push_back(k);
+    else o.id_spec.by_type.push_back({k.substr(0, colon), {k.substr(colon + 1)}});
+  }
+  o.infer_genes = !a.flag("--no-infer-genes");
+  o.infer_transcripts = !a.flag("--no-infer-transcripts");
+  if (auto k = a.value("--gtf-gene-key")) o.gtf_gene_key = *k;
+  if (auto k = a.value("--gtf-transcript-key")) o.gtf_transcript_key = *k;
+  return true;
+}
+
+std::string default_db_path(const std::string& input) {
+  if (input == "-") return "stdin.gffdb";
+  std::string base = input;
+  for (const char* ext : {".gz", ".bgz", ".gff3", ".gff", ".gtf", ".gff2", ".txt"}) {
+    const std::string e = ext;
+    if (base.size() > e.size() && base.compare(base.size() - e.size(), e.size(), e) == 0) {
+      base.resize(base.size() - e.size());
+    }
+  }
+  return base + ".gffdb";
+}
+
+}  // namespace
+
+int cmd_ingest(const Argv& argv) {
+  CommandSpec spec{"ingest", "gffbase ingest INPUT [-o DB] [options]",
+                   "Build an immutable .gffdb from INPUT (a path, or - for stdin; gzip and BGZF are detected).\n"
+                   "The database is written beside DB and renamed into place only when complete.",
+                   kBuildOptions};
+  spec.options.push_back({"--output", "-o", true, false, "database path (default: INPUT with .gffdb)", "DB"});
+  spec.options.push_back({"--force", "", false, false, "replace an existing database", ""});
+  spec.options.push_back({"--quiet", "-q", false, false, "print nothing on success", ""});
+  Args a;
+  std::string err;
+  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
+  if (a.help_requested()) {
+    std::fputs(help_text(spec).c_str(), stdout);
+    return 0;
+  }
+  if (a.positional().size() != 1) return usage_error(spec, "expected exactly one INPUT");
+  IngestOptions o;
+  if (!read_build_options(a, o, err)) return usage_error(spec, err);
+  o.force = a.flag("--force");
+  const std::string input = a.positional()[0];
+  const std::string db = a.value("--output").value_or(default_db_path(input));
+  const bool tty = ::isatty(STDERR_FILENO) && !a.flag("--quiet");
+  if (tty) {
+    o.progress = [](const char* stage, double f) {
+      const int width = 30, done = static_cast<int>(f * width);
+      std::fprintf(stderr, "\r[%.*s%*s] %3d%% %-10s", done, "##############################", width - done, "",
+                   static_cast<int>(f * 100), stage);
+      std::fflush(stderr);
+    };
+  }
+  Result<IngestReport> r = ingest_file(input, db, o);
+  if (tty) std::fprintf(stderr, "\r%60s\r", "");
+  if (!r.is_ok()) return report_error("ingest", r.status().message());
+  const IngestReport& rep = *r;
+  // Show the first few problems, then the summary.
+  std::size_t shown = 0;
+  for (const Problem& p : rep.problems.items) {
+    if (a.flag("--quiet") || shown++ >= 5) break;
+    std::fprintf(stderr, "%s\n", p.format().c_str());
+  }
+  if (rep.problems.items.size() > 5 && !a.flag("--quiet")) {
+    std::fprintf(stderr, "... %zu more problems (see `gffbase validate %s` or `gffbase info %s --problems`)\n",
+                 rep.problems.items.size() - 5, input.c_str(), db.c_str());
+  }
+  if (!a.flag("--quiet")) {
+    std::printf("%s: %llu features (%llu rows, %llu synthetic), %llu seqids, %llu types, %llu relations, "
+                "%llu errors, %llu warnings, %.2f s, %s (%.1f MB)\n",
+                db.c_str(), (unsigned long long)rep.features, (unsigned long long)rep.rows,
+                (unsigned long long)rep.synthetic, (unsigned long long)rep.seqids, (unsigned long long)rep.types,
+                (unsigned long long)rep.relations, (unsigned long long)rep.problems.errors,
+                (unsigned long long)rep.problems.warnings, rep.seconds, rep.dialect.describe().c_str(),
+                rep.db_bytes / 1e6);
+  }
+  return 0;
+}
+
+int cmd_validate(const Argv& argv) {
+  CommandSpec spec{"validate", "gffbase validate INPUT [--json] [options]",
+                   "Check INPUT and print every problem (path:line, field, expected, found, hint).\n"
+                   "Exit status 1 when any error is found, 0 otherwise (warnings do not fail).",
+                   kBuildOptions};
+  spec.options.push_back({"--json", "", false, false, "print the report as JSON", ""});
+  Args a;
+  std::string err;
+  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
+  if (a.help_requested()) {
+    std::fputs(help_text(spec).c_str(), stdout);
+    return 0;
+  }
+  if (a.positional().size() != 1) return usage_error(spec, "expected exactly one INPUT");
+  IngestOptions o;
+  if (!read_build_options(a, o, err)) return usage_error(spec, err);
+  const std::string input = a.positional()[0];
+  Result<InputText> in = read_input(input, o.threads);
+  if (!in.is_ok()) return report_error("validate", in.status().message());
+  IngestReport rep;
+  Result<FeatureTable> t = build_table(input, std::move(in->text), o, rep);
+  const bool failed = !t.is_ok();
+  if (a.flag("--json")) {
+    std::string out = "{\"path\":";
+    append_json_string(out, input);
+    out += ",\"ok\":";
+    out += (failed || rep.problems.errors) ? "false" : "true";
+    out += ",\"fatal\":";
+    if (failed) append_json_string(out, t.status().message());
+    else out += "null";
+    out += ",\"dialect\":";
+    append_json_string(out, rep.dialect.describe());
+    out += ",\"lines\":" + std::to_string(rep.lines) + ",\"features\":" + std::to_string(rep.features) +
+           ",\"errors\":" + std::to_string(rep.problems.errors) +
+           ",\"warnings\":" + std::to_string(rep.problems.warnings) + ",\"problems\":[";
+    bool first = true;
+    for (const Problem& p : rep.problems.items) {
+      if (!first) out += ',';
+      first = false;
+      out += "{\"severity\":";
+      out += p.severity == Severity::kError ? "\"error\"" : "\"warning\"";
+      out += ",\"code\":";
+      append_json_string(out, p.code);
+      out += ",\"line\":" + std::to_string(p.line) + ",\"field\":";
+      append_json_string(out, p.field);
+      out += ",\"expected\":";
+      append_json_string(out, p.expected);
+      out += ",\"found\":";
+      append_json_string(out, p.found);
+      out += ",\"text\":";
+      append_json_string(out, p.text);
+      out += ",\"hint\":";
+      append_json_string(out, p.hint);
+      out += ",\"message\":";
+      append_json_string(out, p.format());
+      out += '}';
+    }
+    out += "]}\n";
+    std::fputs(out.c_str(), stdout);
+  } else {
+    for (const Problem& p : rep.problems.items) std::printf("%s\n", p.format().c_str());
+    if (failed) std::printf("%s\n", t.status().message().c_str());
+    std::printf("%s: %llu lines, %llu features, %llu errors, %llu warnings; dialect %s\n", input.c_str(),
+                (unsigned long long)rep.lines, (unsigned long long)rep.features,
+                (unsigned long long)rep.problems.errors, (unsigned long long)rep.problems.warnings,
+                rep.dialect.describe().c_str());
+  }
+  return (failed || rep.problems.errors) ? 1 : 0;
+}
+
+}  // namespace gffbase::cli

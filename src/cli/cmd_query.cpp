@@ -1,0 +1,236 @@
+// gffbase get / children / parents / region
+#include <charconv>
+#include <cstdio>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "gffbase/query/database.hpp"
+#include "output.hpp"
+
+namespace gffbase::cli {
+namespace {
+
+struct Opened {
+  std::shared_ptr<const Database> db;
+  OutputFormat format;
+};
+
+bool open_db(const std::string& cmd, const std::string& path, const Args& a, Opened& o, int& rc) {
+  auto db = Database::open(path);
+  if (!db.is_ok()) {
+    rc = report_error(cmd, db.status().message());
+    return false;
+  }
+  o.db = *db;
+  if (!output_format_for(*o.db, a.value("--format").value_or(""), o.format)) {
+    rc = report_error(cmd, "--format: expected gff3, gtf, bed, bed12, tsv or jsonl, found '" +
+                               a.value("--format").value_or("") + "'");
+    return false;
+  }
+  return true;
+}
+
+// IDs from positional arguments plus --ids FILE (one per line; - = stdin).
+bool collect_ids(const Args& a, std::size_t first, std::vector<std::string>& ids, std::string& err) {
+  for (std::size_t i = first; i < a.positional().size(); ++i) ids.push_back(a.positional()[i]);
+  if (auto f = a.value("--ids")) {
+    std::vector<std::string> lines;
+    if (!read_lines(*f, lines, err)) return false;
+    for (auto& l : lines) {
+      // The first whitespace-separated token of each line is the ID.
+      const auto end = l.find_first_of(" \t");
+      ids.push_back(l.substr(0, end));
+    }
+  }
+  return true;
+}
+
+HierarchyQuery hierarchy_query(const Database& db, const Args& a, std::string& err) {
+  HierarchyQuery q;
+  if (auto l = a.value("--level")) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(l->data(), l->data() + l->size(), v);
+    if (ec != std::errc() || p != l->data() + l->size() || v == 0) err = "--level: expected a positive integer, found '" + *l + "'";
+    q.level = v;
+  }
+  const auto types = a.values("--type");
+  if (!types.empty()) {
+    q.type_filter = true;
+    q.type_codes = db.type_codes(types);
+  }
+  return q;
+}
+
+const std::vector<OptionSpec> kHierarchyOptions = {
+    {"--level", "-l", true, false, "only this depth (1 = direct); default all depths", "N"},
+    {"--type", "-t", true, true, "only features of this type (repeatable)", "TYPE"},
+    {"--ids", "", true, false, "read more IDs from FILE, one per line (- = stdin)", "FILE"},
+    {"--format", "-f", true, false, kFormatHelp, "FMT"},
+};
+
+int hierarchy(const Argv& argv, bool down) {
+  const std::string name = down ? "children" : "parents";
+  CommandSpec spec{name, "gffbase " + name + " DB ID... [--level N] [--type T] [--format F]",
+                   down ? "Print every feature below each ID (breadth-first; each feature once)."
+                        : "Print every feature above each ID (breadth-first; each feature once).",
+                   kHierarchyOptions};
+  Args a;
+  std::string err;
+  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
+  if (a.help_requested()) {
+    std::fputs(help_text(spec).c_str(), stdout);
+    return 0;
+  }
+  if (a.positional().empty()) return usage_error(spec, "expected DB and at least one ID");
+  std::vector<std::string> ids;
+  if (!collect_ids(a, 1, ids, err)) return report_error(name, err);
+  if (ids.empty()) return usage_error(spec, "expected at least one ID (or --ids FILE)");
+  Opened o;
+  int rc = 0;
+  if (!open_db(name, a.positional()[0], a, o, rc)) return rc;
+  HierarchyQuery q = hierarchy_query(*o.db, a, err);
+  if (!err.empty()) return usage_error(spec, err);
+  RowPrinter out(*o.db, o.format, stdout);
+  out.header();
+  int missing = 0;
+  for (const auto& id : ids) {
+    auto f = o.db->find(id);
+    if (!f) {
+      std::fprintf(stderr, "gffbase %s: no feature with ID '%s'\n", name.c_str(), id.c_str());
+      ++missing;
+      continue;
+    }
+    for (const RelatedRow& r : down ? o.db->children(*f, q) : o.db->parents(*f, q)) out.row(r.row);
+  }
+  return missing ? 1 : 0;
+}
+
+}  // namespace
+
+int cmd_get(const Argv& argv) {
+  CommandSpec spec{"get", "gffbase get DB ID... [--ids FILE] [--format F]",
+                   "Print the features with these IDs (every line of a multi-line feature).",
+                   {{"--ids", "", true, false, "read more IDs from FILE, one per line (- = stdin)", "FILE"},
+                    {"--format", "-f", true, false, kFormatHelp, "FMT"}}};
+  Args a;
+  std::string err;
+  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
+  if (a.help_requested()) {
+    std::fputs(help_text(spec).c_str(), stdout);
+    return 0;
+  }
+  if (a.positional().empty()) return usage_error(spec, "expected DB and at least one ID");
+  std::vector<std::string> ids;
+  if (!collect_ids(a, 1, ids, err)) return report_error("get", err);
+  if (ids.empty()) return usage_error(spec, "expected at least one ID (or --ids FILE)");
+  Opened o;
+  int rc = 0;
+  if (!open_db("get", a.positional()[0], a, o, rc)) return rc;
+  RowPrinter out(*o.db, o.format, stdout);
+  out.header();
+  int missing = 0;
+  for (const auto& id : ids) {
+    auto f = o.db->find(id);
+    if (!f) {
+      std::fprintf(stderr, "gffbase get: no feature with ID '%s'\n", id.c_str());
+      ++missing;
+      continue;
+    }
+    for (RowId r : o.db->feature_rows(*f)) out.row(r);
+  }
+  return missing ? 1 : 0;
+}
+
+int cmd_children(const Argv& argv) { return hierarchy(argv, true); }
+int cmd_parents(const Argv& argv) { return hierarchy(argv, false); }
+
+int cmd_region(const Argv& argv) {
+  CommandSpec spec{"region", "gffbase region DB [REGION...] [--regions FILE] [--type T] [--strand S] [--within]",
+                   "Print features overlapping each REGION (seqid:start-end[:strand], 1-based closed).\n"
+                   "--regions reads one region per line: seqid:start-end, or BED (0-based, tab-separated).",
+                   {{"--regions", "-r", true, false, "read regions from FILE (- = stdin); BED accepted", "FILE"},
+                    {"--type", "-t", true, true, "only features of this type (repeatable)", "TYPE"},
+                    {"--strand", "-s", true, false, "only features on this strand (+ or -)", "S"},
+                    {"--within", "", false, false, "only features completely within the region", ""},
+                    {"--format", "-f", true, false, kFormatHelp, "FMT"}}};
+  Args a;
+  std::string err;
+  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
+  if (a.help_requested()) {
+    std::fputs(help_text(spec).c_str(), stdout);
+    return 0;
+  }
+  if (a.positional().empty()) return usage_error(spec, "expected DB");
+  std::vector<std::string> texts(a.positional().begin() + 1, a.positional().end());
+  std::vector<std::string> lines;
+  if (auto f = a.value("--regions")) {
+    if (!read_lines(*f, lines, err)) return report_error("region", err);
+  }
+  if (texts.empty() && lines.empty()) return usage_error(spec, "expected at least one REGION (or --regions FILE)");
+  Opened o;
+  int rc = 0;
+  if (!open_db("region", a.positional()[0], a, o, rc)) return rc;
+  RegionQuery filters;
+  filters.completely_within = a.flag("--within");
+  if (auto s = a.value("--strand")) {
+    if (*s != "+" && *s != "-") return usage_error(spec, "--strand: expected + or -, found '" + *s + "'");
+    filters.strand = (*s)[0];
+  }
+  if (auto t = a.values("--type"); !t.empty()) {
+    filters.type_filter = true;
+    filters.type_codes = o.db->type_codes(t);
+  }
+  RowPrinter out(*o.db, o.format, stdout);
+  out.header();
+  auto run = [&](RegionQuery q, const std::string& text) -> bool {
+    q.completely_within = filters.completely_within;
+    if (!q.strand) q.strand = filters.strand;
+    q.type_filter = filters.type_filter;
+    q.type_codes = filters.type_codes;
+    auto rows = o.db->region(q);
+    if (!rows.is_ok()) {
+      std::fprintf(stderr, "gffbase region: %s\n", rows.status().message().c_str());
+      return false;
+    }
+    (void)text;
+    for (RowId r : *rows) out.row(r);
+    return true;
+  };
+  bool ok = true;
+  for (const auto& t : texts) {
+    RegionQuery q;
+    if (Status s = parse_region(t, q); !s) return usage_error(spec, s.message());
+    ok = run(q, t) && ok;
+  }
+  std::size_t line_no = 0;
+  for (const auto& l : lines) {
+    ++line_no;
+    RegionQuery q;
+    if (l.find('\t') != std::string::npos) {  // BED: chrom, 0-based start, end
+      std::vector<std::string_view> f;
+      std::string_view rest = l;
+      while (f.size() < 3) {
+        const auto tab = rest.find('\t');
+        f.push_back(rest.substr(0, tab));
+        if (tab == std::string_view::npos) break;
+        rest = rest.substr(tab + 1);
+      }
+      Coord s = 0, e = 0;
+      if (f.size() < 3 || std::from_chars(f[1].data(), f[1].data() + f[1].size(), s).ec != std::errc() ||
+          std::from_chars(f[2].data(), f[2].data() + f[2].size(), e).ec != std::errc() || e <= s || s < 0) {
+        return report_error("region", a.value("--regions").value() + ":" + std::to_string(line_no) +
+                                          ": expected a BED line (chrom<TAB>start<TAB>end, 0-based, start < end), found \"" +
+                                          l.substr(0, 80) + "\"");
+      }
+      q.seqid = f[0];
+      q.start = s + 1;
+      q.end = e;
+    } else if (Status st = parse_region(l, q); !st) {
+      return report_error("region", a.value("--regions").value() + ":" + std::to_string(line_no) + ": " + st.message());
+    }
+    ok = run(q, l) && ok;
+  }
+  return ok ? 0 : 1;
+}
+
+}  // namespace gffbase::cli

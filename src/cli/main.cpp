@@ -1,0 +1,71 @@
+// gffbase — the command-line tool: one binary, one subcommand per verb.
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <string>
+
+#include "commands.hpp"
+#include "gffbase/status.hpp"
+#include "gffbase/version.hpp"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  int (*run)(const gffbase::cli::Argv&);
+  const char* summary;
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"ingest", gffbase::cli::cmd_ingest, "build a .gffdb from a GFF3/GTF/GFF2 file (plain, gzip, BGZF or stdin)"},
+    {"validate", gffbase::cli::cmd_validate, "check an annotation file and report every problem"},
+    {"info", gffbase::cli::cmd_info, "counts by type and seqid, provenance and size of a .gffdb"},
+    {"get", gffbase::cli::cmd_get, "print features by ID"},
+    {"children", gffbase::cli::cmd_children, "print the children of features (any depth or --level N)"},
+    {"parents", gffbase::cli::cmd_parents, "print the parents of features (any depth or --level N)"},
+    {"region", gffbase::cli::cmd_region, "print features overlapping regions (chr:start-end, or BED on stdin)"},
+    {"export", gffbase::cli::cmd_export, "write the whole database as GFF3, GTF, BED, BED12, TSV or JSON lines"},
+};
+
+void print_help() {
+  std::printf(
+      "usage: gffbase <command> [options]\n\n"
+      "gffbase %s — a genome-annotation database engine: GFF3/GTF in, microsecond queries out.\n\n"
+      "commands:\n",
+      gffbase::kVersion);
+  for (const auto& s : kSubcommands) std::printf("  %-10s %s\n", s.name, s.summary);
+  std::printf("\nRun `gffbase <command> --help` for a command's options.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    print_help();
+    return 2;
+  }
+  const std::string cmd = argv[1];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    print_help();
+    return 0;
+  }
+  if (cmd == "-V" || cmd == "--version" || cmd == "version") {
+    std::printf("gffbase %s\n", gffbase::kVersion);
+    return 0;
+  }
+  gffbase::cli::Argv rest(argv + 2, argv + argc);
+  for (const auto& s : kSubcommands) {
+    if (cmd != s.name) continue;
+    try {
+      return s.run(rest);
+    } catch (const gffbase::Error& e) {
+      std::fprintf(stderr, "gffbase %s: error: %s\n", s.name, e.what());
+      return 1;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "gffbase %s: internal error: %s\n", s.name, e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "gffbase: unknown command '%s' (see `gffbase --help`)\n", cmd.c_str());
+  return 2;
+}

@@ -1,0 +1,59 @@
+#include "output.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+namespace gffbase::cli {
+
+void RowPrinter::header() {
+  if (format_ == OutputFormat::kTsv) write_tsv_header(buf_);
+}
+
+void RowPrinter::row(RowId r) {
+  switch (format_) {
+    case OutputFormat::kGff3: write_gff_line(db_, r, false, buf_); break;
+    case OutputFormat::kGtf: write_gff_line(db_, r, true, buf_); break;
+    case OutputFormat::kBed: write_bed6_line(db_, r, buf_); break;
+    case OutputFormat::kBed12: write_bed12_for_feature(db_, r, buf_); break;
+    case OutputFormat::kTsv: write_tsv_line(db_, r, buf_); break;
+    case OutputFormat::kJsonl: write_jsonl_line(db_, r, buf_); break;
+  }
+  if (buf_.size() > (1u << 20)) flush();
+}
+
+void RowPrinter::flush() {
+  if (!buf_.empty()) std::fwrite(buf_.data(), 1, buf_.size(), out_);
+  buf_.clear();
+}
+
+bool output_format_for(const Database& db, const std::string& value, OutputFormat& out) {
+  if (value.empty()) {
+    out = db.meta_value("format") == "gff3" ? OutputFormat::kGff3 : OutputFormat::kGtf;
+    return true;
+  }
+  return parse_output_format(value, out);
+}
+
+bool read_lines(const std::string& path, std::vector<std::string>& out, std::string& error) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path);
+    if (!file) {
+      error = path + ": cannot open: " + std::strerror(errno);
+      return false;
+    }
+    in = &file;
+  }
+  std::string line;
+  while (std::getline(*in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    out.push_back(line);
+  }
+  return true;
+}
+
+}  // namespace gffbase::cli

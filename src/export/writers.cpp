@@ -1,0 +1,312 @@
+#include "gffbase/export/writers.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <deque>
+
+#include "gffbase/build/feature_table.hpp"
+#include "gffbase/parse/attributes.hpp"
+
+namespace gffbase {
+namespace {
+
+void append_int(std::string& out, long long v) {
+  char buf[24];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, p);
+}
+
+void append_coord(std::string& out, const RowView& v, Coord c) {
+  if (v.flags & kRowNoCoords) out += '.';
+  else append_int(out, c);
+}
+
+bool db_is_gff3(const Database& db) {
+  // Cached per database path would be faster; this is called per line only
+  // for conversions, where parsing dominates anyway.
+  return db.meta_value("format") == "gff3";
+}
+
+std::string attributes_as(const Database& db, std::string_view raw, bool to_gtf, bool from_gff3) {
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  parse_attributes(raw, from_gff3, items, scratch);
+  std::string out;
+  if (to_gtf) {
+    for (const auto& it : items) {
+      if (!out.empty()) out += ' ';
+      out += it.key;
+      if (it.has_value) {
+        out += " \"";
+        out += it.value;
+        out += '"';
+      }
+      out += ';';
+    }
+    return out;
+  }
+  // GFF3: group repeated keys into comma lists, first-appearance order.
+  std::vector<std::pair<std::string_view, std::vector<std::string_view>>> grouped;
+  for (const auto& it : items) {
+    auto g = std::find_if(grouped.begin(), grouped.end(), [&](auto& p) { return p.first == it.key; });
+    if (g == grouped.end()) {
+      grouped.push_back({it.key, {}});
+      g = grouped.end() - 1;
+    }
+    if (it.has_value) g->second.push_back(it.value);
+  }
+  (void)db;
+  for (const auto& [k, vals] : grouped) {
+    if (!out.empty()) out += ';';
+    out += percent_encode(k);
+    if (vals.empty()) continue;
+    out += '=';
+    for (std::size_t i = 0; i < vals.size(); ++i) {
+      if (i) out += ',';
+      out += percent_encode(vals[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool parse_output_format(std::string_view t, OutputFormat& out) {
+  if (t == "gff3" || t == "gff") out = OutputFormat::kGff3;
+  else if (t == "gtf") out = OutputFormat::kGtf;
+  else if (t == "bed" || t == "bed6") out = OutputFormat::kBed;
+  else if (t == "bed12") out = OutputFormat::kBed12;
+  else if (t == "tsv") out = OutputFormat::kTsv;
+  else if (t == "jsonl" || t == "json") out = OutputFormat::kJsonl;
+  else return false;
+  return true;
+}
+
+void append_score(std::string& out, double score) {
+  if (std::isnan(score)) {
+    out += '.';
+    return;
+  }
+  char buf[32];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, score);
+  out.append(buf, p);
+}
+
+void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out) {
+  const RowView v = db.row(row);
+  out += v.seqid;
+  out += '\t';
+  out += v.source;
+  out += '\t';
+  out += v.type;
+  out += '\t';
+  append_coord(out, v, v.start);
+  out += '\t';
+  append_coord(out, v, v.end);
+  out += '\t';
+  append_score(out, v.score);
+  out += '\t';
+  out += v.strand;
+  out += '\t';
+  if (v.phase < 0) out += '.';
+  else out += static_cast<char>('0' + v.phase);
+  out += '\t';
+  const bool from_gff3 = db_is_gff3(db);
+  if (as_gtf == !from_gff3) {
+    out += v.attributes.empty() ? std::string_view(".") : v.attributes;
+  } else {
+    const std::string a = attributes_as(db, v.attributes, as_gtf, from_gff3);
+    out += a.empty() ? "." : a;
+  }
+  out += '\n';
+}
+
+void write_bed6_line(const Database& db, RowId row, std::string& out) {
+  const RowView v = db.row(row);
+  out += v.seqid;
+  out += '\t';
+  append_int(out, v.start > 0 ? v.start - 1 : 0);
+  out += '\t';
+  append_int(out, v.end);
+  out += '\t';
+  out += v.id;
+  out += '\t';
+  if (std::isnan(v.score)) out += '0';
+  else append_score(out, v.score);
+  out += '\t';
+  out += v.strand == '?' ? '.' : v.strand;
+  out += '\n';
+}
+
+void write_bed12_line(const Database& db, RowId row, const std::vector<std::pair<Coord, Coord>>& blocks,
+                      Coord thick_start, Coord thick_end, std::string& out) {
+  const RowView v = db.row(row);
+  const Coord chrom_start = v.start > 0 ? v.start - 1 : 0;
+  out += v.seqid;
+  out += '\t';
+  append_int(out, chrom_start);
+  out += '\t';
+  append_int(out, v.end);
+  out += '\t';
+  out += v.id;
+  out += "\t0\t";
+  out += v.strand == '?' ? '.' : v.strand;
+  out += '\t';
+  if (thick_start <= thick_end) {
+    append_int(out, thick_start - 1);
+    out += '\t';
+    append_int(out, thick_end);
+  } else {  // no thick part: thickStart = thickEnd = chromEnd (UCSC convention)
+    append_int(out, v.end);
+    out += '\t';
+    append_int(out, v.end);
+  }
+  out += "\t0\t";
+  append_int(out, static_cast<long long>(blocks.size()));
+  out += '\t';
+  for (auto& b : blocks) {
+    append_int(out, b.second - b.first + 1);
+    out += ',';
+  }
+  out += '\t';
+  for (auto& b : blocks) {
+    append_int(out, b.first - 1 - chrom_start);
+    out += ',';
+  }
+  out += '\n';
+}
+
+void write_bed12_for_feature(const Database& db, RowId row, std::string& out) {
+  const FeatureIndex f = db.row_feature(row);
+  HierarchyQuery q;
+  q.level = 1;
+  std::vector<std::pair<Coord, Coord>> exons, others;
+  Coord thick_start = INT64_MAX, thick_end = INT64_MIN;
+  for (const RelatedRow& c : db.children(f, q)) {
+    const RowView v = db.row(c.row);
+    if (v.type == "exon") exons.emplace_back(v.start, v.end);
+    else if (v.type == "CDS" || v.type.find("UTR") != std::string_view::npos || v.type.find("codon") != std::string_view::npos)
+      others.emplace_back(v.start, v.end);
+    if (v.type == "CDS") {
+      thick_start = std::min(thick_start, v.start);
+      thick_end = std::max(thick_end, v.end);
+    }
+  }
+  std::vector<std::pair<Coord, Coord>>& raw = exons.empty() ? others : exons;
+  const RowView self = db.row(row);
+  if (raw.empty()) raw.emplace_back(self.start, self.end);
+  std::sort(raw.begin(), raw.end());
+  // Merge touching/overlapping pieces (CDS + UTR segments abut).
+  std::vector<std::pair<Coord, Coord>> blocks;
+  for (auto& b : raw) {
+    if (!blocks.empty() && b.first <= blocks.back().second + 1) blocks.back().second = std::max(blocks.back().second, b.second);
+    else blocks.push_back(b);
+  }
+  write_bed12_line(db, row, blocks, thick_start, thick_end, out);
+}
+
+void write_tsv_header(std::string& out) {
+  out += "id\tseqid\tsource\tfeaturetype\tstart\tend\tscore\tstrand\tframe\tattributes\n";
+}
+
+void write_tsv_line(const Database& db, RowId row, std::string& out) {
+  const RowView v = db.row(row);
+  out += v.id;
+  out += '\t';
+  out += v.seqid;
+  out += '\t';
+  out += v.source;
+  out += '\t';
+  out += v.type;
+  out += '\t';
+  append_coord(out, v, v.start);
+  out += '\t';
+  append_coord(out, v, v.end);
+  out += '\t';
+  append_score(out, v.score);
+  out += '\t';
+  out += v.strand;
+  out += '\t';
+  if (v.phase < 0) out += '.';
+  else out += static_cast<char>('0' + v.phase);
+  out += '\t';
+  out += v.attributes;
+  out += '\n';
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static const char* hex = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void write_jsonl_line(const Database& db, RowId row, std::string& out) {
+  const RowView v = db.row(row);
+  out += "{\"id\":";
+  append_json_string(out, v.id);
+  out += ",\"seqid\":";
+  append_json_string(out, v.seqid);
+  out += ",\"source\":";
+  append_json_string(out, v.source);
+  out += ",\"featuretype\":";
+  append_json_string(out, v.type);
+  out += ",\"start\":";
+  if (v.flags & kRowNoCoords) out += "null";
+  else append_int(out, v.start);
+  out += ",\"end\":";
+  if (v.flags & kRowNoCoords) out += "null";
+  else append_int(out, v.end);
+  out += ",\"score\":";
+  if (std::isnan(v.score)) out += "null";
+  else append_score(out, v.score);
+  out += ",\"strand\":";
+  append_json_string(out, std::string_view(&v.strand, 1));
+  out += ",\"frame\":";
+  if (v.phase < 0) out += "null";
+  else append_int(out, v.phase);
+  out += ",\"attributes\":{";
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  parse_attributes(v.attributes, db_is_gff3(db), items, scratch);
+  std::vector<std::pair<std::string_view, std::vector<std::string_view>>> grouped;
+  for (const auto& it : items) {
+    auto g = std::find_if(grouped.begin(), grouped.end(), [&](auto& p) { return p.first == it.key; });
+    if (g == grouped.end()) {
+      grouped.push_back({it.key, {}});
+      g = grouped.end() - 1;
+    }
+    if (it.has_value) g->second.push_back(it.value);
+  }
+  for (std::size_t i = 0; i < grouped.size(); ++i) {
+    if (i) out += ',';
+    append_json_string(out, grouped[i].first);
+    out += ":[";
+    for (std::size_t k = 0; k < grouped[i].second.size(); ++k) {
+      if (k) out += ',';
+      append_json_string(out, grouped[i].second[k]);
+    }
+    out += ']';
+  }
+  out += "}}\n";
+}
+
+}  // namespace gffbase

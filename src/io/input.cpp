@@ -1,0 +1,230 @@
+#include "gffbase/io/input.hpp"
+
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace gffbase {
+namespace {
+
+struct DecompressorDeleter {
+  void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+};
+using Decompressor = std::unique_ptr<libdeflate_decompressor, DecompressorDeleter>;
+
+Decompressor make_decompressor() { return Decompressor(libdeflate_alloc_decompressor()); }
+
+std::uint32_t le32(const unsigned char* p) {
+  return std::uint32_t(p[0]) | (std::uint32_t(p[1]) << 8) | (std::uint32_t(p[2]) << 16) |
+         (std::uint32_t(p[3]) << 24);
+}
+
+bool is_gzip(std::string_view raw) {
+  return raw.size() >= 2 && static_cast<unsigned char>(raw[0]) == 0x1f &&
+         static_cast<unsigned char>(raw[1]) == 0x8b;
+}
+
+// Returns the BGZF block size (BSIZE+1) of the member starting at `p`, or 0
+// when the member is a plain gzip member without the BGZF 'BC' subfield.
+std::size_t bgzf_block_size(const unsigned char* p, std::size_t avail) {
+  if (avail < 18 || p[0] != 0x1f || p[1] != 0x8b || p[2] != 8 || !(p[3] & 4)) return 0;
+  const std::size_t xlen = std::size_t(p[10]) | (std::size_t(p[11]) << 8);
+  if (12 + xlen > avail) return 0;
+  std::size_t off = 12;
+  while (off + 4 <= 12 + xlen) {
+    const std::size_t slen = std::size_t(p[off + 2]) | (std::size_t(p[off + 3]) << 8);
+    if (p[off] == 'B' && p[off + 1] == 'C' && slen == 2 && off + 6 <= 12 + xlen) {
+      return (std::size_t(p[off + 4]) | (std::size_t(p[off + 5]) << 8)) + 1;
+    }
+    off += 4 + slen;
+  }
+  return 0;
+}
+
+std::string offset_note(const std::string& name, std::size_t offset) {
+  return name + ": compressed data is truncated or corrupt at byte " + std::to_string(offset);
+}
+
+// Plain gzip, any number of members.  Each member is inflated with the output
+// buffer sized from a guess and doubled on demand: libdeflate needs the whole
+// output space up front, and ISIZE is only a hint (mod 2^32, per member).
+Status inflate_gzip(const std::string& name, std::string_view raw, std::string& out) {
+  Decompressor d = make_decompressor();
+  if (!d) return Status::io("out of memory allocating a decompressor");
+  const auto* in = reinterpret_cast<const unsigned char*>(raw.data());
+  std::size_t in_pos = 0;
+  std::size_t out_len = 0;
+  std::size_t guess = raw.size() >= 4 ? le32(in + raw.size() - 4) : 0;
+  guess = std::max<std::size_t>({guess, raw.size() * 4, 1 << 16});
+  out.resize(guess);
+  while (in_pos < raw.size()) {
+    // Trailing zero padding after the last member is tolerated (tar/dd tails).
+    if (!is_gzip(raw.substr(in_pos))) {
+      bool all_zero = std::all_of(raw.begin() + in_pos, raw.end(), [](char c) { return c == 0; });
+      if (all_zero) break;
+      return Status::invalid_input(name + ": trailing garbage after gzip member at byte " +
+                                   std::to_string(in_pos));
+    }
+    for (;;) {
+      std::size_t used_in = 0, produced = 0;
+      libdeflate_result r = libdeflate_gzip_decompress_ex(
+          d.get(), in + in_pos, raw.size() - in_pos, out.data() + out_len, out.size() - out_len,
+          &used_in, &produced);
+      if (r == LIBDEFLATE_SUCCESS) {
+        in_pos += used_in;
+        out_len += produced;
+        break;
+      }
+      if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+        if (out.size() > (std::size_t(1) << 40)) return Status::invalid_input(offset_note(name, in_pos));
+        out.resize(out.size() * 2);
+        continue;
+      }
+      return Status::invalid_input(offset_note(name, in_pos) +
+                                   " (hint: the file may have been cut short; try `gzip -t`)");
+    }
+  }
+  out.resize(out_len);
+  return Status::ok();
+}
+
+// BGZF: every block declares its compressed size and (in its footer) its
+// uncompressed size, so all output offsets are known before inflating and
+// the blocks can be inflated independently on all threads.
+Status inflate_bgzf(const std::string& name, std::string_view raw, std::string& out, int threads) {
+  struct Block {
+    std::size_t in_off, in_len, out_off, out_len;
+  };
+  std::vector<Block> blocks;
+  const auto* in = reinterpret_cast<const unsigned char*>(raw.data());
+  std::size_t pos = 0, total = 0;
+  while (pos < raw.size()) {
+    const std::size_t bsize = bgzf_block_size(in + pos, raw.size() - pos);
+    if (bsize == 0 || bsize < 26 || pos + bsize > raw.size()) {
+      // A plain gzip member among BGZF blocks: rare, so decode the whole
+      // input serially rather than special-casing the mixture.
+      if (bsize == 0 && is_gzip(raw.substr(pos))) return inflate_gzip(name, raw, out);
+      return Status::invalid_input(offset_note(name, pos) + " (BGZF block exceeds the file)");
+    }
+    const std::size_t isize = le32(in + pos + bsize - 4);
+    blocks.push_back({pos, bsize, total, isize});
+    total += isize;
+    pos += bsize;
+  }
+  out.resize(total);
+  const int n_threads = std::max(1, std::min<int>(threads, static_cast<int>(blocks.size() / 16 + 1)));
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> failed_block{SIZE_MAX};
+  auto worker = [&] {
+    Decompressor d = make_decompressor();
+    for (;;) {
+      const std::size_t i = next.fetch_add(1);
+      if (i >= blocks.size()) return;
+      const Block& b = blocks[i];
+      std::size_t produced = 0;
+      auto r = libdeflate_gzip_decompress(d.get(), in + b.in_off, b.in_len, out.data() + b.out_off,
+                                          b.out_len, &produced);
+      if (r != LIBDEFLATE_SUCCESS || produced != b.out_len) {
+        std::size_t cur = failed_block.load();
+        while (i < cur && !failed_block.compare_exchange_weak(cur, i)) {
+        }
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < n_threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  if (failed_block.load() != SIZE_MAX) {
+    return Status::invalid_input(offset_note(name, blocks[failed_block.load()].in_off) +
+                                 " (BGZF block fails to inflate or its size does not match)");
+  }
+  return Status::ok();
+}
+
+Status read_fd(int fd, std::string& raw, std::size_t size_hint) {
+  raw.clear();
+  raw.resize(std::max<std::size_t>(size_hint, 1 << 20));
+  std::size_t len = 0;
+  for (;;) {
+    if (len == raw.size()) raw.resize(raw.size() * 2);
+    const ssize_t got = ::read(fd, raw.data() + len, raw.size() - len);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return Status::io(std::string("read failed: ") + std::strerror(errno));
+    }
+    if (got == 0) break;
+    len += static_cast<std::size_t>(got);
+  }
+  raw.resize(len);
+  return Status::ok();
+}
+
+}  // namespace
+
+std::string_view compression_name(Compression c) {
+  switch (c) {
+    case Compression::kNone: return "none";
+    case Compression::kGzip: return "gzip";
+    case Compression::kBgzf: return "bgzf";
+  }
+  return "?";
+}
+
+int resolve_threads(int requested) {
+  if (requested > 0) return requested;
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
+}
+
+Result<InputText> decode_input(std::string name, std::string raw, int threads) {
+  InputText result;
+  result.name = std::move(name);
+  result.disk_bytes = raw.size();
+  result.disk_crc32 = libdeflate_crc32(0, raw.data(), raw.size());
+  if (!is_gzip(raw)) {
+    result.text = std::move(raw);
+    return result;
+  }
+  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
+  if (bgzf_block_size(p, raw.size()) != 0) {
+    result.compression = Compression::kBgzf;
+    GFFBASE_RETURN_IF_ERROR(inflate_bgzf(result.name, raw, result.text, resolve_threads(threads)));
+  } else {
+    result.compression = Compression::kGzip;
+    GFFBASE_RETURN_IF_ERROR(inflate_gzip(result.name, raw, result.text));
+  }
+  return result;
+}
+
+Result<InputText> read_input(const std::string& path, int threads) {
+  std::string raw;
+  if (path == "-") {
+    GFFBASE_RETURN_IF_ERROR(read_fd(STDIN_FILENO, raw, 0));
+  } else {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return Status::io(path + ": cannot open: " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+      ::close(fd);
+      return Status::io(path + ": is a directory, expected an annotation file");
+    }
+    Status s = read_fd(fd, raw, st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 : 0);
+    ::close(fd);
+    if (!s.is_ok()) return Status::io(path + ": " + s.message());
+  }
+  return decode_input(path, std::move(raw), threads);
+}
+
+}  // namespace gffbase

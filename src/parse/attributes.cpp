@@ -1,0 +1,206 @@
+#include "gffbase/parse/attributes.hpp"
+
+#include <unordered_map>
+
+namespace gffbase {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) --e;
+  return s.substr(b, e - b);
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Numbers repeated keys' values (tag "a"; tag "b" -> indexes 0, 1).  A
+// linear scan is fastest for the usual handful of keys; a map takes over
+// for pathological lines with thousands of items so parsing stays linear.
+class KeyCounter {
+ public:
+  /// The running value count of `key`; the caller advances it.
+  std::uint16_t& slot(std::string_view key) {
+    if (map_.empty() && small_.size() < 32) {
+      for (auto& [k, n] : small_) {
+        if (k == key) return n;
+      }
+      return small_.emplace_back(key, 0).second;
+    }
+    if (map_.empty()) {
+      for (auto& [k, n] : small_) map_.emplace(k, n);
+    }
+    return map_.try_emplace(key, 0).first->second;
+  }
+
+ private:
+  std::vector<std::pair<std::string_view, std::uint16_t>> small_;
+  std::unordered_map<std::string_view, std::uint16_t> map_;
+};
+
+// Splits on ';' that are not inside double quotes.  Calls f(item) for each
+// non-empty trimmed item.  Returns false when a quote is left open.
+template <typename F>
+bool for_each_item(std::string_view field, F&& f) {
+  bool in_quotes = false;
+  std::size_t begin = 0;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    const char c = field[i];
+    if (c == '"') in_quotes = !in_quotes;
+    else if (c == ';' && !in_quotes) {
+      auto item = trim(field.substr(begin, i - begin));
+      if (!item.empty()) f(item);
+      begin = i + 1;
+    }
+  }
+  auto item = trim(field.substr(begin));
+  if (!item.empty()) f(item);
+  return !in_quotes;
+}
+
+void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std::deque<std::string>& scratch,
+                     const AttributeIssueSink& on_issue, KeyCounter& counter) {
+  const std::size_t eq = item.find('=');
+  if (eq == std::string_view::npos) {
+    out.push_back({item, {}, 0, false});
+    return;
+  }
+  const std::string_view key = trim(item.substr(0, eq));
+  const std::string_view value = item.substr(eq + 1);
+  std::uint16_t& index = counter.slot(key);
+  auto emit = [&](std::string_view v) {
+    if (v.find('%') == std::string_view::npos) {
+      out.push_back({key, v, index++, true});
+      return;
+    }
+    std::string& decoded = scratch.emplace_back();
+    if (!percent_decode(v, decoded) && on_issue) {
+      on_issue({"bad-percent-escape", std::string(key), "a percent escape %XX with two hex digits",
+                std::string(v)});
+    }
+    out.push_back({key, decoded, index++, true});
+  };
+  if (value.empty()) {
+    out.push_back({key, value, index++, true});
+    return;
+  }
+  std::size_t begin = 0;
+  bool emitted = false;
+  for (std::size_t i = 0; i <= value.size(); ++i) {
+    if (i == value.size() || value[i] == ',') {
+      auto v = value.substr(begin, i - begin);
+      // "Parent=a," (a trailing comma) is an empty list slot, not a value.
+      if (!v.empty()) {
+        emit(v);
+        emitted = true;
+      }
+      begin = i + 1;
+    }
+  }
+  if (!emitted) out.push_back({key, {}, index++, true});
+}
+
+void parse_gtf_item(std::string_view item, std::vector<AttributeItem>& out, KeyCounter& counter) {
+  std::size_t sp = 0;
+  while (sp < item.size() && item[sp] != ' ' && item[sp] != '\t' && item[sp] != '"') ++sp;
+  const std::string_view key = item.substr(0, sp);
+  std::string_view rest = trim(item.substr(sp));
+  std::uint16_t& index = counter.slot(key);
+  if (key.empty()) {  // an item that is only a quoted string: keep it as a bare key
+    out.push_back({rest, {}, 0, false});
+    return;
+  }
+  if (rest.empty()) {
+    out.push_back({key, {}, index, false});
+    return;
+  }
+  if (rest.front() != '"') {
+    out.push_back({key, rest, index++, true});
+    return;
+  }
+  // One or more quoted strings: key "a" "b" -> two values.
+  while (!rest.empty()) {
+    if (rest.front() == '"') {
+      const std::size_t close = rest.find('"', 1);
+      if (close == std::string_view::npos) {
+        out.push_back({key, rest.substr(1), index++, true});
+        return;
+      }
+      out.push_back({key, rest.substr(1, close - 1), index++, true});
+      rest = trim(rest.substr(close + 1));
+    } else {
+      out.push_back({key, rest, index++, true});
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+bool percent_decode(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  bool ok = true;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%') {
+      const int h = i + 1 < in.size() ? hex_value(in[i + 1]) : -1;
+      const int l = i + 2 < in.size() ? hex_value(in[i + 2]) : -1;
+      if (h >= 0 && l >= 0) {
+        out += static_cast<char>(h * 16 + l);
+        i += 2;
+        continue;
+      }
+      ok = false;
+    }
+    out += in[i];
+  }
+  return ok;
+}
+
+std::string percent_encode(std::string_view in, bool in_list) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(in.size());
+  for (char ch : in) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    const bool reserved = c == ';' || c == '=' || c == '&' || c == '%' || c < 0x20 || c == 0x7f ||
+                          (in_list && c == ',');
+    if (reserved) {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+void parse_attributes(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
+                      std::deque<std::string>& scratch, const AttributeIssueSink& on_issue) {
+  field = trim(field);
+  if (field.empty() || field == ".") return;
+  KeyCounter counter;
+  const bool closed = for_each_item(field, [&](std::string_view item) {
+    if (gff3) parse_gff3_item(item, out, scratch, on_issue, counter);
+    else parse_gtf_item(item, out, counter);
+  });
+  if (!closed && on_issue) {
+    on_issue({"unterminated-quote", "", "a closing double quote", std::string(field)});
+  }
+}
+
+std::vector<std::string_view> values_of(const std::vector<AttributeItem>& items, std::string_view key) {
+  std::vector<std::string_view> v;
+  for (const auto& it : items) {
+    if (it.key == key && it.has_value) v.push_back(it.value);
+  }
+  return v;
+}
+
+}  // namespace gffbase

@@ -1,0 +1,353 @@
+#include "gffbase/parse/chunk_parser.hpp"
+
+#include "gffbase/hash.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace gffbase {
+namespace {
+
+constexpr const char* kColumnNames[9] = {"column 1 (seqid)", "column 2 (source)", "column 3 (type)",
+                                         "column 4 (start)", "column 5 (end)",    "column 6 (score)",
+                                         "column 7 (strand)", "column 8 (phase)", "column 9 (attributes)"};
+
+std::string quoted(std::string_view s) {
+  std::string q(1, '"');
+  q += truncate_for_message(s, 60);
+  q += '"';
+  return q;
+}
+
+class LineParser {
+ public:
+  LineParser(const ChunkParseOptions& o, ParsedChunk& out) : o_(o), out_(out) {}
+
+  // Returns false when strict mode must stop.
+  bool feature_line(char* begin, std::size_t len, std::uint64_t line) {
+    line_ = line;
+    text_ = std::string_view(begin, len);
+    if (!check_bytes(begin, len)) return false;
+
+    std::string_view col[9];
+    std::size_t n = 0, pos = 0;
+    while (n < 8) {
+      const void* tab = std::memchr(begin + pos, '\t', len - pos);
+      if (!tab) break;
+      const std::size_t t = static_cast<const char*>(tab) - begin;
+      col[n++] = text_.substr(pos, t - pos);
+      pos = t + 1;
+    }
+    col[n++] = text_.substr(pos);
+    if (n < 9) {
+      const bool spaces = text_.find(' ') != std::string_view::npos;
+      report(Severity::kError, "column-count", "line", "9 tab-separated columns",
+             std::to_string(n) + (n == 1 ? " column" : " columns"),
+             spaces ? "columns must be separated by tabs; this line seems to use spaces"
+                    : "a GFF/GTF feature line has 9 columns: seqid source type start end score strand phase attributes");
+      out_.skipped_lines++;
+      return !o_.strict;
+    }
+    if (col[8].find('\t') != std::string_view::npos) {
+      // More than nine columns: keep the extra text inside column 9 (lenient)
+      // so nothing is lost, but say so.
+      if (!report(Severity::kError, "column-count", "line", "9 tab-separated columns",
+                  "more than 9 (extra tab in column 9)",
+                  "lenient mode keeps the extra columns as part of the attributes; strict mode rejects the line")) {
+        return false;
+      }
+    }
+    RawRecord r;
+    r.line = line;
+    r.seqid = col[0];
+    r.source = col[1];
+    r.type = col[2];
+    r.attributes = col[8];
+    if (r.seqid.empty() || r.type.empty()) {
+      const int c = r.seqid.empty() ? 0 : 2;
+      report(Severity::kError, "empty-column", kColumnNames[c], "a non-empty value", "an empty column", "");
+      out_.skipped_lines++;
+      return !o_.strict;
+    }
+    // Coordinates: both '.' (NCBI region rows), or both positive integers.
+    const bool start_dot = col[3] == ".", end_dot = col[4] == ".";
+    if (start_dot && end_dot) {
+      r.start = r.end = kNoCoordinate;
+    } else {
+      if (!parse_coord(col[3], 3, r.start) || !parse_coord(col[4], 4, r.end)) {
+        out_.skipped_lines++;
+        return !o_.strict;
+      }
+      if (r.start > r.end) {
+        if (!report(Severity::kError, "start-after-end", "columns 4-5 (start, end)", "start <= end",
+                    "start " + std::to_string(r.start) + " > end " + std::to_string(r.end),
+                    "lenient mode swaps start and end; fix the coordinates to silence this")) {
+          return false;
+        }
+        std::swap(r.start, r.end);
+      }
+      if (r.start == 0 &&
+          !report(Severity::kWarning, "zero-start", kColumnNames[3], "a 1-based coordinate (>= 1)", "0",
+                  "GFF coordinates start at 1; 0-based input (BED-like) should be converted")) {
+        return false;
+      }
+    }
+    // Score.
+    if (col[5] == "." || col[5].empty()) {
+      r.score = std::numeric_limits<double>::quiet_NaN();
+    } else {
+      double v = 0;
+      auto [p, ec] = std::from_chars(col[5].data(), col[5].data() + col[5].size(), v);
+      if (ec != std::errc() || p != col[5].data() + col[5].size()) {
+        if (!report(Severity::kError, "bad-score", kColumnNames[5], "a number or '.'", quoted(col[5]),
+                    "lenient mode stores the score as missing")) {
+          return false;
+        }
+        v = std::numeric_limits<double>::quiet_NaN();
+      }
+      r.score = v;
+    }
+    // Strand.
+    if (col[6].size() == 1 && (col[6][0] == '+' || col[6][0] == '-' || col[6][0] == '.' || col[6][0] == '?')) {
+      r.strand = col[6][0];
+    } else {
+      if (!report(Severity::kError, "bad-strand", kColumnNames[6], "one of + - . ?", quoted(col[6]),
+                  "lenient mode stores the strand as '.'")) {
+        return false;
+      }
+      r.strand = '.';
+    }
+    // Phase.
+    if (col[7].size() == 1 && col[7][0] >= '0' && col[7][0] <= '2') {
+      r.phase = static_cast<Phase>(col[7][0] - '0');
+    } else if (col[7] == "." || col[7].empty()) {
+      r.phase = -1;
+      if (r.type == "CDS" && o_.format != Format::kGff2) {
+        const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
+        if (!report(s, "cds-without-phase", kColumnNames[7], "0, 1 or 2 for a CDS", "'.'",
+                    "GFF3 and GTF require a phase on CDS features")) {
+          return false;
+        }
+      }
+    } else {
+      if (!report(Severity::kError, "bad-phase", kColumnNames[7], "one of 0 1 2 .", quoted(col[7]),
+                  "lenient mode stores the phase as '.'")) {
+        return false;
+      }
+      r.phase = -1;
+    }
+    // Attributes: keep the items the builder needs.
+    r.items_begin = static_cast<std::uint32_t>(out_.items.size());
+    line_items_.clear();
+    parse_attributes(r.attributes, o_.format == Format::kGff3, line_items_, out_.scratch,
+                     [&](const AttributeIssue& issue) {
+                       issue_ok_ = report(Severity::kError, issue.code,
+                                          "column 9 (attributes)" + (issue.key.empty() ? std::string() : ", key '" + issue.key + "'"),
+                                          issue.expected, quoted(issue.found),
+                                          "lenient mode keeps the text as written");
+                     });
+    if (!issue_ok_) return false;
+    const std::uint32_t record_index = static_cast<std::uint32_t>(out_.records.size());
+    for (const AttributeItem& it : line_items_) {
+      if (it.has_value) {
+        out_.attr_hashes.push_back(hash_attribute(it.key, it.value));
+        out_.attr_hash_records.push_back(record_index);
+      }
+      for (const std::string& k : o_.keys_of_interest) {
+        if (it.key == k) {
+          out_.items.push_back(it);
+          break;
+        }
+      }
+    }
+    r.items_count = static_cast<std::uint16_t>(std::min<std::size_t>(out_.items.size() - r.items_begin, 65535));
+    out_.records.push_back(r);
+    return true;
+  }
+
+ private:
+  // Returns false when the problem must stop parsing (strict mode, error).
+  bool report(Severity s, std::string code, std::string field, std::string expected, std::string found,
+              std::string hint) {
+    Problem p;
+    p.severity = s;
+    p.code = std::move(code);
+    p.path = o_.path;
+    p.line = line_;
+    p.field = std::move(field);
+    p.expected = std::move(expected);
+    p.found = std::move(found);
+    p.text = truncate_for_message(text_);
+    p.hint = std::move(hint);
+    out_.problems.add(std::move(p));
+    if (s == Severity::kError && o_.strict) {
+      out_.stopped = true;
+      return false;
+    }
+    return true;
+  }
+
+  bool parse_coord(std::string_view s, int column, Coord& out) {
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec == std::errc::result_out_of_range) {
+      report(Severity::kError, "bad-coordinate", kColumnNames[column], "an integer below 2^63", quoted(s),
+             "the coordinate is too large");
+      return false;
+    }
+    if (ec != std::errc() || p != s.data() + s.size() || s.empty()) {
+      report(Severity::kError, "bad-coordinate", kColumnNames[column], "a positive integer", quoted(s),
+             "coordinates are 1-based integers; '.' is allowed only when both start and end are '.'");
+      return false;
+    }
+    if (v < 0) {
+      report(Severity::kError, "bad-coordinate", kColumnNames[column], "a positive integer", quoted(s),
+             "coordinates cannot be negative");
+      return false;
+    }
+    out = v;
+    return true;
+  }
+
+  // Non-UTF-8 bytes and NULs: an error; lenient mode repairs them in place.
+  bool check_bytes(char* begin, std::size_t len) {
+    std::string_view s(begin, len);
+    std::size_t bad = find_invalid_utf8(s);
+    if (bad == std::string_view::npos) return true;
+    const unsigned char c = static_cast<unsigned char>(s[bad]);
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", c);
+    if (!report(Severity::kError, c == 0 ? "nul-byte" : "invalid-utf8",
+                "byte " + std::to_string(bad + 1) + " of the line", "UTF-8 text", std::string("byte ") + hex,
+                "lenient mode replaces each invalid byte with '?'; convert the file to UTF-8 (iconv)")) {
+      return false;
+    }
+    while (bad != std::string_view::npos) {
+      begin[bad] = '?';
+      bad = find_invalid_utf8(s);
+    }
+    return true;
+  }
+
+  const ChunkParseOptions& o_;
+  ParsedChunk& out_;
+  std::uint64_t line_ = 0;
+  std::string_view text_;
+  std::vector<AttributeItem> line_items_;
+  bool issue_ok_ = true;
+};
+
+}  // namespace
+
+std::size_t find_invalid_utf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // Fast path over ASCII (and reject NUL / control bytes other than tab).
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c == 0) return i;
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) len = 2, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) len = 3, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) len = 4, cp = c & 0x07;
+    else return i;
+    if (i + len > n) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+std::vector<std::size_t> split_at_lines(std::string_view text, int n) {
+  std::vector<std::size_t> cuts{0};
+  if (n < 1) n = 1;
+  const std::size_t step = text.size() / static_cast<std::size_t>(n) + 1;
+  for (int i = 1; i < n; ++i) {
+    std::size_t at = std::max(cuts.back(), static_cast<std::size_t>(i) * step);
+    if (at >= text.size()) break;
+    const std::size_t nl = text.find('\n', at);
+    if (nl == std::string_view::npos) break;
+    if (nl + 1 > cuts.back() && nl + 1 < text.size()) cuts.push_back(nl + 1);
+  }
+  cuts.push_back(text.size());
+  return cuts;
+}
+
+std::size_t find_fasta_start(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (text[pos] == '>' ) return pos;
+    if (text.compare(pos, 7, "##FASTA") == 0) {
+      std::size_t e = pos + 7;
+      while (e < text.size() && (text[e] == '\r' || text[e] == ' ')) ++e;
+      if (e == text.size() || text[e] == '\n') return pos;
+    }
+    const std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) break;
+    pos = nl + 1;
+    // Skip quickly over ordinary lines: only lines starting with '#' or '>' matter.
+    while (pos < text.size() && text[pos] != '#' && text[pos] != '>') {
+      const std::size_t next = text.find('\n', pos);
+      if (next == std::string_view::npos) return text.size();
+      pos = next + 1;
+    }
+  }
+  return text.size();
+}
+
+void parse_chunk(char* text, std::size_t size, const ChunkParseOptions& options, ParsedChunk& out) {
+  LineParser parser(options, out);
+  std::size_t pos = 0;
+  std::uint64_t line = 0;
+  while (pos < size) {
+    const void* nl = std::memchr(text + pos, '\n', size - pos);
+    const std::size_t end = nl ? static_cast<const char*>(nl) - text : size;
+    std::size_t len = end - pos;
+    ++line;
+    if (len > 0 && text[pos + len - 1] == '\r') --len;  // CRLF
+    char* begin = text + pos;
+    pos = end + 1;
+    if (len == 0) continue;
+    if (begin[0] == '#') {
+      if (len >= 2 && begin[1] == '#') {
+        out.directives.push_back({line, std::string_view(begin, len)});
+      } else {
+        out.comment_lines++;
+      }
+      continue;
+    }
+    // Whitespace-only lines are blank.
+    std::size_t k = 0;
+    while (k < len && (begin[k] == ' ' || begin[k] == '\t')) ++k;
+    if (k == len) continue;
+    if (!parser.feature_line(begin, len, line)) {
+      // Strict stop: still count the remaining lines so later chunks' line
+      // numbers rebase correctly.
+      const std::size_t rest = pos < size ? size - pos : 0;
+      out.lines = line + static_cast<std::uint64_t>(std::count(text + size - rest, text + size, '\n')) +
+                  (rest > 0 && text[size - 1] != '\n' ? 1 : 0);
+      return;
+    }
+  }
+  out.lines = line;
+}
+
+}  // namespace gffbase

@@ -1,0 +1,613 @@
+#include "gffbase/query/database.hpp"
+
+#include <libdeflate.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <deque>
+#include <cstring>
+#include <mutex>
+#include <unordered_set>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gffbase/build/feature_table.hpp"
+#include "gffbase/hash.hpp"
+#include "gffbase/parse/attributes.hpp"
+#include "gffbase/query/interval_index.hpp"
+#include "gffbase/store/format.hpp"
+#include "gffbase/store/sections.hpp"
+
+namespace gffbase {
+
+namespace sec = store::section;
+
+// Section slots, in the order of kSectionNames.
+enum S : int {
+  kSeqidOff, kSeqidData, kSourceOff, kSourceData, kTypeOff, kTypeData,
+  kRSeqid, kRSource, kRType, kRStart, kREnd, kRScore, kRStrand, kRPhase, kRFlags, kRFileOrder, kRLine, kRFeature,
+  kRAttrOff, kRAttrData, kRMaxEnd, kSeqidRows, kFIdOff, kFIdData, kFRowsOff, kFRows, kParOff, kPar, kChOff, kCh,
+  kIdSlots, kTypeRowsOff, kTypeRows, kFileOrderRows, kAttrHashes, kAttrRows, kDirOff, kDirData, kDirLines,
+  kProbOff, kProbData, kProbLines, kProbSev, kFasta, kMetaKOff, kMetaKData, kMetaVOff, kMetaVData, kSectionCount
+};
+
+namespace {
+constexpr std::string_view kSectionNames[kSectionCount] = {
+    sec::kSeqidOffsets, sec::kSeqidData, sec::kSourceOffsets, sec::kSourceData, sec::kTypeOffsets, sec::kTypeData,
+    sec::kRowSeqid, sec::kRowSource, sec::kRowType, sec::kRowStart, sec::kRowEnd, sec::kRowScore, sec::kRowStrand,
+    sec::kRowPhase, sec::kRowFlags, sec::kRowFileOrder, sec::kRowLine, sec::kRowFeature, sec::kRowAttrOffsets,
+    sec::kRowAttrData, sec::kRowMaxEnd, sec::kSeqidRows, sec::kFeatureIdOffsets, sec::kFeatureIdData,
+    sec::kFeatureRowsOffsets, sec::kFeatureRows, sec::kParentOffsets, sec::kParents, sec::kChildOffsets,
+    sec::kChildren, sec::kIdSlots, sec::kTypeRowsOffsets, sec::kTypeRows, sec::kFileOrderRows, sec::kAttrHashes,
+    sec::kAttrRows, sec::kDirectiveOffsets, sec::kDirectiveData, sec::kDirectiveLines, sec::kProblemOffsets,
+    sec::kProblemData, sec::kProblemLines, sec::kProblemSeverity, sec::kFasta, sec::kMetaKeyOffsets,
+    sec::kMetaKeyData, sec::kMetaValueOffsets, sec::kMetaValueData};
+constexpr std::uint32_t kElementSize[kSectionCount] = {
+    8, 1, 8, 1, 8, 1, 4, 4, 4, 8, 8, 8, 1, 1, 1, 4, 8, 4, 8, 1, 8, 4, 8, 1, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 8, 4, 8, 1, 8, 8, 1, 8, 1, 1, 8, 1, 8, 1};
+}  // namespace
+
+struct Database::Impl {
+  const std::byte* base = nullptr;
+  std::size_t size = 0;
+  std::string path;
+  struct Section {
+    const std::byte* data = nullptr;
+    std::uint64_t length = 0;
+    std::uint32_t crc = 0;
+  };
+  Section s[kSectionCount];
+  mutable std::atomic<std::uint8_t> state[kSectionCount] = {};  // 0 unchecked, 1 ok, 2 bad
+  std::size_t n_rows = 0, n_features = 0;
+
+  ~Impl() {
+    if (base) ::munmap(const_cast<std::byte*>(base), size);
+  }
+
+  void require(int i) const {
+    std::uint8_t st = state[i].load(std::memory_order_acquire);
+    if (st == 1) return;
+    if (st == 0) {
+      const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, s[i].data, s[i].length));
+      st = crc == s[i].crc ? 1 : 2;
+      state[i].store(st, std::memory_order_release);
+    }
+    if (st == 2) {
+      throw Error(ErrorKind::kCorrupt, path + ": corrupt database: section '" + std::string(kSectionNames[i]) +
+                                           "' fails its checksum (hint: rebuild it with `gffbase ingest --force`)");
+    }
+  }
+  template <typename T>
+  std::span<const T> col(int i) const {
+    require(i);
+    return {reinterpret_cast<const T*>(s[i].data), s[i].length / sizeof(T)};
+  }
+  std::string_view str(int off, int data, std::size_t k) const {
+    auto o = col<std::int64_t>(off);
+    require(data);
+    return std::string_view(reinterpret_cast<const char*>(s[data].data) + o[k], o[k + 1] - o[k]);
+  }
+  std::size_t str_count(int off) const { return s[off].length / 8 - 1; }
+};
+
+// ---------------------------------------------------------------------------
+// open
+
+namespace {
+Status corrupt(const std::string& path, const std::string& what) {
+  return Status::corrupt(path + ": not a valid .gffdb: " + what +
+                         " (hint: rebuild it with `gffbase ingest`; a .gffdb is made only by gffbase)");
+}
+
+// Checks a string column's offsets are monotone and inside its data.
+bool valid_string_column(const Database::Impl& d, int off, int data) {
+  const auto& so = d.s[off];
+  if (so.length < 8 || so.length % 8) return false;
+  const auto* o = reinterpret_cast<const std::int64_t*>(so.data);
+  const std::size_t n = so.length / 8;
+  if (o[0] != 0 || o[n - 1] != static_cast<std::int64_t>(d.s[data].length)) return false;
+  return true;
+}
+}  // namespace
+
+Result<std::shared_ptr<const Database>> Database::open(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::io(path + ": cannot open database: " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const std::string err = std::strerror(errno);
+    ::close(fd);
+    return Status::io(path + ": cannot stat: " + err);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Status::io(path + ": is a directory, expected a .gffdb file");
+  }
+  const std::size_t size = static_cast<std::size_t>(st.st_size);
+  if (size < sizeof(store::FileHeader)) {
+    ::close(fd);
+    return corrupt(path, size == 0 ? "the file is empty" : "the file is too short (" + std::to_string(size) + " bytes)");
+  }
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (map == MAP_FAILED) return Status::io(path + ": cannot map: " + std::strerror(errno));
+  auto impl = std::make_unique<Impl>();
+  impl->base = static_cast<const std::byte*>(map);
+  impl->size = size;
+  impl->path = path;
+
+  store::FileHeader h;
+  std::memcpy(&h, impl->base, sizeof h);
+  if (std::memcmp(h.magic, store::kMagic, sizeof h.magic) != 0) {
+    if (std::memcmp(h.magic, "SQLite f", 8) == 0) {
+      return corrupt(path, "this is an SQLite file (a gffutils database?), not a gffbase database");
+    }
+    return corrupt(path, "wrong magic bytes at the start of the file");
+  }
+  if (static_cast<std::uint32_t>(libdeflate_crc32(0, &h, offsetof(store::FileHeader, header_crc))) != h.header_crc) {
+    return corrupt(path, "the header fails its checksum");
+  }
+  if (h.version_major != store::kVersionMajor) {
+    return corrupt(path, "format version " + std::to_string(h.version_major) + "." + std::to_string(h.version_minor) +
+                             " is not supported (this gffbase reads version " +
+                             std::to_string(store::kVersionMajor) + ".x)");
+  }
+  if (h.file_size != size) {
+    return corrupt(path, "the file is " + std::to_string(size) + " bytes but its header says " +
+                             std::to_string(h.file_size) + " (truncated or extended)");
+  }
+  if (h.section_count > store::kMaxSections || h.section_table_offset != sizeof h ||
+      sizeof h + std::uint64_t(h.section_count) * sizeof(store::SectionEntry) > size) {
+    return corrupt(path, "the section table lies outside the file");
+  }
+  const auto* table = reinterpret_cast<const store::SectionEntry*>(impl->base + sizeof h);
+  if (static_cast<std::uint32_t>(libdeflate_crc32(0, table, h.section_count * sizeof(store::SectionEntry))) !=
+      h.section_table_crc) {
+    return corrupt(path, "the section table fails its checksum");
+  }
+  bool found[kSectionCount] = {};
+  for (std::uint32_t i = 0; i < h.section_count; ++i) {
+    store::SectionEntry e;
+    std::memcpy(&e, &table[i], sizeof e);
+    const std::string_view name(e.name, strnlen(e.name, sizeof e.name));
+    if (e.offset % store::kAlignment || e.offset > size || e.length > size - e.offset) {
+      return corrupt(path, "section '" + std::string(name) + "' lies outside the file or is misaligned");
+    }
+    for (int k = 0; k < kSectionCount; ++k) {
+      if (kSectionNames[k] != name) continue;
+      if (e.element_size != kElementSize[k] || e.length % kElementSize[k]) {
+        return corrupt(path, "section '" + std::string(name) + "' has the wrong element size");
+      }
+      impl->s[k] = {impl->base + e.offset, e.length, e.crc32};
+      found[k] = true;
+    }
+  }
+  for (int k = 0; k < kSectionCount; ++k) {
+    if (!found[k]) return corrupt(path, "section '" + std::string(kSectionNames[k]) + "' is missing");
+  }
+  // Structural checks that keep every later access in bounds.
+  const std::size_t n = impl->s[kRStart].length / 8;
+  const int row_cols[] = {kRSeqid, kRSource, kRType, kREnd, kRScore, kRStrand, kRPhase, kRFlags, kRFileOrder,
+                          kRLine, kRFeature, kRMaxEnd, kFileOrderRows};
+  for (int c : row_cols) {
+    if (impl->s[c].length / kElementSize[c] != n) {
+      return corrupt(path, "section '" + std::string(kSectionNames[c]) + "' does not have one value per row");
+    }
+  }
+  const std::pair<int, int> strings[] = {{kSeqidOff, kSeqidData}, {kSourceOff, kSourceData}, {kTypeOff, kTypeData},
+                                         {kRAttrOff, kRAttrData}, {kFIdOff, kFIdData},       {kDirOff, kDirData},
+                                         {kProbOff, kProbData},   {kMetaKOff, kMetaKData},   {kMetaVOff, kMetaVData}};
+  for (auto [o, d] : strings) {
+    if (!valid_string_column(*impl, o, d)) {
+      return corrupt(path, "string section '" + std::string(kSectionNames[o]) + "' is inconsistent");
+    }
+  }
+  if (impl->s[kRAttrOff].length / 8 != n + 1) return corrupt(path, "attribute offsets do not match the rows");
+  const std::size_t m = impl->s[kFIdOff].length / 8 - 1;
+  const std::pair<int, std::size_t> csr[] = {{kFRowsOff, m + 1}, {kParOff, m + 1}, {kChOff, m + 1},
+                                             {kSeqidRows, impl->s[kSeqidOff].length / 8},
+                                             {kTypeRowsOff, impl->s[kTypeOff].length / 8}};
+  for (auto [c, want] : csr) {
+    if (impl->s[c].length / 4 != want) {
+      return corrupt(path, "index section '" + std::string(kSectionNames[c]) + "' has the wrong length");
+    }
+  }
+  const std::size_t slots = impl->s[kIdSlots].length / 4;
+  if (slots == 0 || (slots & (slots - 1)) != 0) return corrupt(path, "the ID index has a bad size");
+  if (impl->s[kAttrHashes].length / 8 != impl->s[kAttrRows].length / 4) {
+    return corrupt(path, "the attribute index halves differ in length");
+  }
+  impl->n_rows = n;
+  impl->n_features = m;
+  std::shared_ptr<Database> db(new Database());
+  db->path_ = path;
+  db->size_ = size;
+  db->impl_ = std::move(impl);
+  return std::shared_ptr<const Database>(std::move(db));
+}
+
+Database::~Database() = default;
+
+Status Database::verify() const {
+  try {
+    for (int i = 0; i < kSectionCount; ++i) impl_->require(i);
+  } catch (const Error& e) {
+    return Status(e.kind(), e.what());
+  }
+  // Index values must point inside their targets (a CRC-valid file written
+  // by a faulty writer would otherwise make queries read out of bounds).
+  const std::size_t n = impl_->n_rows, m = impl_->n_features;
+  auto in_range = [](std::span<const std::uint32_t> v, std::size_t limit, bool allow_none) {
+    return std::all_of(v.begin(), v.end(), [&](auto x) { return x < limit || (allow_none && x == kNone); });
+  };
+  auto monotone = [](std::span<const std::uint32_t> o, std::size_t total) {
+    return std::is_sorted(o.begin(), o.end()) && !o.empty() && o.back() == total;
+  };
+  const auto& d = *impl_;
+  bool ok = in_range(d.col<std::uint32_t>(kRFeature), m, false) && in_range(d.col<std::uint32_t>(kFRows), n, false) &&
+            in_range(d.col<std::uint32_t>(kPar), m, false) && in_range(d.col<std::uint32_t>(kCh), m, false) &&
+            in_range(d.col<std::uint32_t>(kIdSlots), m, true) && in_range(d.col<std::uint32_t>(kTypeRows), n, false) &&
+            in_range(d.col<std::uint32_t>(kFileOrderRows), n, false) &&
+            in_range(d.col<std::uint32_t>(kAttrRows), n, false) &&
+            in_range(d.col<std::uint32_t>(kRSeqid), seqid_count(), false) &&
+            in_range(d.col<std::uint32_t>(kRType), type_count(), false) &&
+            in_range(d.col<std::uint32_t>(kRSource), source_count(), false) &&
+            monotone(d.col<std::uint32_t>(kFRowsOff), d.col<std::uint32_t>(kFRows).size()) &&
+            monotone(d.col<std::uint32_t>(kParOff), d.col<std::uint32_t>(kPar).size()) &&
+            monotone(d.col<std::uint32_t>(kChOff), d.col<std::uint32_t>(kCh).size()) &&
+            monotone(d.col<std::uint32_t>(kSeqidRows), n) &&
+            monotone(d.col<std::uint32_t>(kTypeRowsOff), d.col<std::uint32_t>(kTypeRows).size());
+  if (!ok) return Status::corrupt(path_ + ": corrupt database: an index points outside its table");
+  return Status::ok();
+}
+
+// ---------------------------------------------------------------------------
+// sizes, dictionaries, rows
+
+std::size_t Database::row_count() const { return impl_->n_rows; }
+std::size_t Database::feature_count() const { return impl_->n_features; }
+std::size_t Database::seqid_count() const { return impl_->str_count(kSeqidOff); }
+std::size_t Database::type_count() const { return impl_->str_count(kTypeOff); }
+std::size_t Database::source_count() const { return impl_->str_count(kSourceOff); }
+std::string_view Database::seqid_name(std::uint32_t c) const { return impl_->str(kSeqidOff, kSeqidData, c); }
+std::string_view Database::type_name(std::uint32_t c) const { return impl_->str(kTypeOff, kTypeData, c); }
+std::string_view Database::source_name(std::uint32_t c) const { return impl_->str(kSourceOff, kSourceData, c); }
+
+namespace {
+std::optional<std::uint32_t> find_sorted(const Database::Impl& d, int off, int data, std::string_view name) {
+  std::size_t lo = 0, hi = d.str_count(off);
+  while (lo < hi) {
+    const std::size_t mid = (lo + hi) / 2;
+    if (d.str(off, data, mid) < name) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo < d.str_count(off) && d.str(off, data, lo) == name) return static_cast<std::uint32_t>(lo);
+  return std::nullopt;
+}
+}  // namespace
+
+std::optional<std::uint32_t> Database::seqid_code(std::string_view name) const {
+  return find_sorted(*impl_, kSeqidOff, kSeqidData, name);
+}
+std::optional<std::uint32_t> Database::type_code(std::string_view name) const {
+  return find_sorted(*impl_, kTypeOff, kTypeData, name);
+}
+std::vector<std::uint32_t> Database::type_codes(const std::vector<std::string>& names) const {
+  std::vector<std::uint32_t> out;
+  for (const auto& n : names) {
+    if (auto c = type_code(n)) out.push_back(*c);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+RowView Database::row(RowId r) const {
+  const Impl& d = *impl_;
+  RowView v;
+  v.seqid = seqid_name(d.col<std::uint32_t>(kRSeqid)[r]);
+  v.source = source_name(d.col<std::uint32_t>(kRSource)[r]);
+  v.type = type_name(d.col<std::uint32_t>(kRType)[r]);
+  v.id = feature_id(d.col<std::uint32_t>(kRFeature)[r]);
+  v.attributes = row_attributes(r);
+  v.start = d.col<std::int64_t>(kRStart)[r];
+  v.end = d.col<std::int64_t>(kREnd)[r];
+  v.score = d.col<double>(kRScore)[r];
+  v.strand = static_cast<Strand>(d.col<std::uint8_t>(kRStrand)[r]);
+  v.phase = d.col<std::int8_t>(kRPhase)[r];
+  v.flags = d.col<std::uint8_t>(kRFlags)[r];
+  v.file_order = d.col<std::uint32_t>(kRFileOrder)[r];
+  v.line = d.col<std::uint64_t>(kRLine)[r];
+  return v;
+}
+
+std::string_view Database::row_id(RowId r) const { return feature_id(impl_->col<std::uint32_t>(kRFeature)[r]); }
+std::string_view Database::row_attributes(RowId r) const { return impl_->str(kRAttrOff, kRAttrData, r); }
+FeatureIndex Database::row_feature(RowId r) const { return impl_->col<std::uint32_t>(kRFeature)[r]; }
+std::uint32_t Database::row_type_code(RowId r) const { return impl_->col<std::uint32_t>(kRType)[r]; }
+std::uint32_t Database::row_seqid_code(RowId r) const { return impl_->col<std::uint32_t>(kRSeqid)[r]; }
+std::span<const std::int64_t> Database::starts() const { return impl_->col<std::int64_t>(kRStart); }
+std::span<const std::int64_t> Database::ends() const { return impl_->col<std::int64_t>(kREnd); }
+std::span<const double> Database::scores() const { return impl_->col<double>(kRScore); }
+std::span<const std::uint8_t> Database::strands() const { return impl_->col<std::uint8_t>(kRStrand); }
+std::span<const std::int8_t> Database::phases() const { return impl_->col<std::int8_t>(kRPhase); }
+std::span<const std::uint32_t> Database::seqid_codes() const { return impl_->col<std::uint32_t>(kRSeqid); }
+std::span<const std::uint32_t> Database::type_codes_column() const { return impl_->col<std::uint32_t>(kRType); }
+std::span<const std::uint32_t> Database::source_codes() const { return impl_->col<std::uint32_t>(kRSource); }
+std::span<const std::uint32_t> Database::file_orders() const { return impl_->col<std::uint32_t>(kRFileOrder); }
+std::span<const std::uint8_t> Database::flags() const { return impl_->col<std::uint8_t>(kRFlags); }
+std::span<const std::uint32_t> Database::row_features() const { return impl_->col<std::uint32_t>(kRFeature); }
+
+// ---------------------------------------------------------------------------
+// features
+
+std::optional<FeatureIndex> Database::find(std::string_view id) const {
+  auto slots = impl_->col<std::uint32_t>(kIdSlots);
+  const std::size_t mask = slots.size() - 1;
+  std::size_t h = hash_bytes(id) & mask;
+  for (std::size_t probes = 0; probes <= mask; ++probes, h = (h + 1) & mask) {
+    const std::uint32_t f = slots[h];
+    if (f == kNone) return std::nullopt;
+    if (f < impl_->n_features && feature_id(f) == id) return f;
+  }
+  return std::nullopt;
+}
+
+std::string_view Database::feature_id(FeatureIndex f) const { return impl_->str(kFIdOff, kFIdData, f); }
+
+std::span<const std::uint32_t> Database::feature_rows(FeatureIndex f) const {
+  auto off = impl_->col<std::uint32_t>(kFRowsOff);
+  return impl_->col<std::uint32_t>(kFRows).subspan(off[f], off[f + 1] - off[f]);
+}
+RowId Database::primary_row(FeatureIndex f) const {
+  auto r = feature_rows(f);
+  return r.empty() ? kNone : r[0];
+}
+std::span<const std::uint32_t> Database::parents_of(FeatureIndex f) const {
+  auto off = impl_->col<std::uint32_t>(kParOff);
+  return impl_->col<std::uint32_t>(kPar).subspan(off[f], off[f + 1] - off[f]);
+}
+std::span<const std::uint32_t> Database::children_of(FeatureIndex f) const {
+  auto off = impl_->col<std::uint32_t>(kChOff);
+  return impl_->col<std::uint32_t>(kCh).subspan(off[f], off[f + 1] - off[f]);
+}
+
+// ---------------------------------------------------------------------------
+// hierarchy
+
+namespace {
+bool type_ok(const std::vector<std::uint32_t>& codes, bool filter, std::uint32_t code) {
+  if (!filter) return true;
+  return std::binary_search(codes.begin(), codes.end(), code);
+}
+}  // namespace
+
+static std::vector<RelatedRow> walk(const Database& db, FeatureIndex start, const HierarchyQuery& q, bool down) {
+  std::vector<RelatedRow> out;
+  // Breadth-first; `seen` guards against DAG re-visits and cycles.  Small
+  // walks use a vector scan (no hashing), large ones switch to a set.
+  std::vector<std::uint32_t> frontier{start}, next;
+  std::vector<std::uint32_t> seen_small{start};
+  std::unordered_set<std::uint32_t> seen_big;
+  auto mark = [&](std::uint32_t f) {
+    if (seen_big.empty()) {
+      if (std::find(seen_small.begin(), seen_small.end(), f) != seen_small.end()) return false;
+      seen_small.push_back(f);
+      if (seen_small.size() > 64) seen_big.insert(seen_small.begin(), seen_small.end());
+      return true;
+    }
+    return seen_big.insert(f).second;
+  };
+  const std::uint32_t max_depth = q.level.value_or(0xFFFFFFFFu);
+  for (std::uint32_t depth = 1; !frontier.empty() && depth <= max_depth; ++depth) {
+    next.clear();
+    for (std::uint32_t f : frontier) {
+      for (std::uint32_t g : down ? db.children_of(f) : db.parents_of(f)) {
+        if (!mark(g)) continue;
+        next.push_back(g);
+        if (q.level && *q.level != depth) continue;
+        for (std::uint32_t r : db.feature_rows(g)) {
+          if (type_ok(q.type_codes, q.type_filter, db.row_type_code(r))) out.push_back({r, depth});
+        }
+      }
+    }
+    std::swap(frontier, next);
+  }
+  std::sort(out.begin(), out.end(), [](const RelatedRow& a, const RelatedRow& b) { return a.row < b.row; });
+  return out;
+}
+
+std::vector<RelatedRow> Database::children(FeatureIndex f, const HierarchyQuery& q) const {
+  return walk(*this, f, q, true);
+}
+std::vector<RelatedRow> Database::parents(FeatureIndex f, const HierarchyQuery& q) const {
+  return walk(*this, f, q, false);
+}
+
+// ---------------------------------------------------------------------------
+// regions
+
+std::pair<RowId, RowId> Database::seqid_rows(std::uint32_t s) const {
+  auto sr = impl_->col<std::uint32_t>(kSeqidRows);
+  return {sr[s], sr[s + 1]};
+}
+
+void Database::region_into(std::uint32_t seqid, Coord qs, Coord qe, const RegionQuery& f,
+                           std::vector<RowId>& out) const {
+  const auto [b, e] = seqid_rows(seqid);
+  const auto starts = this->starts().subspan(b, e - b);
+  const auto ends = this->ends().subspan(b, e - b);
+  const auto maxe = impl_->col<std::int64_t>(kRMaxEnd).subspan(b, e - b);
+  const auto strands = this->strands();
+  const auto types = type_codes_column();
+  const auto flags = this->flags();
+  query_interval_overlaps(starts, ends, maxe, qs, qe, [&](std::size_t i) {
+    const RowId r = static_cast<RowId>(b + i);
+    if (flags[r] & kRowNoCoords) return;
+    if (f.completely_within && (starts[i] < qs || ends[i] > qe)) return;
+    if (f.strand && strands[r] != static_cast<std::uint8_t>(f.strand)) return;
+    if (f.type_filter && !std::binary_search(f.type_codes.begin(), f.type_codes.end(), types[r])) return;
+    out.push_back(r);
+  });
+}
+
+Result<std::vector<RowId>> Database::region(const RegionQuery& q) const {
+  std::vector<RowId> out;
+  Coord qs = q.start, qe = q.end;
+  if (qe < qs) {
+    if (q.end != 0) {
+      return Status::invalid_argument("region " + std::string(q.seqid) + ":" + std::to_string(q.start) + "-" +
+                                      std::to_string(q.end) + ": start is after end");
+    }
+    qe = INT64_MAX;
+  }
+  auto s = seqid_code(q.seqid);
+  if (!s) return out;
+  region_into(*s, qs, qe, q, out);
+  return out;
+}
+
+Status parse_region(std::string_view text, RegionQuery& out) {
+  auto fail = [&](const std::string& why) {
+    return Status::invalid_argument("region \"" + std::string(text) + "\": " + why +
+                                    " (expected seqid:start-end[:strand], e.g. chr1:1000-2000:+)");
+  };
+  std::string_view rest = text;
+  // Optional trailing :strand.
+  out.strand = 0;
+  if (rest.size() >= 2 && rest[rest.size() - 2] == ':' &&
+      (rest.back() == '+' || rest.back() == '-' || rest.back() == '.')) {
+    out.strand = rest.back() == '.' ? 0 : rest.back();
+    rest.remove_suffix(2);
+  }
+  const std::size_t colon = rest.rfind(':');
+  if (colon == std::string_view::npos) {
+    if (rest.empty()) return fail("empty seqid");
+    out.seqid = rest;
+    out.start = 1;
+    out.end = 0;
+    return Status::ok();
+  }
+  out.seqid = rest.substr(0, colon);
+  if (out.seqid.empty()) return fail("empty seqid");
+  std::string_view range = rest.substr(colon + 1);
+  auto number = [](std::string_view s, Coord& v) {
+    if (s.empty()) return false;
+    v = 0;
+    for (char c : s) {
+      if (c == ',' || c == '_') continue;
+      if (c < '0' || c > '9') return false;
+      if (v > (INT64_MAX - 9) / 10) return false;
+      v = v * 10 + (c - '0');
+    }
+    return true;
+  };
+  const std::size_t dash = range.find('-');
+  if (dash == std::string_view::npos) {
+    if (!number(range, out.start)) return fail("start is not a number");
+    out.end = 0;
+    return Status::ok();
+  }
+  if (!number(range.substr(0, dash), out.start)) return fail("start is not a number");
+  if (!number(range.substr(dash + 1), out.end)) return fail("end is not a number");
+  if (out.end < out.start) return fail("start is after end");
+  return Status::ok();
+}
+
+// ---------------------------------------------------------------------------
+// types, order, attributes
+
+std::span<const std::uint32_t> Database::rows_of_type(std::uint32_t t) const {
+  auto off = impl_->col<std::uint32_t>(kTypeRowsOff);
+  return impl_->col<std::uint32_t>(kTypeRows).subspan(off[t], off[t + 1] - off[t]);
+}
+std::span<const std::uint32_t> Database::rows_in_file_order() const {
+  return impl_->col<std::uint32_t>(kFileOrderRows);
+}
+
+std::vector<RowId> Database::rows_with_attribute(std::string_view key, std::string_view value) const {
+  const std::uint64_t h = hash_attribute(key, value);
+  auto hashes = impl_->col<std::uint64_t>(kAttrHashes);
+  auto rows = impl_->col<std::uint32_t>(kAttrRows);
+  auto lo = std::lower_bound(hashes.begin(), hashes.end(), h);
+  std::vector<RowId> out;
+  const bool gff3 = meta_value("format") == "gff3";
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  for (auto it = lo; it != hashes.end() && *it == h; ++it) {
+    const RowId r = rows[it - hashes.begin()];
+    // Verify: a hash match is only a candidate.
+    items.clear();
+    scratch.clear();
+    parse_attributes(row_attributes(r), gff3, items, scratch);
+    for (const auto& a : items) {
+      if (a.has_value && a.key == key && a.value == value) {
+        out.push_back(r);
+        break;
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<RowId> Database::rows_with_key(std::string_view key) const {
+  std::vector<RowId> out;
+  const bool gff3 = meta_value("format") == "gff3";
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  for (RowId r = 0; r < row_count(); ++r) {
+    const std::string_view a = row_attributes(r);
+    if (a.find(key) == std::string_view::npos) continue;  // cheap pre-filter
+    items.clear();
+    scratch.clear();
+    parse_attributes(a, gff3, items, scratch);
+    for (const auto& it : items) {
+      if (it.key == key) {
+        out.push_back(r);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// side tables
+
+std::vector<std::pair<std::string, std::string>> Database::meta() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (std::size_t i = 0; i < impl_->str_count(kMetaKOff); ++i) {
+    out.emplace_back(impl_->str(kMetaKOff, kMetaKData, i), impl_->str(kMetaVOff, kMetaVData, i));
+  }
+  return out;
+}
+std::string Database::meta_value(std::string_view key) const {
+  for (std::size_t i = 0; i < impl_->str_count(kMetaKOff); ++i) {
+    if (impl_->str(kMetaKOff, kMetaKData, i) == key) return std::string(impl_->str(kMetaVOff, kMetaVData, i));
+  }
+  return {};
+}
+std::vector<std::string_view> Database::directives() const {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < impl_->str_count(kDirOff); ++i) out.push_back(impl_->str(kDirOff, kDirData, i));
+  return out;
+}
+std::vector<Database::StoredProblem> Database::problems() const {
+  std::vector<StoredProblem> out;
+  auto lines = impl_->col<std::uint64_t>(kProbLines);
+  auto sev = impl_->col<std::uint8_t>(kProbSev);
+  for (std::size_t i = 0; i < impl_->str_count(kProbOff) && i < lines.size() && i < sev.size(); ++i) {
+    out.push_back({lines[i], sev[i] == 1, impl_->str(kProbOff, kProbData, i)});
+  }
+  return out;
+}
+std::string_view Database::fasta() const {
+  impl_->require(kFasta);
+  return std::string_view(reinterpret_cast<const char*>(impl_->s[kFasta].data), impl_->s[kFasta].length);
+}
+
+}  // namespace gffbase
