@@ -1,0 +1,82 @@
+"""The "Method" section of BENCHMARKS.md: what was measured, how, where, with what."""
+from __future__ import annotations
+
+import workloads as W
+from tools import RECOMMENDED
+
+
+def _versions(v: dict) -> list[str]:
+    out = ["| tool | interpreter | versions |", "|---|---|---|"]
+    for tool, info in v.items():
+        if not info:
+            continue
+        dists = ", ".join(f"{k} {x}" for k, x in (info.get("dists") or {}).items())
+        extra = f", SQLite {info['sqlite']}" if info.get("sqlite") else ""
+        state = "" if info.get("importable", True) else f" (not importable: {info.get('error')})"
+        out.append(f"| {tool} | Python {info.get('python')} `{info.get('executable')}` | {dists}{extra}{state} |")
+    return out + [""]
+
+
+def _corpora(corpora: list[dict]) -> list[str]:
+    out = ["| corpus | format | lines | bytes | size class | queried | file |", "|---|---|---:|---:|---|---|---|"]
+    for c in corpora:
+        path = c["path"].split("/data/", 1)[-1]
+        out.append(f"| {c['name']} | {c['fmt']}{' .gz' if c['gz'] else ''} | {c['lines']:,} | {c['bytes']:,} | "
+                   f"{c['size_class']} | {'yes' if c['query'] else ''} | `{path}` |")
+    return out + [""]
+
+
+def render(r: dict) -> list[str]:
+    m, mach = r["meta"], r["machine"]
+    caps = m["caps_s"]
+    rec = ", ".join(f"{k}={v!r}" for k, v in RECOMMENDED.items())
+    return [
+        "## Method", "",
+        f"- **Command:** `{m['command']}` — mode {m['mode']}, {m['reps']} runs per cell, "
+        f"tools {', '.join(m['tools'])}, ratios against `{m['reference_tool']}`.",
+        f"- **Machine:** {mach['cpu_model']} ({mach['cores_usable']} usable cores), {mach['memory_gib']} GiB RAM, "
+        f"{mach['os']}, kernel {mach['kernel']}; load average at start {', '.join(f'{x:.2f}' for x in mach['loadavg_at_start'])}, "
+        f"at end {', '.join(f'{x:.2f}' for x in m['loadavg_at_end'])} (shared machine: other jobs may add noise). "
+        f"Date {mach['date_utc']}; repo commit {mach['repo_commit']}{' (dirty)' if mach['repo_dirty'] else ''}.",
+        "- **Cache:** warm. Page caches are never dropped (shared machine); every input and database has been "
+        "read shortly before it is measured. Cold-cache numbers would be higher for every tool.",
+        "- **Isolation:** every run of every tool × workload × corpus is a fresh subprocess "
+        "(`bench/worker.py` under the tool's own interpreter; the CLI and floors are their own processes). "
+        "Runs are interleaved: round *i* runs every tool once, so ratios pair run *i* with run *i*.",
+        "- **Time:** for library rows, `time.perf_counter()` around the call(s) under test only "
+        "(imports, input loading and answer checks excluded); for the CLI and the floors, the whole process. "
+        "Cells show the median [min–max] over the runs.",
+        "- **Peak RSS:** max of the child's `ru_maxrss` (os.wait4) and of the summed VmRSS of the child and its "
+        "descendants polled from /proc; it covers the whole interpreter, imported libraries included. "
+        "**Database size:** the file plus any -wal/-journal sidecars after close.",
+        f"- **Caps:** a run still going after the cap is killed and reported CENSORED (\">cap\"), never extrapolated; "
+        f"further runs of that cell are skipped, as are those of a cell whose run raised. Caps per run: "
+        f"{caps['small']:g} s for corpora < 1M lines, {caps['large']:g} s for ≥ 1M lines (mouse), "
+        f"{caps['xl']:g} s for ≥ 3M lines (GENCODE-scale) — chosen so the full run fits in 30 minutes on 2 cores.",
+        "- **Ingest configurations:** `gffutils-default` = `gffutils.create_db(path, dbfn, force=True)`; "
+        f"`gffutils-rec` = maintainer-recommended ({rec}); `gffbase03-default` / `gffbase03-rec` = the same two "
+        "calls on gffbase 0.3.0 (its create_db mirrors gffutils'); `gffbase` = our `gffbase.create_db(path, dbfn, force=True)`; "
+        "`gffbase-cli` = `gffbase ingest INPUT -o DB --force`. Peers are queried on their `-rec` database, ours on its default one.",
+        f"- **Region queries:** {W.N_REGIONS:,} per corpus, seed {W.SEED}; seqid chosen with probability proportional to its "
+        "feature span (max end − min start + 1), so starts are uniform over the annotated bp; start uniform in that span; "
+        f"length uniform {W.WINDOW[0]:,}–{W.WINDOW[1]:,} bp; 1-based closed coordinates, overlap semantics. One by one: "
+        "`len(list(db.region(region=(seqid, start, end))))`; batched: `db.region_batched(regions, format='arrow')`. "
+        f"The {W.N_REGIONS_1M:,}-region list (ours only) continues the same random stream.",
+        f"- **children():** {W.N_GENES} gene IDs (explicit `gene` lines; GTF gene_id, GFF3 ID), sorted then "
+        f"`random.Random({W.SEED}).sample`; `list(db.children(gene_id))` one by one.",
+        f"- **children_batched:** {W.N_TRANSCRIPTS[0]:,} and {W.N_TRANSCRIPTS[1]:,} transcript IDs (`transcript`/`mRNA` lines; "
+        "fewer if the corpus has fewer — the n is in the JSON), `db.children_batched(ids, featuretype='exon', format='arrow')`.",
+        f"- **Open:** `FeatureDB(path)` plus one region query, {W.N_OPENS} times per run; the run's figure is their median.",
+        "- **Agreement:** see the section below; any disagreement makes `run.py` exit 1.",
+        "- **Peers:** installed by the harness into `bench/.venvs/gffutils` (gffutils==0.13) and `bench/.venvs/gffbase03` "
+        "(gffbase==0.3.0 with duckdb<2: with the duckdb 2.0 that pip picks by default, gffbase 0.3.0's batched Arrow "
+        "path raises AttributeError).",
+        "", "### Versions", "", *_versions(r["versions"]),
+        "### Corpora", "",
+        "Every GFF/GFF3/GTF in `01_whole_genome` and `02_chromosome_subsets` of MANIFEST.tsv (FASTA, refFlat, "
+        "genePred and `mm10.reduced.gtf.gz`, a TSV, are excluded by its format column), plus the GENCODE-scale file "
+        "from `bench/make_gencode_scale.py` (mouse GTF ×5 under renamed IDs and seqids; peers ingest only its .gz copy). "
+        "Query workloads run on the corpora marked *queried* (budget: one-by-one queries cost gffbase 0.3 "
+        "about 10 s per run whatever the corpus size).", "",
+        *_corpora(r["corpora"]),
+    ]

@@ -1,0 +1,48 @@
+"""gffbase — a genome-annotation database engine.
+
+GFF3/GTF in, an immutable memory-mapped ``.gffdb`` out, microsecond queries,
+batched results as Arrow, and the gffutils API so that
+``import gffbase as gffutils`` runs existing code unchanged.
+
+    >>> import gffbase
+    >>> db = gffbase.create_db(gffbase.example_filename("example.gff3"), ":memory:")
+    >>> [f.id for f in db.children("tx1", featuretype="exon")]
+    ['tx1.e1', 'tx1.e2', 'tx1.e3']
+"""
+
+from ._core import __version__
+from .attributes import Attributes
+from .create import create_db
+from .derived import merge_attributes
+from .errors import (
+    CorruptDatabaseError,
+    FeatureNotFoundError,
+    GffbaseError,
+    GffbaseIOError,
+    InvalidArgumentError,
+    InvalidInputError,
+)
+from .feature import Feature, feature_from_line
+from .helpers import GFFWriter, example_filename, synthetic_annotation
+from .interface import FeatureDB
+from .iterators import DataIterator
+
+__all__ = [
+    "__version__",
+    "Attributes",
+    "CorruptDatabaseError",
+    "DataIterator",
+    "Feature",
+    "FeatureDB",
+    "FeatureNotFoundError",
+    "GFFWriter",
+    "GffbaseError",
+    "GffbaseIOError",
+    "InvalidArgumentError",
+    "InvalidInputError",
+    "create_db",
+    "example_filename",
+    "feature_from_line",
+    "merge_attributes",
+    "synthetic_annotation",
+]

@@ -1,0 +1,126 @@
+"""Batched queries: many anchors or regions in, one Arrow table out.
+
+The C++ core answers the whole batch on all cores with the GIL released and
+hands the result over through the Arrow C stream interface (a PyCapsule);
+pyarrow, polars and DuckDB read it without copying.  ``format`` picks the
+container: ``"arrow"`` (default, ``pyarrow.Table``), ``"polars"``,
+``"df"``/``"pandas"`` (pandas), or ``"numpy"`` (a dict of NumPy arrays).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, List, Optional
+
+from . import _core
+from .errors import InvalidArgumentError
+
+FORMATS = ("arrow", "df", "pandas", "polars", "numpy")
+
+
+class ArrowStream:
+    """A one-shot Arrow C stream (implements ``__arrow_c_stream__``)."""
+
+    __slots__ = ("_capsule",)
+
+    def __init__(self, capsule) -> None:
+        self._capsule = capsule
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        if self._capsule is None:
+            raise RuntimeError("this Arrow stream was already consumed")
+        capsule, self._capsule = self._capsule, None
+        return capsule
+
+
+def _check_format(format: str) -> None:
+    if format not in FORMATS:
+        raise InvalidArgumentError(f"format: expected one of {', '.join(FORMATS)}, found {format!r}")
+
+
+def to_format(capsule, format: str):
+    """Converts a core stream capsule into the requested container."""
+    import pyarrow as pa
+
+    table = pa.table(ArrowStream(capsule))
+    if format == "arrow":
+        return table
+    if format in ("df", "pandas"):
+        return table.to_pandas()
+    if format == "polars":
+        import polars as pl
+
+        return pl.from_arrow(table)
+    if format == "numpy":
+        return {name: table.column(name).to_numpy() for name in table.column_names}
+    raise AssertionError(format)
+
+
+def _anchor_ids(ids) -> List[str]:
+    from .feature import Feature
+
+    if isinstance(ids, (str, Feature)):
+        ids = [ids]
+    out = []
+    for x in ids:
+        if isinstance(x, str):
+            out.append(x)
+        elif isinstance(x, Feature):
+            out.append(x.id)
+        else:
+            raise TypeError(f"anchors must be feature IDs (str) or Features, found {type(x).__name__}")
+    return out
+
+
+def _types(featuretype) -> Optional[List[str]]:
+    if featuretype is None:
+        return None
+    return [featuretype] if isinstance(featuretype, str) else list(featuretype)
+
+
+def hierarchy_batched(db, ids, level, featuretype, format, children: bool, threads: int):
+    _check_format(format)
+    anchors = _anchor_ids(ids)
+    capsule = _core.hierarchy_batched(db._db, anchors, level, _types(featuretype), children, threads)
+    return to_format(capsule, format)
+
+
+def _regions(regions):
+    from .feature import Feature
+    from .interface import _parse_region_full
+
+    seqids: List[str] = []
+    starts: List[int] = []
+    ends: List[int] = []
+    # Fast paths: a pyarrow/polars/pandas table with seqid/start/end columns.
+    if hasattr(regions, "column_names") or hasattr(regions, "columns"):
+        cols = list(regions.column_names if hasattr(regions, "column_names") else regions.columns)
+        names = [c for c in ("seqid", "chrom") if c in cols]
+        if names and "start" in cols and "end" in cols:
+            def col(name):
+                c = regions[name]
+                return c.to_pylist() if hasattr(c, "to_pylist") else list(c)
+
+            return [str(s) for s in col(names[0])], [int(s) for s in col("start")], [int(e) for e in col("end")]
+    for r in regions:
+        if isinstance(r, tuple) and len(r) >= 3 and not isinstance(r[0], tuple):
+            seqids.append(str(r[0]))
+            starts.append(int(r[1]))
+            ends.append(int(r[2]))
+            continue
+        if isinstance(r, (Feature, str, list)):
+            s, b, e, _ = _parse_region_full(r)
+            seqids.append(s)
+            starts.append(1 if b is None else b)
+            ends.append((1 << 62) if e is None else e)
+            continue
+        raise TypeError(f"regions must be (seqid, start, end) tuples, 'chr:s-e' strings or Features, "
+                        f"found {type(r).__name__}")
+    return seqids, starts, ends
+
+
+def region_batched(db, regions, featuretype, completely_within, format, strand, threads):
+    _check_format(format)
+    seqids, starts, ends = _regions(regions)
+    capsule = _core.region_batched(db._db, seqids, starts, ends, _types(featuretype), bool(completely_within),
+                                   strand, threads)
+    return to_format(capsule, format)

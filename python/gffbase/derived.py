@@ -1,0 +1,182 @@
+"""Derived features: introns, splice sites, inter-features, merged intervals,
+bp covered by children and BED12 lines (gffutils' helpers, same names).
+
+Introns are computed per transcript — between consecutive exons of one
+transcript — and never pooled across isoforms.  Splice sites are 2 bp:
+the first and last two bases of each intron, named for the strand.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator, List, Optional
+
+from .attributes import Attributes
+from .feature import Feature
+
+
+def merge_attributes(a, b) -> Attributes:
+    """Union of two attribute dicts; values keep first-seen order (gffutils.helpers.merge_attributes)."""
+    out = Attributes()
+    for src in (a or {}, b or {}):
+        for k, vals in src.items():
+            vals = [vals] if isinstance(vals, str) else list(vals)
+            cur = out.get(k)
+            if cur is None:
+                out[k] = list(vals)
+            else:
+                for v in vals:
+                    if v not in cur:
+                        cur.append(v)
+    return out
+
+
+def _new_feature(template: Feature, featuretype: str, start: int, end: int, attributes, dialect) -> Feature:
+    f = Feature(seqid=template.seqid, source="gffutils_derived", featuretype=featuretype, start=start, end=end,
+                score=".", strand=template.strand, frame=".", attributes=dict(attributes or {}),
+                dialect=dialect or template.dialect)
+    f._gff3 = template._gff3
+    return f
+
+
+def interfeatures(db, features: Iterable[Feature], new_featuretype: Optional[str] = None,
+                  merge_attributes_: bool = True, dialect=None, attribute_func=None,
+                  update_attributes=None) -> Iterator[Feature]:
+    """Features filling the gaps between consecutive `features` (sorted by start)."""
+    feats = sorted(features, key=lambda f: (f.start, f.end))
+    for prev, nxt in zip(feats, feats[1:]):
+        start, end = prev.end + 1, nxt.start - 1
+        if start > end:  # overlapping or abutting: no gap
+            continue
+        ftype = new_featuretype or f"inter_{prev.featuretype}_{nxt.featuretype}"
+        attrs = merge_attributes(prev.attributes, nxt.attributes) if merge_attributes_ else {}
+        if attribute_func is not None:
+            attrs = attribute_func(attrs)
+        if update_attributes:
+            attrs = dict(attrs)
+            attrs.update(update_attributes)
+        f = _new_feature(prev, ftype, start, end, attrs, dialect)
+        if prev.strand != nxt.strand:
+            f.strand = "."
+        yield f
+
+
+def _transcripts(db, grandparent_featuretype, parent_featuretype) -> Iterator[Feature]:
+    if parent_featuretype is not None:
+        yield from db.features_of_type(parent_featuretype)
+        return
+    for gp in db.features_of_type(grandparent_featuretype):
+        yield from db.children(gp.id, level=1)
+
+
+def create_introns(db, exon_featuretype="exon", grandparent_featuretype="gene", parent_featuretype=None,
+                   new_featuretype="intron", merge_attributes_=True) -> Iterator[Feature]:
+    """Introns of every transcript: gaps between its consecutive exons."""
+    for tx in _transcripts(db, grandparent_featuretype, parent_featuretype):
+        exons = list(db.children(tx.id, level=1, featuretype=exon_featuretype, order_by="start"))
+        for intron in interfeatures(db, exons, new_featuretype=new_featuretype, merge_attributes_=merge_attributes_):
+            yield intron
+
+
+def create_splice_sites(db, exon_featuretype="exon", grandparent_featuretype="gene", parent_featuretype=None,
+                        merge_attributes_=True) -> Iterator[Feature]:
+    """2 bp donor and acceptor sites at both ends of every intron."""
+    for intron in create_introns(db, exon_featuretype, grandparent_featuretype, parent_featuretype, "intron",
+                                 merge_attributes_):
+        left = _new_feature(intron, "", intron.start, intron.start + 1, intron.attributes, intron.dialect)
+        right = _new_feature(intron, "", intron.end - 1, intron.end, intron.attributes, intron.dialect)
+        if intron.strand == "-":
+            left.featuretype, right.featuretype = "three_prime_cis_splice_site", "five_prime_cis_splice_site"
+            yield right
+            yield left
+        else:
+            left.featuretype, right.featuretype = "five_prime_cis_splice_site", "three_prime_cis_splice_site"
+            yield left
+            yield right
+
+
+def _merged_intervals(features: Iterable[Feature], ignore_strand: bool):
+    groups = {}
+    for f in features:
+        if f.start is None:
+            continue
+        key = (f.seqid, "." if ignore_strand else f.strand)
+        groups.setdefault(key, []).append(f)
+    for (seqid, strand), fs in sorted(groups.items()):
+        fs.sort(key=lambda f: (f.start, f.end))
+        cur: List[Feature] = [fs[0]]
+        start, end = fs[0].start, fs[0].end
+        for f in fs[1:]:
+            if f.start <= end + 1:
+                end = max(end, f.end)
+                cur.append(f)
+            else:
+                yield seqid, strand, start, end, cur
+                cur, start, end = [f], f.start, f.end
+        yield seqid, strand, start, end, cur
+
+
+def merge(features: Iterable[Feature], ignore_strand: bool = False) -> Iterator[Feature]:
+    """Overlapping or touching features merged into single features."""
+    for seqid, strand, start, end, parts in _merged_intervals(features, ignore_strand):
+        types = {p.featuretype for p in parts}
+        ftype = types.pop() if len(types) == 1 else "sequence_feature"
+        f = _new_feature(parts[0], ftype, start, end, {}, parts[0].dialect)
+        f.strand = strand
+        yield f
+
+
+def merge_all(db, featuretypes_groups=(None,)) -> List[Feature]:
+    """merge() applied to every feature of each featuretype group (None = all types)."""
+    out: List[Feature] = []
+    for group in featuretypes_groups:
+        feats = db.all_features() if group is None else db.features_of_type(group)
+        out.extend(merge(feats))
+    return out
+
+
+def children_bp(db, feature, child_featuretype="exon", merge_=False, ignore_strand=False) -> int:
+    """Total bp of `feature`'s children of a type; merge_=True counts overlaps once."""
+    fid = feature.id if isinstance(feature, Feature) else feature
+    kids = list(db.children(fid, featuretype=child_featuretype))
+    if not merge_:
+        return sum(len(k) for k in kids)
+    return sum(end - start + 1 for _, _, start, end, _ in _merged_intervals(kids, ignore_strand))
+
+
+def bed12(db, feature, block_featuretype=("exon",), thick_featuretype=("CDS",), thin_featuretype=None,
+          name_field="ID", color=None) -> str:
+    """A BED12 line for `feature`: blocks from its exons, thick part from its CDS."""
+    if isinstance(feature, str):
+        feature = db[feature]
+    if thin_featuretype is not None and thick_featuretype is not None:
+        raise ValueError("give thick_featuretype or thin_featuretype, not both")
+    blocks_types = [block_featuretype] if isinstance(block_featuretype, str) else list(block_featuretype)
+    blocks = sorted((c.start, c.end) for c in db.children(feature.id, featuretype=blocks_types))
+    if not blocks:
+        blocks = [(feature.start, feature.end)]
+    chrom_start = feature.start - 1
+    if thick_featuretype is not None:
+        tt = [thick_featuretype] if isinstance(thick_featuretype, str) else list(thick_featuretype)
+        thick = [c for c in db.children(feature.id, featuretype=tt)]
+        thick_start = min((c.start for c in thick), default=None)
+        thick_end = max((c.end for c in thick), default=None)
+    else:
+        thin_types = [thin_featuretype] if isinstance(thin_featuretype, str) else list(thin_featuretype)
+        thin = sorted((c.start, c.end) for c in db.children(feature.id, featuretype=thin_types))
+        covered = set()
+        for s, e in thin:
+            covered.update(range(s, e + 1))
+        inner = [p for s, e in blocks for p in range(s, e + 1) if p not in covered]
+        thick_start, thick_end = (min(inner), max(inner)) if inner else (None, None)
+    if thick_start is None:
+        thick_start0, thick_end0 = feature.end, feature.end
+    else:
+        thick_start0, thick_end0 = thick_start - 1, thick_end
+    name = feature.id
+    if name_field and name_field in feature.attributes and feature.attributes[name_field]:
+        name = feature.attributes[name_field][0]
+    fields = [feature.seqid, str(chrom_start), str(feature.end), name, "0", feature.strand,
+              str(thick_start0), str(thick_end0), color or "0,0,0", str(len(blocks)),
+              ",".join(str(e - s + 1) for s, e in blocks) + ",",
+              ",".join(str(s - 1 - chrom_start) for s, e in blocks) + ","]
+    return "\t".join(fields)

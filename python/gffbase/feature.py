@@ -1,0 +1,270 @@
+"""``Feature``: one annotation line, with gffutils' fields and methods.
+
+Coordinates are 1-based and closed, as in GFF.  Fields keep gffutils' types:
+``start``/``end`` are ints (``None`` for ``.``), ``score``/``strand``/``frame``
+are strings (``"."`` when missing).  ``attributes`` is parsed lazily the first
+time it is read; ``str(feature)`` gives the line in its dialect — byte for
+byte the input's column 9 when the attributes were not changed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterator, List, Optional, Tuple
+
+from . import _core
+from .attributes import Attributes, from_pairs
+
+_STRING_FIELDS = ("seqid", "source", "featuretype", "score", "strand", "frame")
+
+
+def _score_text(score) -> str:
+    if score is None:
+        return "."
+    if isinstance(score, float) and score.is_integer() and abs(score) < 1e15:
+        return str(int(score))
+    return repr(score) if isinstance(score, float) else str(score)
+
+
+def _is_gff3_text(attributes: str) -> bool:
+    text = attributes.strip()
+    for ch in text:
+        if ch == "=":
+            return True
+        if ch in ' "\t;':
+            return False
+    return False
+
+
+class Feature:
+    """A GFF/GTF feature (gffutils-compatible)."""
+
+    __slots__ = (
+        "seqid", "source", "featuretype", "start", "end", "score", "strand", "frame",
+        "id", "extra", "bin", "dialect", "file_order", "keep_order", "sort_attribute_values",
+        "_attributes", "_raw", "_gff3", "_pristine", "_row",
+    )
+
+    def __init__(self, seqid=".", source=".", featuretype=".", start=".", end=".", score=".", strand=".",
+                 frame=".", attributes=None, extra=None, bin=None, id=None, dialect=None, file_order=None,
+                 keep_order=False, sort_attribute_values=False):
+        self.seqid = seqid
+        self.source = source
+        self.featuretype = featuretype
+        self.start = None if start in (".", "", None) else int(start)
+        self.end = None if end in (".", "", None) else int(end)
+        self.score = _score_text(score) if not isinstance(score, str) else score
+        self.strand = strand
+        self.frame = str(frame)
+        self.extra = list(extra) if extra else []
+        self.id = id
+        self.dialect = dialect
+        self.file_order = file_order
+        self.keep_order = keep_order
+        self.sort_attribute_values = sort_attribute_values
+        self._row = None
+        self._pristine = None
+        if isinstance(attributes, str):
+            self._raw = attributes
+            self._gff3 = _is_gff3_text(attributes) if dialect is None else dialect.get("fmt") == "gff3"
+            self._attributes = None
+        else:
+            self._raw = None
+            self._gff3 = True if dialect is None else dialect.get("fmt", "gff3") == "gff3"
+            self._attributes = Attributes()
+            if attributes:
+                for k, v in attributes.items():
+                    self._attributes[k] = v
+        self.bin = bin if bin is not None else self.calc_bin()
+
+    # -- construction from the database (fast path) ---------------------------
+    @classmethod
+    def _from_row(cls, t: tuple, dialect: Dict[str, Any], gff3: bool) -> "Feature":
+        f = cls.__new__(cls)
+        (f.seqid, f.source, f.featuretype, f.start, f.end, score, f.strand, f.frame, f._raw, f.id,
+         f.file_order, _flags, f._row) = t
+        f.score = "." if score is None else _score_text(score)
+        f.extra = []
+        f.bin = None
+        f.dialect = dialect
+        f.keep_order = False
+        f.sort_attribute_values = False
+        f._gff3 = gff3
+        f._attributes = None
+        f._pristine = None
+        return f
+
+    # -- attributes -------------------------------------------------------------
+    @property
+    def attributes(self) -> Attributes:
+        if self._attributes is None:
+            self._attributes = from_pairs(_core.parse_attributes(self._raw or "", self._gff3))
+            self._pristine = {k: list(v) for k, v in self._attributes.items()}
+        return self._attributes
+
+    @attributes.setter
+    def attributes(self, value) -> None:
+        a = Attributes()
+        for k, v in (value or {}).items():
+            a[k] = v
+        self._attributes = a
+        self._pristine = None
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            name, index = key
+            return self.attributes[name][index]
+        return self.attributes[key]
+
+    def __setitem__(self, key, value) -> None:
+        self.attributes[key] = value
+
+    def __contains__(self, key) -> bool:
+        return key in self.attributes
+
+    def keys(self):
+        return self.attributes.keys()
+
+    def values(self):
+        return self.attributes.values()
+
+    def items(self):
+        return self.attributes.items()
+
+    # -- aliases and derived values -------------------------------------------
+    @property
+    def chrom(self) -> str:
+        return self.seqid
+
+    @chrom.setter
+    def chrom(self, value: str) -> None:
+        self.seqid = value
+
+    @property
+    def stop(self) -> Optional[int]:
+        return self.end
+
+    @stop.setter
+    def stop(self, value: int) -> None:
+        self.end = value
+
+    def __len__(self) -> int:
+        if self.start is None or self.end is None:
+            return 0
+        return self.end - self.start + 1
+
+    def calc_bin(self, _bin=None) -> Optional[int]:
+        """UCSC bin of the feature (smallest bin containing it)."""
+        if _bin is not None:
+            return _bin
+        if self.start is None or self.end is None:
+            return None
+        return ucsc_bin(self.start - 1, self.end)
+
+    # -- text -------------------------------------------------------------------
+    def _attribute_text(self) -> str:
+        if self._attributes is None or (self._pristine is not None and self._attributes == self._pristine):
+            return self._raw if self._raw not in (None, "") else "."
+        return format_attributes(self._attributes, self._gff3, self.dialect)
+
+    def __str__(self) -> str:
+        fields = [
+            self.seqid, self.source, self.featuretype,
+            "." if self.start is None else str(self.start),
+            "." if self.end is None else str(self.end),
+            self.score, self.strand, self.frame, self._attribute_text(),
+        ]
+        fields.extend(self.extra)
+        return "\t".join(str(x) for x in fields)
+
+    def __repr__(self) -> str:
+        return (f"<Feature {self.featuretype} ({self.seqid}:{self.start}-{self.end}[{self.strand}]) "
+                f"at {hex(id(self))}>")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Feature) and str(self) == str(other)
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def astuple(self, encoding=None) -> Tuple:
+        """(id, seqid, source, featuretype, start, end, score, strand, frame,
+        attributes-JSON, extra-JSON, bin), as gffutils stores a row."""
+        return (self.id, self.seqid, self.source, self.featuretype, self.start, self.end, self.score,
+                self.strand, self.frame, json.dumps(dict(self.attributes)), json.dumps(self.extra),
+                self.calc_bin())
+
+    def sequence(self, fasta, use_strand: bool = True) -> str:
+        """The feature's sequence from `fasta` (a path or an open FastaFile);
+        reverse-complemented on the minus strand when `use_strand`."""
+        from .fasta import FastaFile, reverse_complement
+
+        fa = fasta if hasattr(fasta, "fetch") else FastaFile(fasta)
+        seq = fa.fetch(self.seqid, self.start, self.end)
+        if use_strand and self.strand == "-":
+            seq = reverse_complement(seq)
+        return seq
+
+
+def ucsc_bin(start0: int, end: int) -> int:
+    """Smallest UCSC bin containing the 0-based half-open [start0, end)."""
+    offsets = (4096 + 512 + 64 + 8 + 1, 512 + 64 + 8 + 1, 64 + 8 + 1, 8 + 1, 1, 0)
+    s, e = start0 >> 17, (max(end, start0 + 1) - 1) >> 17
+    for off in offsets:
+        if s == e:
+            return off + s
+        s >>= 3
+        e >>= 3
+    return 0
+
+
+def format_attributes(attributes: Dict[str, List[str]], gff3: bool, dialect: Optional[Dict[str, Any]] = None) -> str:
+    """Column 9 text for `attributes` in the GFF3 or GTF style of `dialect`."""
+    dialect = dialect or {}
+    if gff3:
+        parts = []
+        for key, values in attributes.items():
+            if not values:
+                parts.append(_core.percent_encode(key, False))
+            else:
+                parts.append(_core.percent_encode(key, False) + "=" +
+                             ",".join(_core.percent_encode(v, True) for v in values))
+        text = ";".join(parts)
+        if dialect.get("trailing semicolon"):
+            text += ";"
+        return text or "."
+    quoted = dialect.get("quoted GFF2 values", True)
+    sep = dialect.get("field separator", "; ")
+    parts = []
+    for key, values in attributes.items():
+        if not values:
+            parts.append(key)
+        for v in values:
+            parts.append(f'{key} "{v}"' if quoted else f"{key} {v}")
+    text = sep.join(parts)
+    if dialect.get("trailing semicolon", True) and text:
+        text += ";"
+    return text or "."
+
+
+def feature_from_line(line: str, dialect=None, strict: bool = True, keep_order: bool = False) -> Feature:
+    """Parses one GFF/GTF line into a Feature (gffutils.feature.feature_from_line)."""
+    fields = line.rstrip("\r\n").split("\t")
+    if len(fields) < 9:
+        if strict:
+            from .errors import InvalidInputError
+
+            raise InvalidInputError(f"line: expected 9 tab-separated columns, found {len(fields)}: {line[:200]!r}")
+        fields += ["."] * (9 - len(fields))
+    seqid, source, featuretype, start, end, score, strand, frame = fields[:8]
+    attributes = "\t".join(fields[8:9])
+    extra = fields[9:]
+    gff3 = _is_gff3_text(attributes) if dialect is None else dialect.get("fmt") == "gff3"
+    d = dict(dialect) if dialect else {"fmt": "gff3" if gff3 else "gtf"}
+    f = Feature(seqid, source, featuretype, start, end, score, strand, frame, attributes, extra=extra,
+                dialect=d, keep_order=keep_order)
+    f._gff3 = gff3
+    return f

@@ -1,0 +1,400 @@
+"""``FeatureDB``: gffutils' query API over an immutable, memory-mapped .gffdb.
+
+Semantics follow gffutils: coordinates are 1-based and closed; ``level`` is
+an exact depth (1 = direct children); ``limit`` is a region; results are
+generators of :class:`~gffbase.Feature`.  Where gffbase differs on purpose
+(per-transcript introns, features over several lines) the docs say so.
+
+A FeatureDB is read-only and thread-safe; it pickles as its path, so every
+worker process maps the same file and the page cache is shared.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+
+from . import _core
+from .errors import FeatureNotFoundError, InvalidArgumentError
+from .feature import Feature
+
+_ORDER_COLUMNS = {
+    "seqid": 0, "source": 1, "featuretype": 2, "start": 3, "end": 4, "score": 5, "strand": 6, "frame": 7,
+    "attributes": 8, "id": 9, "file_order": 10,
+}
+
+
+def _as_list(x) -> Optional[List[str]]:
+    if x is None:
+        return None
+    if isinstance(x, str):
+        return [x]
+    return list(x)
+
+
+def _sort_key(order_by):
+    names = [order_by] if isinstance(order_by, str) else list(order_by)
+    idx = []
+    for n in names:
+        if n not in _ORDER_COLUMNS:
+            raise InvalidArgumentError(f"order_by: unknown column {n!r}; expected one of {sorted(_ORDER_COLUMNS)}")
+        idx.append(_ORDER_COLUMNS[n])
+
+    def key(t):
+        return tuple((t[i] is None, t[i] if t[i] is not None else 0) for i in idx)
+
+    return key
+
+
+class FeatureDB:
+    """A gffbase database, opened by memory-mapping `dbfn`."""
+
+    def __init__(self, dbfn, default_encoding: str = "utf-8", keep_order: bool = False, pragmas=None,
+                 sort_attribute_values: bool = False, text_factory=str):
+        if isinstance(dbfn, FeatureDB):
+            dbfn = dbfn.dbfn
+        self.dbfn = os.fspath(dbfn)
+        self._db = _core.Database.open(self.dbfn)
+        self._report: Optional[Dict[str, Any]] = None
+        self._sql = None
+        meta = self._db.meta()
+        self._meta = meta
+        fmt = meta.get("format", "gff3")
+        self._gff3 = fmt == "gff3"
+        self.dialect = {
+            "fmt": "gff3" if self._gff3 else "gtf",
+            "quoted GFF2 values": meta.get("dialect_quoted") == "1",
+            "trailing semicolon": meta.get("dialect_trailing_semicolon") == "1",
+            "field separator": "; " if meta.get("dialect_space_after_separator") == "1" else ";",
+            "keyval separator": "=" if self._gff3 else " ",
+            "multival separator": ",",
+            "leading semicolon": False,
+            "repeated keys": not self._gff3,
+            "order": [],
+        }
+        self.keep_order = keep_order
+        self.sort_attribute_values = sort_attribute_values
+        self.directives = list(self._db.directives())
+        self.version = _core.__version__
+
+    # -- pickling: a database travels as its path --------------------------------
+    def __getstate__(self):
+        if self.dbfn == ":memory:":
+            raise TypeError("an in-memory (':memory:') FeatureDB cannot be pickled; build it to a file")
+        return {"dbfn": self.dbfn}
+
+    def __setstate__(self, state):
+        self.__init__(state["dbfn"])
+
+    def __repr__(self) -> str:
+        return f"<FeatureDB {self.dbfn!r}: {self._db.feature_count} features, {self._db.row_count} rows>"
+
+    # -- rows -> features ---------------------------------------------------------
+    def _features(self, rows: Sequence[int]) -> List[Feature]:
+        if not rows:
+            return []
+        make = Feature._from_row
+        d, g = self.dialect, self._gff3
+        return [make(t, d, g) for t in self._db.rows(list(rows))]
+
+    def _tuples_ordered(self, rows, order_by=None, reverse=False):
+        tuples = self._db.rows(list(rows))
+        if order_by is not None:
+            tuples.sort(key=_sort_key(order_by), reverse=reverse)
+        elif reverse:
+            tuples.reverse()
+        return tuples
+
+    def _emit(self, rows, order_by=None, reverse=False) -> Iterator[Feature]:
+        make = Feature._from_row
+        d, g = self.dialect, self._gff3
+        for t in self._tuples_ordered(rows, order_by, reverse):
+            yield make(t, d, g)
+
+    def _feature_index(self, id) -> int:
+        if isinstance(id, Feature):
+            id = id.id
+        f = self._db.find(id) if isinstance(id, str) else None
+        if f is None:
+            raise FeatureNotFoundError(f"no feature with ID {id!r} in {self.dbfn}")
+        return f
+
+    def _limit_rows(self, limit, completely_within: bool, strand=None, featuretype=None):
+        seqid, start, end = _parse_region(limit)
+        return self._db.region(seqid, start, end, strand, _as_list(featuretype), completely_within)
+
+    # -- lookups ------------------------------------------------------------------------
+    def __getitem__(self, key) -> Feature:
+        f = self._feature_index(key)
+        rows = self._db.feature_rows(f)
+        if not rows:
+            raise FeatureNotFoundError(f"feature {key!r} was replaced and has no rows")
+        return self._features(rows[:1])[0]
+
+    def __contains__(self, key) -> bool:
+        if isinstance(key, Feature):
+            key = key.id
+        return isinstance(key, str) and self._db.find(key) is not None
+
+    def __len__(self) -> int:
+        return self._db.row_count
+
+    def segments(self, id) -> List[Feature]:
+        """Every line of a feature (a CDS split over several lines), in input order."""
+        return self._features(self._db.feature_rows(self._feature_index(id)))
+
+    def count_features_of_type(self, featuretype: Optional[str] = None) -> int:
+        if featuretype is None:
+            return self._db.row_count
+        return self._db.type_counts().get(featuretype, 0)
+
+    def featuretypes(self) -> Iterator[str]:
+        yield from self._db.featuretypes()
+
+    def seqids(self) -> Iterator[str]:
+        yield from self._db.seqids()
+
+    def features_of_type(self, featuretype, limit=None, strand=None, order_by=None, reverse=False,
+                         completely_within=False) -> Iterator[Feature]:
+        types = _as_list(featuretype)
+        if limit is not None:
+            rows = self._limit_rows(limit, completely_within, strand, types)
+        else:
+            rows = []
+            for t in types:
+                rows.extend(self._db.rows_of_type(t))
+            if len(types) > 1:
+                rows.sort()
+            if strand is not None:
+                rows = [r for r in rows if self._db.row(r)[6] == strand]
+        return self._emit(rows, order_by, reverse)
+
+    def all_features(self, limit=None, strand=None, featuretype=None, order_by=None, reverse=False,
+                     completely_within=False) -> Iterator[Feature]:
+        if featuretype is not None:
+            return self.features_of_type(featuretype, limit, strand, order_by, reverse, completely_within)
+        if limit is not None:
+            rows = self._limit_rows(limit, completely_within, strand)
+        else:
+            rows = range(self._db.row_count)
+            if strand is not None:
+                rows = [r for r in rows if self._db.row(r)[6] == strand]
+        if self.keep_order and order_by is None:
+            order_by = "file_order"
+        return self._emit(rows, order_by, reverse)
+
+    # -- hierarchy ------------------------------------------------------------------
+    def _related(self, id, down, level, featuretype, order_by, reverse, limit, completely_within):
+        f = self._feature_index(id)
+        rows, _depths = (self._db.children if down else self._db.parents)(f, level, _as_list(featuretype))
+        if limit is not None:
+            allowed = set(self._limit_rows(limit, completely_within))
+            rows = [r for r in rows if r in allowed]
+        return self._emit(rows, order_by, reverse)
+
+    def children(self, id, level=None, featuretype=None, order_by=None, reverse=False, limit=None,
+                 completely_within=False) -> Iterator[Feature]:
+        """Features below `id` (level=None: every depth; level=N: exactly depth N)."""
+        return self._related(id, True, level, featuretype, order_by, reverse, limit, completely_within)
+
+    def parents(self, id, level=None, featuretype=None, order_by=None, reverse=False, limit=None,
+                completely_within=False) -> Iterator[Feature]:
+        """Features above `id` (level=None: every depth; level=N: exactly depth N)."""
+        return self._related(id, False, level, featuretype, order_by, reverse, limit, completely_within)
+
+    def iter_by_parent_childs(self, featuretype="gene", level=None, order_by=None, reverse=False,
+                              completely_within=False) -> Iterator[List[Feature]]:
+        """For each feature of `featuretype`: [parent, *children]."""
+        for parent in self.features_of_type(featuretype, order_by=order_by, reverse=reverse):
+            yield [parent] + list(self.children(parent.id, level=level, order_by=order_by, reverse=reverse))
+
+    # -- regions -----------------------------------------------------------------------
+    def region(self, region=None, seqid=None, start=None, end=None, strand=None, featuretype=None,
+               completely_within=False) -> Iterator[Feature]:
+        """Features overlapping (or completely within) a region.
+
+        region: "chr:start-end[:strand]", a (seqid, start, end) tuple, or a
+        Feature; or give seqid/start/end separately.  1-based, closed.
+        """
+        if region is not None:
+            seqid, start, end, rstrand = _parse_region_full(region)
+            strand = strand if strand is not None else rstrand
+        if seqid is None:
+            raise InvalidArgumentError("region: give a region or a seqid")
+        rows = self._db.region(seqid, 1 if start is None else int(start), 0 if end is None else int(end),
+                               strand, _as_list(featuretype), completely_within)
+        make = Feature._from_row
+        d, g = self.dialect, self._gff3
+        return (make(t, d, g) for t in self._db.rows(rows))
+
+    # -- attributes ----------------------------------------------------------------------
+    def features_with_attribute(self, key: str, value: Optional[str] = None) -> Iterator[Feature]:
+        """Features whose attribute `key` equals `value` (indexed), or that carry `key` at all."""
+        rows = self._db.rows_with_key(key) if value is None else self._db.rows_with_attribute(key, value)
+        return self._emit(rows)
+
+    # -- batched (gffbase 0.3 API) ----------------------------------------------------------
+    def children_batched(self, ids, level=None, featuretype=None, format="arrow", threads: int = 0):
+        """Children of many anchors in one call → one table with an `anchor` column."""
+        from .batched import hierarchy_batched
+
+        return hierarchy_batched(self, ids, level, featuretype, format, True, threads)
+
+    def parents_batched(self, ids, level=None, featuretype=None, format="arrow", threads: int = 0):
+        """Parents of many anchors in one call (the related feature is in `descendant_id`)."""
+        from .batched import hierarchy_batched
+
+        return hierarchy_batched(self, ids, level, featuretype, format, False, threads)
+
+    def region_batched(self, regions, featuretype=None, completely_within=False, format="arrow",
+                       strand=None, threads: int = 0):
+        """Features overlapping many regions → one table with a `query_idx` column."""
+        from .batched import region_batched
+
+        return region_batched(self, regions, featuretype, completely_within, format, strand, threads)
+
+    # -- SQL ---------------------------------------------------------------------------------
+    def sql(self, query: str, params=None):
+        """Run DuckDB SQL over the views features, attributes, relations, directives, meta."""
+        from .sql import SqlSession
+
+        if self._sql is None:
+            self._sql = SqlSession(self)
+        return self._sql.sql(query, params)
+
+    def execute(self, query: str, params=None):
+        """gffutils' execute(): returns a cursor-like result (fetchall, fetchone, iteration)."""
+        from .sql import SqlSession
+
+        if self._sql is None:
+            self._sql = SqlSession(self)
+        return self._sql.execute(query, params)
+
+    def schema(self) -> str:
+        from .sql import SCHEMA
+
+        return SCHEMA
+
+    def analyze(self) -> None:
+        """No-op: a .gffdb's indexes are complete when it is written (gffutils ran SQLite ANALYZE)."""
+        return None
+
+    def set_pragmas(self, pragmas) -> None:
+        """Accepted for gffutils compatibility; there is no SQLite to tune, so nothing changes."""
+        if not isinstance(pragmas, dict):
+            raise InvalidArgumentError("pragmas must be a dict")
+        return None
+
+    # -- derived features ----------------------------------------------------------------------
+    def interfeatures(self, features, new_featuretype=None, merge_attributes=True, numeric_sort=False,
+                      dialect=None, attribute_func=None, update_attributes=None):
+        from .derived import interfeatures
+
+        return interfeatures(self, features, new_featuretype, merge_attributes, dialect, attribute_func,
+                             update_attributes)
+
+    def create_introns(self, exon_featuretype="exon", grandparent_featuretype="gene",
+                       parent_featuretype=None, new_featuretype="intron", merge_attributes=True,
+                       numeric_sort=False):
+        from .derived import create_introns
+
+        return create_introns(self, exon_featuretype, grandparent_featuretype, parent_featuretype,
+                              new_featuretype, merge_attributes)
+
+    def create_splice_sites(self, exon_featuretype="exon", grandparent_featuretype="gene",
+                            parent_featuretype=None, merge_attributes=True, numeric_sort=False):
+        from .derived import create_splice_sites
+
+        return create_splice_sites(self, exon_featuretype, grandparent_featuretype, parent_featuretype,
+                                   merge_attributes)
+
+    def merge(self, features, ignore_strand=False):
+        from .derived import merge
+
+        return merge(features, ignore_strand)
+
+    def merge_all(self, merge_order=("seqid", "featuretype", "strand", "start"), merge_criteria=None,
+                  featuretypes_groups=(None,), exclude_components=False):
+        from .derived import merge_all
+
+        return merge_all(self, featuretypes_groups)
+
+    def children_bp(self, feature, child_featuretype="exon", merge=False, ignore_strand=False) -> int:
+        from .derived import children_bp
+
+        return children_bp(self, feature, child_featuretype, merge, ignore_strand)
+
+    def bed12(self, feature, block_featuretype=("exon",), thick_featuretype=("CDS",), thin_featuretype=None,
+              name_field="ID", color=None) -> str:
+        from .derived import bed12
+
+        return bed12(self, feature, block_featuretype, thick_featuretype, thin_featuretype, name_field, color)
+
+    # -- changes: a .gffdb is immutable; these write a new file and swap it in ------------------
+    def update(self, data, make_backup=False, **kwargs) -> "FeatureDB":
+        """Add features (an iterable of Features/lines, a path or a FeatureDB) by rebuilding the file."""
+        from .mutate import update
+
+        return update(self, data, **kwargs)
+
+    def delete(self, features, make_backup=False, **kwargs) -> "FeatureDB":
+        """Remove features (IDs or Features) by rebuilding the file."""
+        from .mutate import delete
+
+        return delete(self, features, **kwargs)
+
+    def add_relation(self, parent, child, level=None, parent_func=None, child_func=None) -> "FeatureDB":
+        """Add a parent -> child edge (GFF3 Parent attribute) by rebuilding the file."""
+        from .mutate import add_relation
+
+        return add_relation(self, parent, child, level, parent_func, child_func)
+
+    # -- gffbase extras -----------------------------------------------------------------------
+    def problems(self) -> List[Tuple[int, bool, str]]:
+        """Problems recorded at ingest: (line, is_error, message)."""
+        return list(self._db.problems())
+
+    def meta(self) -> Dict[str, str]:
+        """Provenance: source name, size, checksum, dialect, options, tool version."""
+        return dict(self._meta)
+
+    def verify(self) -> None:
+        """Check every section checksum and index bound; raises CorruptDatabaseError."""
+        self._db.verify()
+
+
+def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optional[str]]:
+    if isinstance(region, Feature):
+        return region.seqid, region.start, region.end, None
+    if isinstance(region, (tuple, list)):
+        if len(region) == 3:
+            return region[0], int(region[1]), int(region[2]), None
+        if len(region) == 4:
+            return region[0], int(region[1]), int(region[2]), region[3]
+        raise InvalidArgumentError(f"region tuple must be (seqid, start, end[, strand]), found {region!r}")
+    if isinstance(region, str):
+        strand = None
+        text = region
+        if len(text) > 2 and text[-2] == ":" and text[-1] in "+-.":
+            strand = None if text[-1] == "." else text[-1]
+            text = text[:-2]
+        if ":" not in text:
+            return text, None, None, strand
+        seqid, _, span = text.rpartition(":")
+        try:
+            if "-" in span:
+                s, e = span.split("-", 1)
+                start, end = int(s.replace(",", "")), int(e.replace(",", ""))
+            else:
+                start, end = int(span.replace(",", "")), None
+        except ValueError:
+            raise InvalidArgumentError(f"region {region!r}: expected seqid:start-end[:strand]") from None
+        if end is not None and end < start:
+            raise InvalidArgumentError(f"region {region!r}: start is after end")
+        return seqid, start, end, strand
+    raise InvalidArgumentError(f"region must be a string, tuple or Feature, found {type(region).__name__}")
+
+
+def _parse_region(region) -> Tuple[str, int, int]:
+    seqid, start, end, _ = _parse_region_full(region)
+    return seqid, 1 if start is None else start, 0 if end is None else end

@@ -1,0 +1,93 @@
+"""update / delete / add_relation on an immutable .gffdb.
+
+A .gffdb is never changed in place.  Each of these writes the database's
+feature lines (input order, synthetic features left out) with the change
+applied, ingests them into a new file beside the old one, and renames it
+over the old path — the same atomic replacement an ingest does.  Open
+readers keep the old mapping; the FeatureDB itself is reopened on the new
+file.  Cost is a full rebuild: use them for small edits, not in loops.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Callable, Iterable, List, Optional
+
+from . import _core
+from .errors import InvalidArgumentError
+from .feature import Feature
+
+
+def _lines(db, skip_ids=frozenset(), edit: Optional[Callable[[Feature], Feature]] = None) -> List[str]:
+    out = list(db.directives)
+    for row in db._db.rows_in_file_order():
+        t = db._db.row(row)
+        if t[11] & 1:  # synthetic (inferred GTF gene/transcript)
+            continue
+        if t[9] in skip_ids:
+            continue
+        if edit is None:
+            out.append(db._db.format_row(row, "gff3" if db._gff3 else "gtf"))
+        else:
+            f = edit(Feature._from_row(t, db.dialect, db._gff3))
+            if f is not None:
+                out.append(str(f))
+    return out
+
+
+def _rebuild(db, lines: List[str]):
+    if db.dbfn == ":memory:":
+        raise InvalidArgumentError("an in-memory database cannot be rebuilt in place; create it with a file path")
+    opts = _core.IngestOptions()
+    opts.format = db._meta.get("format", "auto")
+    m = re.search(r"merge_strategy=(\w+)", db._meta.get("options", ""))
+    opts.merge_strategy = m.group(1) if m else "create_unique"
+    opts.force = True
+    opts.source_name = db._meta.get("source_name", "") + " (edited)"
+    _core.ingest_text(("\n".join(lines) + "\n").encode(), db.dbfn, opts)
+    db.__init__(db.dbfn)
+    return db
+
+
+def update(db, data, **kwargs):
+    from .interface import FeatureDB
+    from .iterators import DataIterator
+
+    lines = _lines(db)
+    if isinstance(data, FeatureDB):
+        new = [str(f) for f in data.all_features(order_by="file_order")]
+    elif isinstance(data, (str, os.PathLike)):
+        new = [str(f) for f in DataIterator(os.fspath(data))]
+    else:
+        new = [str(f) for f in data]
+    return _rebuild(db, lines + new)
+
+
+def delete(db, features, **kwargs):
+    if isinstance(features, (str, Feature)):
+        features = [features]
+    ids = frozenset(f.id if isinstance(f, Feature) else f for f in features)
+    return _rebuild(db, _lines(db, skip_ids=ids))
+
+
+def add_relation(db, parent, child, level=None, parent_func=None, child_func=None):
+    if not db._gff3:
+        raise InvalidArgumentError("add_relation needs a GFF3 database (GTF relations come from gene_id/transcript_id)")
+    pid = parent.id if isinstance(parent, Feature) else parent
+    cid = child.id if isinstance(child, Feature) else child
+    db[pid]  # raises FeatureNotFoundError when absent
+    db[cid]
+
+    def edit(f: Feature) -> Feature:
+        if f.id == cid:
+            parents = f.attributes.get("Parent", [])
+            if pid not in parents:
+                f.attributes["Parent"] = parents + [pid]
+            if child_func is not None:
+                f = child_func(f) or f
+        elif f.id == pid and parent_func is not None:
+            f = parent_func(f) or f
+        return f
+
+    return _rebuild(db, _lines(db, edit=edit))

@@ -1,0 +1,107 @@
+"""SQL over a gffbase database through DuckDB.
+
+Views (registered from Arrow tables the core builds once per session):
+  features   (id, seqid, source, featuretype, start, end, score, strand,
+              frame, file_order, attributes, synthetic)
+  attributes (feature_id, key, value, idx, row)
+  relations  (parent, child, level)   -- level 1 edges and the derived
+                                         levels 2 and 3, as gffutils stores
+  directives (directive)
+  meta       (key, value)
+
+User values are passed as bound parameters (``params``); nothing a caller
+gives is pasted into SQL text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional, Sequence
+
+from . import _core
+
+SCHEMA = """\
+CREATE VIEW features (id TEXT, seqid TEXT, source TEXT, featuretype TEXT, start BIGINT, "end" BIGINT,
+                      score DOUBLE, strand TEXT, frame TEXT, file_order BIGINT, attributes TEXT, synthetic TINYINT);
+CREATE VIEW attributes (feature_id TEXT, key TEXT, value TEXT, idx INTEGER, row BIGINT);
+CREATE VIEW relations (parent TEXT, child TEXT, level INTEGER);
+CREATE VIEW directives (directive TEXT);
+CREATE VIEW meta (key TEXT, value TEXT);
+"""
+
+
+class Cursor:
+    """A cursor-like result: fetchall(), fetchone(), fetchmany(), iteration, description."""
+
+    def __init__(self, relation) -> None:
+        self._rows = relation.fetchall() if relation is not None else []
+        self.description = relation.description if relation is not None else None
+        self._pos = 0
+
+    def fetchall(self) -> List[tuple]:
+        rows, self._pos = self._rows[self._pos:], len(self._rows)
+        return rows
+
+    def fetchone(self) -> Optional[tuple]:
+        if self._pos >= len(self._rows):
+            return None
+        self._pos += 1
+        return self._rows[self._pos - 1]
+
+    def fetchmany(self, size: int = 1) -> List[tuple]:
+        rows = self._rows[self._pos:self._pos + size]
+        self._pos += len(rows)
+        return rows
+
+    def __iter__(self):
+        while True:
+            row = self.fetchone()
+            if row is None:
+                return
+            yield row
+
+
+class SqlSession:
+    """One DuckDB connection with the database's views registered."""
+
+    def __init__(self, db) -> None:
+        import duckdb
+        import pyarrow as pa
+
+        from .batched import ArrowStream
+
+        self._con = duckdb.connect(":memory:")
+        core = db._db
+        features = pa.table(ArrowStream(_core.features_table(core)))
+        # Categorical columns read back as plain text in SQL.
+        features = features.cast(pa.schema([
+            pa.field(f.name, pa.large_string() if pa.types.is_dictionary(f.type) else f.type) for f in features.schema
+        ]))
+        self._tables = {
+            "features": features,
+            "attributes": pa.table(ArrowStream(_core.attributes_table(core))),
+            "_edges": pa.table(ArrowStream(_core.relations_table(core))),
+            "directives": pa.table({"directive": pa.array(core.directives(), pa.large_string())}),
+            "meta": pa.table({"key": list(core.meta().keys()), "value": list(core.meta().values())}),
+        }
+        for name, table in self._tables.items():
+            self._con.register(name, table)
+        self._con.execute("""
+            CREATE TEMP VIEW relations AS
+              SELECT parent, child, 1 AS level FROM _edges
+              UNION ALL
+              SELECT a.parent, b.child, 2 AS level FROM _edges a JOIN _edges b ON a.child = b.parent
+              UNION ALL
+              SELECT a.parent, c.child, 3 AS level FROM _edges a JOIN _edges b ON a.child = b.parent
+                                                     JOIN _edges c ON b.child = c.parent
+        """)
+
+    def sql(self, query: str, params: Optional[Sequence[Any]] = None):
+        """A DuckDB relation (``.arrow()``, ``.df()``, ``.pl()``, ``.fetchall()``)."""
+        if params is None:
+            return self._con.sql(query)
+        return self._con.execute(query, params)
+
+    def execute(self, query: str, params: Optional[Sequence[Any]] = None) -> Cursor:
+        if params is None:
+            return Cursor(self._con.sql(query))
+        return Cursor(self._con.execute(query, params))

@@ -1,0 +1,285 @@
+#include "gffbase/arrow/batched.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <thread>
+
+#include "gffbase/build/feature_table.hpp"
+#include "gffbase/io/input.hpp"
+#include "gffbase/parse/attributes.hpp"
+
+namespace gffbase {
+namespace {
+
+// Runs body(begin, end, part) over [0, n) split into contiguous parts, one
+// per thread, so each part's output can be concatenated in input order.
+template <typename Body>
+void parallel_parts(std::size_t n, int threads, std::size_t min_per_thread, Body&& body) {
+  const int t = std::max(1, std::min<int>(resolve_threads(threads), static_cast<int>(n / min_per_thread)));
+  if (t <= 1) {
+    body(0, n, 0);
+    return;
+  }
+  std::vector<std::thread> pool;
+  const std::size_t step = (n + t - 1) / t;
+  for (int i = 1; i < t; ++i) {
+    const std::size_t b = std::min(n, i * step), e = std::min(n, (i + 1) * step);
+    pool.emplace_back([&, b, e, i] { body(b, e, i); });
+  }
+  body(0, std::min(n, step), 0);
+  for (auto& th : pool) th.join();
+}
+
+std::vector<std::string_view> dictionary(const Database& db, std::string_view (Database::*name)(std::uint32_t) const,
+                                         std::size_t count) {
+  std::vector<std::string_view> d;
+  d.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) d.push_back((db.*name)(i));
+  return d;
+}
+
+// The nine-column part shared by both result shapes.
+void add_row_columns(const Database& db, const std::vector<RowId>& rows, arrow::TableBuilder& t, bool with_id,
+                     const char* id_name) {
+  const std::size_t n = rows.size();
+  if (with_id) {
+    std::vector<std::int64_t> off(n + 1, 0);
+    std::string data;
+    for (std::size_t i = 0; i < n; ++i) {
+      data.append(db.row_id(rows[i]));
+      off[i + 1] = static_cast<std::int64_t>(data.size());
+    }
+    t.add_large_utf8(id_name, std::move(off), std::move(data));
+  }
+  const auto seq = db.seqid_codes();
+  const auto src = db.source_codes();
+  const auto typ = db.type_codes_column();
+  const auto st = db.starts();
+  const auto en = db.ends();
+  const auto sc = db.scores();
+  const auto sd = db.strands();
+  const auto ph = db.phases();
+  const auto fo = db.file_orders();
+  const auto fl = db.flags();
+  std::vector<std::int32_t> seqid(n), source(n), type(n), strand(n), frame(n);
+  std::vector<std::int64_t> start(n), end(n), file_order(n);
+  std::vector<double> score(n);
+  std::vector<std::uint8_t> score_valid(n), coord_valid(n);
+  bool any_null_score = false, any_null_coord = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    const RowId r = rows[i];
+    seqid[i] = static_cast<std::int32_t>(seq[r]);
+    source[i] = static_cast<std::int32_t>(src[r]);
+    type[i] = static_cast<std::int32_t>(typ[r]);
+    start[i] = st[r];
+    end[i] = en[r];
+    coord_valid[i] = !(fl[r] & kRowNoCoords);
+    any_null_coord |= !coord_valid[i];
+    score[i] = std::isnan(sc[r]) ? 0.0 : sc[r];
+    score_valid[i] = !std::isnan(sc[r]);
+    any_null_score |= !score_valid[i];
+    const char s = static_cast<char>(sd[r]);
+    strand[i] = s == '+' ? 0 : s == '-' ? 1 : s == '.' ? 2 : 3;
+    frame[i] = ph[r] < 0 ? 3 : ph[r];
+    file_order[i] = fo[r];
+  }
+  static const std::vector<std::string_view> kStrands = {"+", "-", ".", "?"};
+  static const std::vector<std::string_view> kFrames = {"0", "1", "2", "."};
+  t.add_dictionary_utf8("seqid", std::move(seqid), dictionary(db, &Database::seqid_name, db.seqid_count()));
+  t.add_dictionary_utf8("source", std::move(source), dictionary(db, &Database::source_name, db.source_count()));
+  t.add_dictionary_utf8("featuretype", std::move(type), dictionary(db, &Database::type_name, db.type_count()));
+  std::vector<std::uint8_t> coord_valid2 = any_null_coord ? coord_valid : std::vector<std::uint8_t>{};
+  t.add_int64("start", std::move(start), any_null_coord ? std::move(coord_valid) : std::vector<std::uint8_t>{});
+  t.add_int64("end", std::move(end), std::move(coord_valid2));
+  t.add_float64("score", std::move(score), any_null_score ? std::move(score_valid) : std::vector<std::uint8_t>{});
+  t.add_dictionary_utf8("strand", std::move(strand), kStrands);
+  t.add_dictionary_utf8("frame", std::move(frame), kFrames);
+  t.add_int64("file_order", std::move(file_order));
+}
+
+}  // namespace
+
+HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
+                                 bool children, int threads) {
+  const int parts = std::max(1, resolve_threads(threads));
+  std::vector<HierarchyBatch> partial(parts);
+  parallel_parts(anchors.size(), threads, 2048, [&](std::size_t b, std::size_t e, int part) {
+    HierarchyBatch& out = partial[part];
+    for (std::size_t i = b; i < e; ++i) {
+      if (anchors[i] == kNone || anchors[i] >= db.feature_count()) continue;
+      for (const RelatedRow& r : children ? db.children(anchors[i], q) : db.parents(anchors[i], q)) {
+        out.input_index.push_back(static_cast<std::uint32_t>(i));
+        out.rows.push_back(r.row);
+        out.depth.push_back(r.depth);
+      }
+    }
+  });
+  HierarchyBatch all = std::move(partial[0]);
+  for (int p = 1; p < parts; ++p) {
+    all.input_index.insert(all.input_index.end(), partial[p].input_index.begin(), partial[p].input_index.end());
+    all.rows.insert(all.rows.end(), partial[p].rows.begin(), partial[p].rows.end());
+    all.depth.insert(all.depth.end(), partial[p].depth.begin(), partial[p].depth.end());
+  }
+  return all;
+}
+
+Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& qs, const RegionQuery& filters,
+                                   int threads) {
+  const std::size_t n = qs.seqids.size();
+  if (qs.starts.size() != n || qs.ends.size() != n) {
+    return Status::invalid_argument("region_batched: seqids, starts and ends differ in length");
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (qs.starts[i] > qs.ends[i]) {
+      return Status::invalid_argument("region_batched: query " + std::to_string(i) + " (" + qs.seqids[i] + ":" +
+                                      std::to_string(qs.starts[i]) + "-" + std::to_string(qs.ends[i]) +
+                                      ") has start after end");
+    }
+  }
+  // Seqid names -> codes once (queries repeat a few seqids).
+  std::vector<std::uint32_t> codes(n, kNone);
+  {
+    std::string_view last;
+    std::uint32_t last_code = kNone;
+    bool have = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!have || qs.seqids[i] != last) {
+        auto c = db.seqid_code(qs.seqids[i]);
+        last = qs.seqids[i];
+        last_code = c ? *c : kNone;
+        have = true;
+      }
+      codes[i] = last_code;
+    }
+  }
+  const int parts = std::max(1, resolve_threads(threads));
+  std::vector<RegionBatch> partial(parts);
+  parallel_parts(n, threads, 4096, [&](std::size_t b, std::size_t e, int part) {
+    RegionBatch& out = partial[part];
+    for (std::size_t i = b; i < e; ++i) {
+      if (codes[i] == kNone) continue;
+      const std::size_t before = out.rows.size();
+      db.region_into(codes[i], qs.starts[i], qs.ends[i], filters, out.rows);
+      out.query_index.resize(out.rows.size(), static_cast<std::uint32_t>(i));
+      (void)before;
+    }
+  });
+  RegionBatch all = std::move(partial[0]);
+  for (int p = 1; p < parts; ++p) {
+    all.query_index.insert(all.query_index.end(), partial[p].query_index.begin(), partial[p].query_index.end());
+    all.rows.insert(all.rows.end(), partial[p].rows.begin(), partial[p].rows.end());
+  }
+  return all;
+}
+
+void export_hierarchy_arrow(const Database& db, const std::vector<std::string>& anchor_names,
+                            const HierarchyBatch& batch, ArrowArrayStream* out) {
+  const std::size_t n = batch.rows.size();
+  arrow::TableBuilder t(static_cast<std::int64_t>(n));
+  std::vector<std::int64_t> off(n + 1, 0);
+  std::string data;
+  for (std::size_t i = 0; i < n; ++i) {
+    data.append(anchor_names[batch.input_index[i]]);
+    off[i + 1] = static_cast<std::int64_t>(data.size());
+  }
+  t.add_large_utf8("anchor", std::move(off), std::move(data));
+  add_row_columns(db, batch.rows, t, true, "descendant_id");
+  std::vector<std::int32_t> depth(batch.depth.begin(), batch.depth.end());
+  t.add_int32("depth", std::move(depth));
+  t.export_stream(out);
+}
+
+void export_region_arrow(const Database& db, const RegionBatchQuery& qs, const RegionBatch& batch,
+                         ArrowArrayStream* out) {
+  const std::size_t n = batch.rows.size();
+  arrow::TableBuilder t(static_cast<std::int64_t>(n));
+  std::vector<std::int64_t> qidx(n), qstart(n), qend(n);
+  std::vector<std::int64_t> off(n + 1, 0);
+  std::string data;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t q = batch.query_index[i];
+    qidx[i] = q;
+    qstart[i] = qs.starts[q];
+    qend[i] = qs.ends[q];
+    data.append(qs.seqids[q]);
+    off[i + 1] = static_cast<std::int64_t>(data.size());
+  }
+  t.add_int64("query_idx", std::move(qidx));
+  t.add_large_utf8("query_seqid", std::move(off), std::move(data));
+  t.add_int64("query_start", std::move(qstart));
+  t.add_int64("query_end", std::move(qend));
+  add_row_columns(db, batch.rows, t, true, "id");
+  t.export_stream(out);
+}
+
+void export_features_arrow(const Database& db, ArrowArrayStream* out) {
+  std::vector<RowId> rows(db.row_count());
+  for (RowId r = 0; r < rows.size(); ++r) rows[r] = r;
+  arrow::TableBuilder t(static_cast<std::int64_t>(rows.size()));
+  add_row_columns(db, rows, t, true, "id");
+  std::vector<std::int64_t> off(rows.size() + 1, 0);
+  std::string data;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    data.append(db.row_attributes(rows[i]));
+    off[i + 1] = static_cast<std::int64_t>(data.size());
+  }
+  t.add_large_utf8("attributes", std::move(off), std::move(data));
+  std::vector<std::int8_t> synthetic(rows.size());
+  const auto fl = db.flags();
+  for (std::size_t i = 0; i < rows.size(); ++i) synthetic[i] = (fl[i] & kRowSynthetic) ? 1 : 0;
+  t.add_int8("synthetic", std::move(synthetic));
+  t.export_stream(out);
+}
+
+void export_relations_arrow(const Database& db, ArrowArrayStream* out) {
+  std::vector<std::string_view> parents, children;
+  for (FeatureIndex f = 0; f < db.feature_count(); ++f) {
+    for (FeatureIndex c : db.children_of(f)) {
+      parents.push_back(db.feature_id(f));
+      children.push_back(db.feature_id(c));
+    }
+  }
+  arrow::TableBuilder t(static_cast<std::int64_t>(parents.size()));
+  t.add_utf8_from_views("parent", parents);
+  t.add_utf8_from_views("child", children);
+  t.add_int32("level", std::vector<std::int32_t>(parents.size(), 1));
+  t.export_stream(out);
+}
+
+void export_attributes_arrow(const Database& db, ArrowArrayStream* out) {
+  const bool gff3 = db.meta_value("format") == "gff3";
+  std::vector<std::string_view> ids, keys;
+  std::vector<std::int64_t> voff{0};
+  std::string vdata;
+  std::vector<std::uint8_t> valid;
+  std::vector<std::int32_t> idx;
+  std::vector<std::int64_t> rows_col;
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  for (RowId r = 0; r < db.row_count(); ++r) {
+    items.clear();
+    scratch.clear();
+    parse_attributes(db.row_attributes(r), gff3, items, scratch);
+    for (const auto& it : items) {
+      ids.push_back(db.row_id(r));
+      keys.push_back(it.key);
+      vdata.append(it.value);
+      voff.push_back(static_cast<std::int64_t>(vdata.size()));
+      valid.push_back(it.has_value);
+      idx.push_back(it.value_index);
+      rows_col.push_back(r);
+    }
+  }
+  // keys are views into the mapped file or into `scratch` for decoded keys;
+  // add_utf8_from_views copies them before scratch is reused.
+  arrow::TableBuilder t(static_cast<std::int64_t>(ids.size()));
+  t.add_utf8_from_views("feature_id", ids);
+  t.add_utf8_from_views("key", keys);
+  t.add_large_utf8("value", std::move(voff), std::move(vdata), std::move(valid));
+  t.add_int32("idx", std::move(idx));
+  t.add_int64("row", std::move(rows_col));
+  t.export_stream(out);
+}
+
+}  // namespace gffbase

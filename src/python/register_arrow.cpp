@@ -1,0 +1,108 @@
+// Batched queries and whole-table views, returned as Arrow C streams wrapped
+// in PyCapsules named "arrow_array_stream" (the Arrow PyCapsule interface).
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <cstdlib>
+
+#include "bindings.hpp"
+#include "gffbase/arrow/batched.hpp"
+
+namespace gffbase::python {
+namespace {
+
+void release_capsule(PyObject* capsule) noexcept {
+  auto* stream = static_cast<ArrowArrayStream*>(PyCapsule_GetPointer(capsule, "arrow_array_stream"));
+  if (!stream) {
+    PyErr_Clear();
+    return;
+  }
+  if (stream->release) stream->release(stream);
+  std::free(stream);
+}
+
+template <typename Fill>
+nb::object stream_capsule(Fill&& fill) {
+  auto* stream = static_cast<ArrowArrayStream*>(std::calloc(1, sizeof(ArrowArrayStream)));
+  if (!stream) throw std::bad_alloc();
+  try {
+    nb::gil_scoped_release release;
+    fill(stream);
+  } catch (...) {
+    std::free(stream);
+    throw;
+  }
+  PyObject* cap = PyCapsule_New(stream, "arrow_array_stream", release_capsule);
+  if (!cap) {
+    if (stream->release) stream->release(stream);
+    std::free(stream);
+    throw nb::python_error();
+  }
+  return nb::steal(cap);
+}
+
+std::vector<std::uint32_t> type_codes(const Database& db, const std::optional<std::vector<std::string>>& types,
+                                      bool& filter) {
+  filter = types.has_value();
+  return types ? db.type_codes(*types) : std::vector<std::uint32_t>{};
+}
+
+}  // namespace
+
+void register_arrow(nb::module_& m) {
+  m.def(
+      "hierarchy_batched",
+      [](PyDatabase& p, std::vector<std::string> anchors, std::optional<std::uint32_t> level,
+         std::optional<std::vector<std::string>> types, bool children, int threads) {
+        const Database& db = p.db();
+        HierarchyQuery q;
+        q.level = level;
+        q.type_codes = type_codes(db, types, q.type_filter);
+        return stream_capsule([&](ArrowArrayStream* out) {
+          std::vector<FeatureIndex> idx(anchors.size());
+          for (std::size_t i = 0; i < anchors.size(); ++i) idx[i] = db.find(anchors[i]).value_or(kNone);
+          const HierarchyBatch batch = hierarchy_batched(db, idx, q, children, threads);
+          export_hierarchy_arrow(db, anchors, batch, out);
+        });
+      },
+      nb::arg("db"), nb::arg("anchors"), nb::arg("level") = nb::none(), nb::arg("types") = nb::none(),
+      nb::arg("children") = true, nb::arg("threads") = 0);
+  m.def(
+      "region_batched",
+      [](PyDatabase& p, std::vector<std::string> seqids, std::vector<Coord> starts, std::vector<Coord> ends,
+         std::optional<std::vector<std::string>> types, bool within, std::optional<std::string> strand, int threads) {
+        const Database& db = p.db();
+        RegionQuery filters;
+        filters.completely_within = within;
+        filters.type_codes = type_codes(db, types, filters.type_filter);
+        if (strand && !strand->empty() && (*strand)[0] != '.') filters.strand = (*strand)[0];
+        RegionBatchQuery qs{std::move(seqids), std::move(starts), std::move(ends)};
+        Status failure;
+        nb::object cap = stream_capsule([&](ArrowArrayStream* out) {
+          Result<RegionBatch> r = region_batched(db, qs, filters, threads);
+          if (!r.is_ok()) {
+            failure = r.status();
+            RegionBatch empty;
+            export_region_arrow(db, qs, empty, out);
+            return;
+          }
+          export_region_arrow(db, qs, *r, out);
+        });
+        if (!failure) raise_error(Error(failure));
+        return cap;
+      },
+      nb::arg("db"), nb::arg("seqids"), nb::arg("starts"), nb::arg("ends"), nb::arg("types") = nb::none(),
+      nb::arg("within") = false, nb::arg("strand") = nb::none(), nb::arg("threads") = 0);
+  m.def("features_table", [](PyDatabase& p) {
+    return stream_capsule([&](ArrowArrayStream* out) { export_features_arrow(p.db(), out); });
+  });
+  m.def("relations_table", [](PyDatabase& p) {
+    return stream_capsule([&](ArrowArrayStream* out) { export_relations_arrow(p.db(), out); });
+  });
+  m.def("attributes_table", [](PyDatabase& p) {
+    return stream_capsule([&](ArrowArrayStream* out) { export_attributes_arrow(p.db(), out); });
+  });
+}
+
+}  // namespace gffbase::python

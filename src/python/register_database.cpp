@@ -1,0 +1,281 @@
+// Database: opening, row access, lookups, hierarchy and region queries.
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/string_view.h>
+#include <nanobind/stl/tuple.h>
+#include <nanobind/stl/vector.h>
+
+#include <cmath>
+#include <deque>
+
+#include "bindings.hpp"
+#include "gffbase/build/feature_table.hpp"
+#include "gffbase/export/writers.hpp"
+#include "gffbase/parse/attributes.hpp"
+
+namespace gffbase::python {
+
+PyDatabase::PyDatabase(std::shared_ptr<const Database> db) : db_(std::move(db)) {
+  seqids_.resize(db_->seqid_count());
+  types_.resize(db_->type_count());
+  sources_.resize(db_->source_count());
+  gff3_ = db_->meta_value("format") == "gff3";
+}
+
+namespace {
+nb::object cached_str(std::vector<nb::object>& cache, std::uint32_t code, std::string_view text) {
+  nb::object& o = cache[code];
+  if (!o.is_valid()) o = nb::str(text.data(), text.size());
+  return o;
+}
+
+std::vector<std::uint32_t> codes_for(const Database& db, const std::optional<std::vector<std::string>>& types,
+                                     bool& filter) {
+  filter = types.has_value();
+  return types ? db.type_codes(*types) : std::vector<std::uint32_t>{};
+}
+
+nb::tuple row_tuple(PyDatabase& p, RowId r) {
+  const Database& db = p.db();
+  if (r >= db.row_count()) throw nb::index_error("row out of range");
+  const RowView v = db.row(r);
+  const bool coords = !(v.flags & kRowNoCoords);
+  nb::object start = coords ? nb::object(nb::int_(v.start)) : nb::none();
+  nb::object end = coords ? nb::object(nb::int_(v.end)) : nb::none();
+  nb::object score = std::isnan(v.score) ? nb::none() : nb::object(nb::float_(v.score));
+  const char frame = v.phase < 0 ? '.' : static_cast<char>('0' + v.phase);
+  return nb::make_tuple(p.seqid_str(db.row_seqid_code(r)), nb::str(v.source.data(), v.source.size()),
+                        p.type_str(db.row_type_code(r)), start, end, score, nb::str(&v.strand, 1),
+                        nb::str(&frame, 1), nb::str(v.attributes.data(), v.attributes.size()),
+                        nb::str(v.id.data(), v.id.size()), v.file_order, v.flags, r);
+}
+
+std::vector<RowId> as_rows(const std::vector<RelatedRow>& rel, std::vector<std::uint32_t>* depths) {
+  std::vector<RowId> out;
+  out.reserve(rel.size());
+  for (auto& x : rel) {
+    out.push_back(x.row);
+    if (depths) depths->push_back(x.depth);
+  }
+  return out;
+}
+}  // namespace
+
+nb::object PyDatabase::seqid_str(std::uint32_t c) { return cached_str(seqids_, c, db_->seqid_name(c)); }
+nb::object PyDatabase::type_str(std::uint32_t c) { return cached_str(types_, c, db_->type_name(c)); }
+nb::object PyDatabase::source_str(std::uint32_t c) { return cached_str(sources_, c, db_->source_name(c)); }
+
+void register_database(nb::module_& m) {
+  nb::class_<PyDatabase>(m, "Database")
+      .def_static(
+          "open",
+          [](const std::string& path) {
+            Result<std::shared_ptr<const Database>> db = [&] {
+              nb::gil_scoped_release release;
+              return Database::open(path);
+            }();
+            if (!db.is_ok()) raise_error(Error(db.status()));
+            return new PyDatabase(*db);
+          },
+          nb::arg("path"), "Open a .gffdb (mmap, read-only).")
+      .def_prop_ro("path", [](PyDatabase& p) { return p.db().path(); })
+      .def_prop_ro("file_bytes", [](PyDatabase& p) { return p.db().file_bytes(); })
+      .def_prop_ro("row_count", [](PyDatabase& p) { return p.db().row_count(); })
+      .def_prop_ro("feature_count", [](PyDatabase& p) { return p.db().feature_count(); })
+      .def_prop_ro("is_gff3", [](PyDatabase& p) { return p.gff3(); })
+      .def("seqids",
+           [](PyDatabase& p) {
+             nb::list out;
+             for (std::uint32_t s = 0; s < p.db().seqid_count(); ++s) out.append(p.seqid_str(s));
+             return out;
+           })
+      .def("featuretypes",
+           [](PyDatabase& p) {
+             nb::list out;
+             for (std::uint32_t t = 0; t < p.db().type_count(); ++t) out.append(p.type_str(t));
+             return out;
+           })
+      .def("type_counts",
+           [](PyDatabase& p) {
+             nb::dict out;
+             for (std::uint32_t t = 0; t < p.db().type_count(); ++t) out[p.type_str(t)] = p.db().rows_of_type(t).size();
+             return out;
+           })
+      .def("seqid_span",
+           [](PyDatabase& p, std::string_view seqid) -> std::optional<std::pair<Coord, Coord>> {
+             auto s = p.db().seqid_code(seqid);
+             if (!s) return std::nullopt;
+             auto [b, e] = p.db().seqid_rows(*s);
+             if (b == e) return std::nullopt;
+             Coord lo = INT64_MAX, hi = 0;
+             auto st = p.db().starts();
+             auto en = p.db().ends();
+             for (RowId r = b; r < e; ++r) {
+               lo = std::min(lo, st[r]);
+               hi = std::max(hi, en[r]);
+             }
+             return std::make_pair(lo, hi);
+           })
+      .def("find", [](PyDatabase& p, std::string_view id) { return p.db().find(id); })
+      .def("feature_id", [](PyDatabase& p, FeatureIndex f) {
+        if (f >= p.db().feature_count()) throw nb::index_error("feature out of range");
+        return std::string(p.db().feature_id(f));
+      })
+      .def("feature_rows",
+           [](PyDatabase& p, FeatureIndex f) {
+             if (f >= p.db().feature_count()) throw nb::index_error("feature out of range");
+             auto s = p.db().feature_rows(f);
+             return std::vector<std::uint32_t>(s.begin(), s.end());
+           })
+      .def("row_feature", [](PyDatabase& p, RowId r) {
+        if (r >= p.db().row_count()) throw nb::index_error("row out of range");
+        return p.db().row_feature(r);
+      })
+      .def("row", [](PyDatabase& p, RowId r) { return row_tuple(p, r); })
+      .def("rows",
+           [](PyDatabase& p, const std::vector<RowId>& rows) {
+             nb::list out;
+             for (RowId r : rows) out.append(row_tuple(p, r));
+             return out;
+           })
+      .def(
+          "children",
+          [](PyDatabase& p, FeatureIndex f, std::optional<std::uint32_t> level,
+             std::optional<std::vector<std::string>> types) {
+            if (f >= p.db().feature_count()) throw nb::index_error("feature out of range");
+            HierarchyQuery q;
+            q.level = level;
+            q.type_codes = codes_for(p.db(), types, q.type_filter);
+            std::vector<std::uint32_t> depths;
+            std::vector<RowId> rows;
+            {
+              nb::gil_scoped_release release;
+              rows = as_rows(p.db().children(f, q), &depths);
+            }
+            return std::make_pair(rows, depths);
+          },
+          nb::arg("feature"), nb::arg("level") = nb::none(), nb::arg("types") = nb::none())
+      .def(
+          "parents",
+          [](PyDatabase& p, FeatureIndex f, std::optional<std::uint32_t> level,
+             std::optional<std::vector<std::string>> types) {
+            if (f >= p.db().feature_count()) throw nb::index_error("feature out of range");
+            HierarchyQuery q;
+            q.level = level;
+            q.type_codes = codes_for(p.db(), types, q.type_filter);
+            std::vector<std::uint32_t> depths;
+            std::vector<RowId> rows;
+            {
+              nb::gil_scoped_release release;
+              rows = as_rows(p.db().parents(f, q), &depths);
+            }
+            return std::make_pair(rows, depths);
+          },
+          nb::arg("feature"), nb::arg("level") = nb::none(), nb::arg("types") = nb::none())
+      .def(
+          "region",
+          [](PyDatabase& p, std::string_view seqid, Coord start, Coord end, std::optional<std::string> strand,
+             std::optional<std::vector<std::string>> types, bool within) {
+            RegionQuery q;
+            q.seqid = seqid;
+            q.start = start;
+            q.end = end;
+            q.completely_within = within;
+            if (strand && !strand->empty() && (*strand)[0] != '.') q.strand = (*strand)[0];
+            q.type_codes = codes_for(p.db(), types, q.type_filter);
+            Result<std::vector<RowId>> r = p.db().region(q);
+            if (!r.is_ok()) raise_error(Error(r.status()));
+            return *r;
+          },
+          nb::arg("seqid"), nb::arg("start"), nb::arg("end"), nb::arg("strand") = nb::none(),
+          nb::arg("types") = nb::none(), nb::arg("within") = false)
+      .def("rows_of_type",
+           [](PyDatabase& p, std::string_view type) {
+             auto t = p.db().type_code(type);
+             if (!t) return std::vector<std::uint32_t>{};
+             auto s = p.db().rows_of_type(*t);
+             return std::vector<std::uint32_t>(s.begin(), s.end());
+           })
+      .def("rows_in_file_order",
+           [](PyDatabase& p) {
+             auto s = p.db().rows_in_file_order();
+             return std::vector<std::uint32_t>(s.begin(), s.end());
+           })
+      .def("rows_with_attribute",
+           [](PyDatabase& p, std::string_view key, std::string_view value) {
+             nb::gil_scoped_release release;
+             return p.db().rows_with_attribute(key, value);
+           })
+      .def("rows_with_key",
+           [](PyDatabase& p, std::string_view key) {
+             nb::gil_scoped_release release;
+             return p.db().rows_with_key(key);
+           })
+      .def("meta",
+           [](PyDatabase& p) {
+             nb::dict d;
+             for (auto& [k, v] : p.db().meta()) d[nb::str(k.c_str())] = nb::str(v.c_str());
+             return d;
+           })
+      .def("directives",
+           [](PyDatabase& p) {
+             std::vector<std::string> out;
+             for (auto d : p.db().directives()) out.emplace_back(d);
+             return out;
+           })
+      .def("problems",
+           [](PyDatabase& p) {
+             nb::list out;
+             for (auto& pr : p.db().problems()) {
+               out.append(nb::make_tuple(pr.line, pr.error, std::string(pr.message)));
+             }
+             return out;
+           })
+      .def("fasta", [](PyDatabase& p) { return std::string(p.db().fasta()); })
+      .def("verify",
+           [](PyDatabase& p) {
+             Status s;
+             {
+               nb::gil_scoped_release release;
+               s = p.db().verify();
+             }
+             if (!s) raise_error(Error(s));
+           })
+      .def(
+          "format_row",
+          [](PyDatabase& p, RowId r, std::string_view fmt) {
+            if (r >= p.db().row_count()) throw nb::index_error("row out of range");
+            std::string out;
+            if (fmt == "gff3") write_gff_line(p.db(), r, false, out);
+            else if (fmt == "gtf") write_gff_line(p.db(), r, true, out);
+            else if (fmt == "bed") write_bed6_line(p.db(), r, out);
+            else if (fmt == "bed12") write_bed12_for_feature(p.db(), r, out);
+            else if (fmt == "tsv") write_tsv_line(p.db(), r, out);
+            else if (fmt == "jsonl") write_jsonl_line(p.db(), r, out);
+            else throw nb::value_error("format must be gff3, gtf, bed, bed12, tsv or jsonl");
+            if (!out.empty() && out.back() == '\n') out.pop_back();
+            return out;
+          },
+          nb::arg("row"), nb::arg("format") = "gff3");
+
+  m.def(
+      "parse_attributes",
+      [](std::string_view text, bool gff3) {
+        std::vector<AttributeItem> items;
+        std::deque<std::string> scratch;
+        parse_attributes(text, gff3, items, scratch);
+        nb::list out;
+        for (const auto& it : items) {
+          out.append(nb::make_tuple(nb::str(it.key.data(), it.key.size()),
+                                    it.has_value ? nb::object(nb::str(it.value.data(), it.value.size())) : nb::none()));
+        }
+        return out;
+      },
+      nb::arg("text"), nb::arg("gff3"),
+      "Split a column-9 text into [(key, value-or-None)] (GFF3 percent-decoded; GTF unquoted).");
+  m.def("percent_encode", [](std::string_view s, bool in_list) { return percent_encode(s, in_list); },
+        nb::arg("text"), nb::arg("in_list") = true);
+}
+
+}  // namespace gffbase::python
