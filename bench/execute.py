@@ -36,7 +36,7 @@ def _record(rep: int, proc: dict) -> dict:
 
 
 def floor(rep: int, cmd: list[str], cap_s: float, log: Path) -> dict:
-    proc = runner.run(cmd, cap_s=cap_s, log_prefix=log, discard_stdout=True, scan_tree=False)
+    proc = runner.run(cmd, cap_s=cap_s, log_prefix=log, discard_stdout=True, measure_rss=False)
     rec = _record(rep, proc)
     rec["ok"] = proc["rc"] == 0 and not proc["censored"]
     rec["seconds"] = proc["wall_s"] if rec["ok"] else None
@@ -50,7 +50,7 @@ def worker(rep: int, python: str, spec: dict, cap_s: float, log: Path, cwd: Path
     cwd.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
     proc = runner.run([python, str(WORKER)], stdin_text=json.dumps(spec), cap_s=cap_s,
-                      log_prefix=log, cwd=cwd, env=env, scan_tree=False)
+                      log_prefix=log, cwd=cwd, env=env)
     rec = _record(rep, proc)
     result = None
     for line in proc["stdout"].splitlines():
@@ -65,6 +65,8 @@ def worker(rep: int, python: str, spec: dict, cap_s: float, log: Path, cwd: Path
         rec.update(result)
         if not result.get("ok"):
             rec["seconds"] = None
+    if rec.get("vmhwm_kb"):  # the worker's own high-water mark: a lower bound on the peak
+        rec["peak_rss_kb"] = max(rec["peak_rss_kb"] or 0, rec["vmhwm_kb"])
     if rec.get("ok") and rec.get("n") and rec.get("seconds"):
         rec["rate"] = rec["n"] / rec["seconds"]
     return rec
@@ -74,7 +76,7 @@ def cli_ingest(rep: int, cli: str, src: str, db: Path, cap_s: float, log: Path, 
     """`gffbase ingest INPUT -o DB --force`, timed as a whole process."""
     cwd.mkdir(parents=True, exist_ok=True)
     proc = runner.run([cli, "ingest", src, "-o", str(db), "--force"], cap_s=cap_s,
-                      log_prefix=log, cwd=cwd, scan_tree=True)
+                      log_prefix=log, cwd=cwd)
     rec = _record(rep, proc)
     size = db_bytes(db)
     rec["ok"] = proc["rc"] == 0 and not proc["censored"] and size is not None

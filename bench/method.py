@@ -46,7 +46,7 @@ def render(r: dict) -> list[str]:
         "- **Time:** for library rows, `time.perf_counter()` around the call(s) under test only "
         "(imports, input loading and answer checks excluded); for the CLI and the floors, the whole process. "
         "Cells show the median [min–max] over the runs.",
-        "- **Peak RSS:** max of the child's `ru_maxrss` (os.wait4) and of the summed VmRSS of the child and its "
+        "- **Peak RSS:** `ru_maxrss` of the command as reported by GNU `time -f %M` (not measured from the harness: a child's ru_maxrss would inherit the harness' own RSS across fork+exec), or, if larger, the summed VmRSS of the command and its "
         "descendants polled from /proc; it covers the whole interpreter, imported libraries included. "
         "**Database size:** the file plus any -wal/-journal sidecars after close.",
         f"- **Caps:** a run still going after the cap is killed and reported CENSORED (\">cap\"), never extrapolated; "

@@ -148,8 +148,10 @@ class Bench:
 
     def _log_run(self, cell, rec) -> None:
         if rec.get("ok"):
-            extra = f" ({rec['rate']:,.0f} {cell['workload'] == 'children' and 'calls' or 'q'}/s)" if rec.get("rate") else ""
-            status = f"{rec['seconds']:.4f} s{extra}, rss {rec['peak_rss_kb'] / 1024:.0f} MB"
+            unit = next((w.unit for w in workloads.QUERY_WORKLOADS if w.name == cell["workload"]), "")
+            extra = f" ({rec['rate']:,.0f} {unit}/s)" if rec.get("rate") else ""
+            rss = f", rss {rec['peak_rss_kb'] / 1024:.0f} MB" if rec.get("peak_rss_kb") else ""
+            status = f"{rec['seconds']:.4f} s{extra}{rss}"
         else:
             status = ("SKIPPED " if rec.get("skipped") else "CENSORED " if rec.get("censored") else "ERROR ") + str(rec.get("error"))[:160]
         self.log(f"{cell['workload']:<21} {cell['corpus']:<22} rep {rec['rep']} {cell['row']:<18} {status}")
@@ -248,7 +250,7 @@ class Bench:
         if not wl:
             return
         scan = corpora_mod.scan(corpus)
-        want_1m = any(w.inputs == "regions_1m" for w in wl)
+        want_1m = any(w.inputs == "regions_1m" and set(w.tools) & set(self.query_tools) for w in wl)
         inputs = workloads.write_inputs(scan, CACHE / "inputs" / f"{corpus.name}-{corpus.sha256[:16]}-v1", want_1m)
         dbs = {t: self.query_db(corpus, t) for t in self.query_tools if t in {x for w in wl for x in w.tools}}
         cap = self.cap(corpus)

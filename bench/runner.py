@@ -49,8 +49,8 @@ def descendants(root: int) -> list[int]:
                 continue
     found, frontier = [], [root]
     while frontier:
-        kids = [c for c, p in parent.items() if p == frontier[-1]]
-        frontier.pop()
+        node = frontier.pop()
+        kids = [c for c, p in parent.items() if p == node]
         found.extend(kids)
         frontier.extend(kids)
     return found
