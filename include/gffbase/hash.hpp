@@ -47,4 +47,13 @@ inline std::uint64_t hash_attribute(std::string_view key, std::string_view value
   return hash_bytes(value, hash_bytes(key) ^ 0x5bd1e9955bd1e995ULL);
 }
 
+/// One key=value index entry: the upper 32 bits of hash_attribute, then a
+/// row (or, during parsing, a record) number.  Sorting the packed values
+/// sorts by hash, then row; a lookup scans the run of its hash and verifies
+/// each candidate against the parsed text, so collisions cost time, never
+/// correctness.
+inline std::uint64_t attribute_entry(std::string_view key, std::string_view value, std::uint32_t row) {
+  return (hash_attribute(key, value) & 0xFFFFFFFF00000000ULL) | row;
+}
+
 }  // namespace gffbase

@@ -59,7 +59,7 @@ std::string offset_note(const std::string& name, std::size_t offset) {
 // Plain gzip, any number of members.  Each member is inflated with the output
 // buffer sized from a guess and doubled on demand: libdeflate needs the whole
 // output space up front, and ISIZE is only a hint (mod 2^32, per member).
-Status inflate_gzip(const std::string& name, std::string_view raw, std::string& out) {
+Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& out) {
   Decompressor d = make_decompressor();
   if (!d) return Status::io("out of memory allocating a decompressor");
   const auto* in = reinterpret_cast<const unsigned char*>(raw.data());
@@ -67,7 +67,8 @@ Status inflate_gzip(const std::string& name, std::string_view raw, std::string& 
   std::size_t out_len = 0;
   std::size_t guess = raw.size() >= 4 ? le32(in + raw.size() - 4) : 0;
   guess = std::max<std::size_t>({guess, raw.size() * 4, 1 << 16});
-  out.resize(guess);
+  out = TextBuffer::allocate(guess);
+  out.set_size(0);
   while (in_pos < raw.size()) {
     // Trailing zero padding after the last member is tolerated (tar/dd tails).
     if (!is_gzip(raw.substr(in_pos))) {
@@ -79,7 +80,7 @@ Status inflate_gzip(const std::string& name, std::string_view raw, std::string& 
     for (;;) {
       std::size_t used_in = 0, produced = 0;
       libdeflate_result r = libdeflate_gzip_decompress_ex(
-          d.get(), in + in_pos, raw.size() - in_pos, out.data() + out_len, out.size() - out_len,
+          d.get(), in + in_pos, raw.size() - in_pos, out.data() + out_len, out.capacity() - out_len,
           &used_in, &produced);
       if (r == LIBDEFLATE_SUCCESS) {
         in_pos += used_in;
@@ -87,22 +88,23 @@ Status inflate_gzip(const std::string& name, std::string_view raw, std::string& 
         break;
       }
       if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
-        if (out.size() > (std::size_t(1) << 40)) return Status::invalid_input(offset_note(name, in_pos));
-        out.resize(out.size() * 2);
+        if (out.capacity() > (std::size_t(1) << 40)) return Status::invalid_input(offset_note(name, in_pos));
+        out.set_size(out_len);
+        out.grow(out.capacity() * 2);
         continue;
       }
       return Status::invalid_input(offset_note(name, in_pos) +
                                    " (hint: the file may have been cut short; try `gzip -t`)");
     }
   }
-  out.resize(out_len);
+  out.set_size(out_len);
   return Status::ok();
 }
 
 // BGZF: every block declares its compressed size and (in its footer) its
 // uncompressed size, so all output offsets are known before inflating and
 // the blocks can be inflated independently on all threads.
-Status inflate_bgzf(const std::string& name, std::string_view raw, std::string& out, int threads) {
+Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& out, int threads) {
   struct Block {
     std::size_t in_off, in_len, out_off, out_len;
   };
@@ -122,7 +124,7 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, std::string& 
     total += isize;
     pos += bsize;
   }
-  out.resize(total);
+  out = TextBuffer::allocate(total);
   const int n_threads = std::max(1, std::min<int>(threads, static_cast<int>(blocks.size() / 16 + 1)));
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> failed_block{SIZE_MAX};
@@ -153,13 +155,15 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, std::string& 
   return Status::ok();
 }
 
-Status read_fd(int fd, std::string& raw, std::size_t size_hint) {
-  raw.clear();
-  raw.resize(std::max<std::size_t>(size_hint, 1 << 20));
+Status read_fd(int fd, TextBuffer& raw) {
+  raw = TextBuffer::allocate(1 << 20);
   std::size_t len = 0;
   for (;;) {
-    if (len == raw.size()) raw.resize(raw.size() * 2);
-    const ssize_t got = ::read(fd, raw.data() + len, raw.size() - len);
+    if (len == raw.capacity()) {
+      raw.set_size(len);
+      raw.grow(raw.capacity() * 2);
+    }
+    const ssize_t got = ::read(fd, raw.data() + len, raw.capacity() - len);
     if (got < 0) {
       if (errno == EINTR) continue;
       return Status::io(std::string("read failed: ") + std::strerror(errno));
@@ -167,7 +171,7 @@ Status read_fd(int fd, std::string& raw, std::size_t size_hint) {
     if (got == 0) break;
     len += static_cast<std::size_t>(got);
   }
-  raw.resize(len);
+  raw.set_size(len);
   return Status::ok();
 }
 
@@ -188,42 +192,55 @@ int resolve_threads(int requested) {
   return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
 }
 
-Result<InputText> decode_input(std::string name, std::string raw, int threads) {
+Result<InputText> decode_input(std::string name, TextBuffer raw, int threads) {
   InputText result;
   result.name = std::move(name);
   result.disk_bytes = raw.size();
   result.disk_crc32 = libdeflate_crc32(0, raw.data(), raw.size());
-  if (!is_gzip(raw)) {
+  const std::string_view bytes = raw.view();
+  if (!is_gzip(bytes)) {
     result.text = std::move(raw);
     return result;
   }
-  const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
-  if (bgzf_block_size(p, raw.size()) != 0) {
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  if (bgzf_block_size(p, bytes.size()) != 0) {
     result.compression = Compression::kBgzf;
-    GFFBASE_RETURN_IF_ERROR(inflate_bgzf(result.name, raw, result.text, resolve_threads(threads)));
+    GFFBASE_RETURN_IF_ERROR(inflate_bgzf(result.name, bytes, result.text, resolve_threads(threads)));
   } else {
     result.compression = Compression::kGzip;
-    GFFBASE_RETURN_IF_ERROR(inflate_gzip(result.name, raw, result.text));
+    GFFBASE_RETURN_IF_ERROR(inflate_gzip(result.name, bytes, result.text));
   }
   return result;
 }
 
 Result<InputText> read_input(const std::string& path, int threads) {
-  std::string raw;
+  TextBuffer raw;
   if (path == "-") {
-    GFFBASE_RETURN_IF_ERROR(read_fd(STDIN_FILENO, raw, 0));
-  } else {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::io(path + ": cannot open: " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-      ::close(fd);
-      return Status::io(path + ": is a directory, expected an annotation file");
-    }
-    Status s = read_fd(fd, raw, st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1 : 0);
-    ::close(fd);
-    if (!s.is_ok()) return Status::io(path + ": " + s.message());
+    GFFBASE_RETURN_IF_ERROR(read_fd(STDIN_FILENO, raw));
+    return decode_input(path, std::move(raw), threads);
   }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::io(path + ": cannot open: " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) {
+    const std::string err = std::strerror(errno);
+    ::close(fd);
+    return Status::io(path + ": cannot stat: " + err);
+  }
+  if (S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return Status::io(path + ": is a directory, expected an annotation file");
+  }
+  // Regular files are mapped; pipes, FIFOs and anything mmap refuses are read.
+  if (S_ISREG(st.st_mode) && st.st_size > 0) raw = TextBuffer::map_file(fd, static_cast<std::size_t>(st.st_size));
+  if (raw.empty()) {
+    Status s = read_fd(fd, raw);
+    if (!s.is_ok()) {
+      ::close(fd);
+      return Status::io(path + ": " + s.message());
+    }
+  }
+  ::close(fd);
   return decode_input(path, std::move(raw), threads);
 }
 

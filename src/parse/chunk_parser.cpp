@@ -154,8 +154,7 @@ class LineParser {
     const std::uint32_t record_index = static_cast<std::uint32_t>(out_.records.size());
     for (const AttributeItem& it : line_items_) {
       if (it.has_value) {
-        out_.attr_hashes.push_back(hash_attribute(it.key, it.value));
-        out_.attr_hash_records.push_back(record_index);
+        out_.attr_entries.push_back(attribute_entry(it.key, it.value, record_index));
       }
       for (const std::string& k : o_.keys_of_interest) {
         if (it.key == k) {

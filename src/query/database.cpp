@@ -29,8 +29,8 @@ namespace sec = store::section;
 enum S : int {
   kSeqidOff, kSeqidData, kSourceOff, kSourceData, kTypeOff, kTypeData,
   kRSeqid, kRSource, kRType, kRStart, kREnd, kRScore, kRStrand, kRPhase, kRFlags, kRFileOrder, kRLine, kRFeature,
-  kRAttrOff, kRAttrData, kRMaxEnd, kSeqidRows, kFIdOff, kFIdData, kFRowsOff, kFRows, kParOff, kPar, kChOff, kCh,
-  kIdSlots, kTypeRowsOff, kTypeRows, kFileOrderRows, kAttrHashes, kAttrRows, kDirOff, kDirData, kDirLines,
+  kRTextOff, kRTextLen, kRAttrStart, kTextMain, kTextExtra, kRMaxEnd, kSeqidRows, kFIdOff, kFIdData, kFRowsOff, kFRows, kParOff, kPar, kChOff, kCh,
+  kIdSlots, kTypeRowsOff, kTypeRows, kFileOrderRows, kAttrEntries, kDirOff, kDirData, kDirLines,
   kProbOff, kProbData, kProbLines, kProbSev, kFasta, kMetaKOff, kMetaKData, kMetaVOff, kMetaVData, kSectionCount
 };
 
@@ -38,16 +38,16 @@ namespace {
 constexpr std::string_view kSectionNames[kSectionCount] = {
     sec::kSeqidOffsets, sec::kSeqidData, sec::kSourceOffsets, sec::kSourceData, sec::kTypeOffsets, sec::kTypeData,
     sec::kRowSeqid, sec::kRowSource, sec::kRowType, sec::kRowStart, sec::kRowEnd, sec::kRowScore, sec::kRowStrand,
-    sec::kRowPhase, sec::kRowFlags, sec::kRowFileOrder, sec::kRowLine, sec::kRowFeature, sec::kRowAttrOffsets,
-    sec::kRowAttrData, sec::kRowMaxEnd, sec::kSeqidRows, sec::kFeatureIdOffsets, sec::kFeatureIdData,
+    sec::kRowPhase, sec::kRowFlags, sec::kRowFileOrder, sec::kRowLine, sec::kRowFeature, sec::kRowTextOffset,
+    sec::kRowTextLength, sec::kRowAttrStart, sec::kTextMain, sec::kTextExtra, sec::kRowMaxEnd, sec::kSeqidRows, sec::kFeatureIdOffsets, sec::kFeatureIdData,
     sec::kFeatureRowsOffsets, sec::kFeatureRows, sec::kParentOffsets, sec::kParents, sec::kChildOffsets,
-    sec::kChildren, sec::kIdSlots, sec::kTypeRowsOffsets, sec::kTypeRows, sec::kFileOrderRows, sec::kAttrHashes,
-    sec::kAttrRows, sec::kDirectiveOffsets, sec::kDirectiveData, sec::kDirectiveLines, sec::kProblemOffsets,
+    sec::kChildren, sec::kIdSlots, sec::kTypeRowsOffsets, sec::kTypeRows, sec::kFileOrderRows, sec::kAttrEntries,
+    sec::kDirectiveOffsets, sec::kDirectiveData, sec::kDirectiveLines, sec::kProblemOffsets,
     sec::kProblemData, sec::kProblemLines, sec::kProblemSeverity, sec::kFasta, sec::kMetaKeyOffsets,
     sec::kMetaKeyData, sec::kMetaValueOffsets, sec::kMetaValueData};
 constexpr std::uint32_t kElementSize[kSectionCount] = {
-    8, 1, 8, 1, 8, 1, 4, 4, 4, 8, 8, 8, 1, 1, 1, 4, 8, 4, 8, 1, 8, 4, 8, 1, 4, 4, 4, 4, 4, 4,
-    4, 4, 4, 4, 8, 4, 8, 1, 8, 8, 1, 8, 1, 1, 8, 1, 8, 1};
+    8, 1, 8, 1, 8, 1, 4, 4, 4, 8, 8, 8, 1, 1, 1, 4, 8, 4, 8, 4, 4, 1, 1, 8, 4, 8, 1, 4, 4, 4, 4, 4, 4,
+    4, 4, 4, 4, 8, 8, 1, 8, 8, 1, 8, 1, 1, 8, 1, 8, 1};
 }  // namespace
 
 struct Database::Impl {
@@ -190,22 +190,21 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
   }
   // Structural checks that keep every later access in bounds.
   const std::size_t n = impl->s[kRStart].length / 8;
-  const int row_cols[] = {kRSeqid, kRSource, kRType, kREnd, kRScore, kRStrand, kRPhase, kRFlags, kRFileOrder,
-                          kRLine, kRFeature, kRMaxEnd, kFileOrderRows};
+  const int row_cols[] = {kRSeqid, kRSource,  kRType,    kREnd,       kRScore,   kRStrand,       kRPhase, kRFlags,
+                          kRFileOrder, kRLine, kRFeature, kRTextOff, kRTextLen, kRAttrStart, kRMaxEnd, kFileOrderRows};
   for (int c : row_cols) {
     if (impl->s[c].length / kElementSize[c] != n) {
       return corrupt(path, "section '" + std::string(kSectionNames[c]) + "' does not have one value per row");
     }
   }
   const std::pair<int, int> strings[] = {{kSeqidOff, kSeqidData}, {kSourceOff, kSourceData}, {kTypeOff, kTypeData},
-                                         {kRAttrOff, kRAttrData}, {kFIdOff, kFIdData},       {kDirOff, kDirData},
+                                         {kFIdOff, kFIdData},       {kDirOff, kDirData},
                                          {kProbOff, kProbData},   {kMetaKOff, kMetaKData},   {kMetaVOff, kMetaVData}};
   for (auto [o, d] : strings) {
     if (!valid_string_column(*impl, o, d)) {
       return corrupt(path, "string section '" + std::string(kSectionNames[o]) + "' is inconsistent");
     }
   }
-  if (impl->s[kRAttrOff].length / 8 != n + 1) return corrupt(path, "attribute offsets do not match the rows");
   const std::size_t m = impl->s[kFIdOff].length / 8 - 1;
   const std::pair<int, std::size_t> csr[] = {{kFRowsOff, m + 1}, {kParOff, m + 1}, {kChOff, m + 1},
                                              {kSeqidRows, impl->s[kSeqidOff].length / 8},
@@ -217,9 +216,6 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
   }
   const std::size_t slots = impl->s[kIdSlots].length / 4;
   if (slots == 0 || (slots & (slots - 1)) != 0) return corrupt(path, "the ID index has a bad size");
-  if (impl->s[kAttrHashes].length / 8 != impl->s[kAttrRows].length / 4) {
-    return corrupt(path, "the attribute index halves differ in length");
-  }
   impl->n_rows = n;
   impl->n_features = m;
   std::shared_ptr<Database> db(new Database());
@@ -251,7 +247,8 @@ Status Database::verify() const {
             in_range(d.col<std::uint32_t>(kPar), m, false) && in_range(d.col<std::uint32_t>(kCh), m, false) &&
             in_range(d.col<std::uint32_t>(kIdSlots), m, true) && in_range(d.col<std::uint32_t>(kTypeRows), n, false) &&
             in_range(d.col<std::uint32_t>(kFileOrderRows), n, false) &&
-            in_range(d.col<std::uint32_t>(kAttrRows), n, false) &&
+            std::all_of(d.col<std::uint64_t>(kAttrEntries).begin(), d.col<std::uint64_t>(kAttrEntries).end(),
+                        [&](std::uint64_t e) { return (e & 0xFFFFFFFFu) < n; }) &&
             in_range(d.col<std::uint32_t>(kRSeqid), seqid_count(), false) &&
             in_range(d.col<std::uint32_t>(kRType), type_count(), false) &&
             in_range(d.col<std::uint32_t>(kRSource), source_count(), false) &&
@@ -325,7 +322,29 @@ RowView Database::row(RowId r) const {
 }
 
 std::string_view Database::row_id(RowId r) const { return feature_id(impl_->col<std::uint32_t>(kRFeature)[r]); }
-std::string_view Database::row_attributes(RowId r) const { return impl_->str(kRAttrOff, kRAttrData, r); }
+std::string_view Database::row_line(RowId r) const {
+  const Impl& d = *impl_;
+  const std::uint64_t off = d.col<std::uint64_t>(kRTextOff)[r];
+  const std::uint32_t len = d.col<std::uint32_t>(kRTextLen)[r];
+  d.require(kTextMain);
+  const std::uint64_t main = d.s[kTextMain].length;
+  // Bounds were checked by verify(); clamp anyway so a bad offset cannot read
+  // outside the map before the checksum of these sections is known bad.
+  if (off < main) {
+    const std::uint64_t n = std::min<std::uint64_t>(len, main - off);
+    return {reinterpret_cast<const char*>(d.s[kTextMain].data) + off, n};
+  }
+  d.require(kTextExtra);
+  const std::uint64_t x = off - main, extra = d.s[kTextExtra].length;
+  if (x >= extra) return {};
+  return {reinterpret_cast<const char*>(d.s[kTextExtra].data) + x, std::min<std::uint64_t>(len, extra - x)};
+}
+
+std::string_view Database::row_attributes(RowId r) const {
+  const std::string_view line = row_line(r);
+  const std::uint32_t a = impl_->col<std::uint32_t>(kRAttrStart)[r];
+  return a <= line.size() ? line.substr(a) : std::string_view();
+}
 FeatureIndex Database::row_feature(RowId r) const { return impl_->col<std::uint32_t>(kRFeature)[r]; }
 std::uint32_t Database::row_type_code(RowId r) const { return impl_->col<std::uint32_t>(kRType)[r]; }
 std::uint32_t Database::row_seqid_code(RowId r) const { return impl_->col<std::uint32_t>(kRSeqid)[r]; }
@@ -529,16 +548,15 @@ std::span<const std::uint32_t> Database::rows_in_file_order() const {
 }
 
 std::vector<RowId> Database::rows_with_attribute(std::string_view key, std::string_view value) const {
-  const std::uint64_t h = hash_attribute(key, value);
-  auto hashes = impl_->col<std::uint64_t>(kAttrHashes);
-  auto rows = impl_->col<std::uint32_t>(kAttrRows);
-  auto lo = std::lower_bound(hashes.begin(), hashes.end(), h);
+  const std::uint64_t h = attribute_entry(key, value, 0);
+  auto entries = impl_->col<std::uint64_t>(kAttrEntries);
+  auto lo = std::lower_bound(entries.begin(), entries.end(), h);
   std::vector<RowId> out;
   const bool gff3 = meta_value("format") == "gff3";
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
-  for (auto it = lo; it != hashes.end() && *it == h; ++it) {
-    const RowId r = rows[it - hashes.begin()];
+  for (auto it = lo; it != entries.end() && (*it >> 32) == (h >> 32); ++it) {
+    const RowId r = static_cast<RowId>(*it & 0xFFFFFFFFu);
     // Verify: a hash match is only a candidate.
     items.clear();
     scratch.clear();

@@ -23,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "gffbase/io/text_buffer.hpp"
 #include "gffbase/status.hpp"
 
 namespace gffbase {
@@ -32,7 +33,7 @@ std::string_view compression_name(Compression c);
 
 struct InputText {
   std::string name;             ///< the path as given ("-" for stdin)
-  std::string text;             ///< decompressed bytes
+  TextBuffer text;              ///< decompressed bytes (mapped for plain files)
   std::uint64_t disk_bytes = 0; ///< size of the bytes read from disk/stdin
   std::uint32_t disk_crc32 = 0; ///< CRC-32 of those bytes
   Compression compression = Compression::kNone;
@@ -43,7 +44,7 @@ Result<InputText> read_input(const std::string& path, int threads = 0);
 
 /// Decompresses an in-memory buffer (what read_input does after reading).
 /// `name` is used in error messages only.
-Result<InputText> decode_input(std::string name, std::string raw, int threads = 0);
+Result<InputText> decode_input(std::string name, TextBuffer raw, int threads = 0);
 
 /// Number of worker threads to use for `requested` (<= 0: hardware threads).
 int resolve_threads(int requested);

@@ -60,10 +60,9 @@ struct ParsedChunk {
   std::vector<AttributeItem> items;       ///< keys of interest, per record
   std::vector<DirectiveLine> directives;  ///< "##" lines (not "##FASTA")
   std::deque<std::string> scratch;        ///< decoded values outliving the views
-  /// hash_attribute(key, value) of every valued item, with its record index:
-  /// the raw material of the key=value index.
-  std::vector<std::uint64_t> attr_hashes;
-  std::vector<std::uint32_t> attr_hash_records;
+  /// attribute_entry(key, value, record index in this chunk) of every valued
+  /// item: the raw material of the key=value index.
+  std::vector<std::uint64_t> attr_entries;
   ProblemLog problems;
   std::uint64_t lines = 0;                ///< lines in this chunk
   std::uint64_t comment_lines = 0;

@@ -99,6 +99,8 @@ class Database {
   RowView row(RowId r) const;
   std::string_view row_id(RowId r) const;
   std::string_view row_attributes(RowId r) const;
+  /// The row's line exactly as in the input (for a synthetic row: its column 9).
+  std::string_view row_line(RowId r) const;
   FeatureIndex row_feature(RowId r) const;
   std::uint32_t row_type_code(RowId r) const;
   std::uint32_t row_seqid_code(RowId r) const;

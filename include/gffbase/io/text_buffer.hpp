@@ -1,0 +1,57 @@
+// gffbase — a mutable byte buffer holding one input's text.
+//
+// The text of a plain file is *mapped* (MAP_PRIVATE, copy-on-write), not
+// read: the page cache backs it, nothing is copied, and the few bytes that
+// lenient parsing repairs in place are copied on write by the kernel.  The
+// text of compressed input lives in an uninitialised heap block (zero-filling
+// hundreds of megabytes only to overwrite them costs as much as parsing).
+// Move-only; the views handed out live as long as the buffer.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace gffbase {
+
+class TextBuffer {
+ public:
+  TextBuffer() = default;
+  TextBuffer(TextBuffer&&) noexcept;
+  TextBuffer& operator=(TextBuffer&&) noexcept;
+  TextBuffer(const TextBuffer&) = delete;
+  TextBuffer& operator=(const TextBuffer&) = delete;
+  ~TextBuffer();
+
+  /// Takes over a string's bytes.
+  static TextBuffer adopt(std::string s);
+  /// An uninitialised heap block of `n` bytes.
+  static TextBuffer allocate(std::size_t n);
+  /// A private, writable mapping of the first `n` bytes of `fd` (n > 0).
+  /// Returns an empty buffer (size 0, data nullptr) when mapping fails.
+  static TextBuffer map_file(int fd, std::size_t n);
+
+  char* data() { return data_; }
+  const char* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::string_view view() const { return {data_, size_}; }
+  bool mapped() const { return mapped_; }
+  /// Sets the logical size (<= capacity); the bytes are kept.
+  void set_size(std::size_t n) { size_ = n; }
+  std::size_t capacity() const { return capacity_; }
+  /// Grows a heap buffer to `n` bytes of capacity, keeping the first size() bytes.
+  void grow(std::size_t n);
+
+ private:
+  void release();
+  char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::size_t capacity_ = 0;
+  bool mapped_ = false;
+  std::string string_;  // when adopted from a std::string
+  bool from_string_ = false;
+};
+
+}  // namespace gffbase

@@ -1,0 +1,494 @@
+// IDs, duplicates, GTF inference, relations and cycle checks: the part of the
+// build that must see the records in input order.
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "draft.hpp"
+#include "gffbase/hash.hpp"
+#include "id_spec_internal.hpp"
+
+namespace gffbase::internal {
+namespace {
+
+using IdMap = std::unordered_map<std::string_view, std::uint32_t>;
+
+std::string quote(std::string_view v) {
+  std::string q(1, '"');
+  q.append(v);
+  q += '"';
+  return q;
+}
+
+std::string_view first_value(const ParsedChunk& c, const RawRecord& r, std::string_view key) {
+  for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
+    const AttributeItem& it = c.items[i];
+    if (it.key == key && it.has_value && !it.value.empty()) return it.value;
+  }
+  return {};
+}
+
+class Assembler {
+ public:
+  Assembler(std::vector<ParsedChunk>& chunks, const Dialect& dialect, const IngestOptions& options,
+            const std::string& path, Draft& draft, ProblemLog& log, IngestReport& report)
+      : chunks_(chunks), gtf_(dialect.format != Format::kGff3), dialect_(dialect), o_(options), path_(path),
+        d_(draft), log_(log), report_(report), spec_(resolve_id_spec(options, dialect.format)) {}
+
+  Status run() {
+    std::size_t total = 0;
+    for (auto& c : chunks_) total += c.records.size();
+    d_.rows.reserve(total + total / 8);
+    d_.feature_ids.reserve(total);
+    first_row_.reserve(total);
+    auto_number_.reserve(total);
+    GFFBASE_RETURN_IF_ERROR(assign_ids());
+    if (gtf_) {
+      link_gtf();
+    } else {
+      GFFBASE_RETURN_IF_ERROR(link_gff3());
+    }
+    dedupe_edges();
+    GFFBASE_RETURN_IF_ERROR(check_cycles());
+    materialise_auto_ids();
+    return Status::ok();
+  }
+
+ private:
+  // --- IDs -----------------------------------------------------------------
+  std::string_view id_of(const ParsedChunk& c, const RawRecord& r) const {
+    for (const auto& [type, keys] : spec_.by_type) {
+      if (type == r.type) {
+        for (const auto& k : keys) {
+          if (auto v = first_value(c, r, k); !v.empty()) return v;
+        }
+        return {};
+      }
+    }
+    for (const auto& k : spec_.keys) {
+      if (auto v = first_value(c, r, k); !v.empty()) return v;
+    }
+    return {};
+  }
+
+  std::uint32_t new_feature(std::string_view id, std::uint32_t row, std::uint32_t auto_number) {
+    const auto f = static_cast<std::uint32_t>(d_.feature_ids.size());
+    d_.feature_ids.push_back(id);
+    first_row_.push_back(row);
+    auto_number_.push_back(auto_number);
+    return f;
+  }
+
+  // gffutils' autoincrement: "<featuretype>_<n>", counting per type from 1,
+  // skipping names that an explicit ID in the file already uses.
+  std::uint32_t next_auto_number(std::string_view type) {
+    std::uint32_t& n = auto_counters_[type];
+    for (;;) {
+      ++n;
+      if (explicit_auto_like_.empty()) return n;
+      std::string name = std::string(type) + "_" + std::to_string(n);
+      if (!explicit_auto_like_.count(name)) return n;
+    }
+  }
+
+  void note_explicit_auto_like(std::string_view id) {
+    // Remember explicit IDs shaped like an autoincrement name so generated
+    // names never collide with them.
+    const std::size_t us = id.rfind('_');
+    if (us == std::string_view::npos || us + 1 >= id.size()) return;
+    for (std::size_t i = us + 1; i < id.size(); ++i) {
+      if (id[i] < '0' || id[i] > '9') return;
+    }
+    explicit_auto_like_.insert(std::string(id));
+  }
+
+  Problem problem(Severity s, std::string code, std::uint64_t line, std::string field, std::string expected,
+                  std::string found, std::string hint) const {
+    Problem p;
+    p.severity = s;
+    p.code = std::move(code);
+    p.path = path_;
+    p.line = line;
+    p.field = std::move(field);
+    p.expected = std::move(expected);
+    p.found = std::move(found);
+    p.hint = std::move(hint);
+    return p;
+  }
+
+  // GTF rows of type gene/transcript are found by their key values (not by
+  // ID), so a transcript that shares its gene's ID (yeast: gene_id ==
+  // transcript_id) and was renamed still receives its exons.
+  void push_row(const DraftRow& dr) {
+    d_.rows.push_back(dr);
+    if (!pending_gtf_) return;
+    const RawRecord& r = *pending_gtf_;
+    if (r.type == "gene") {
+      if (auto g = first_value(*pending_chunk_, r, o_.gtf_gene_key); !g.empty()) gene_ids_.try_emplace(g, dr.feature);
+    } else if (r.type == "transcript") {
+      if (auto t = first_value(*pending_chunk_, r, o_.gtf_transcript_key); !t.empty()) tx_ids_.try_emplace(t, dr.feature);
+    }
+  }
+
+  std::uint32_t lookup(const IdMap& typed, std::string_view key) const {
+    if (auto it = typed.find(key); it != typed.end()) return it->second;
+    return kNone;
+  }
+
+  // A name for a synthesised feature that no other feature uses.
+  std::string_view free_name(std::string_view wanted) {
+    if (!ids_.count(wanted)) return wanted;
+    for (std::uint32_t k = ++unique_suffix_[wanted];; k = ++unique_suffix_[wanted]) {
+      std::string fresh = std::string(wanted) + "_" + std::to_string(k);
+      if (!ids_.count(fresh)) return d_.owned.emplace_back(std::move(fresh));
+    }
+  }
+
+  Status assign_ids() {
+    // Explicit IDs first, so autoincrement names can avoid them.
+    for (auto& c : chunks_) {
+      for (const RawRecord& r : c.records) {
+        auto id = id_of(c, r);
+        if (!id.empty()) note_explicit_auto_like(id);
+      }
+    }
+    std::uint32_t record = 0;
+    for (auto& c : chunks_) {
+      for (std::size_t ri = 0; ri < c.records.size(); ++ri, ++record) {
+        const RawRecord& r = c.records[ri];
+        const auto row = static_cast<std::uint32_t>(d_.rows.size());
+        DraftRow dr;
+        dr.rec = &c.records[ri];
+        dr.record = record;
+        if (r.start == kNoCoordinate && r.end == kNoCoordinate) dr.flags |= kRowNoCoords;
+        const std::string_view id = id_of(c, r);
+        pending_gtf_ = gtf_ ? &r : nullptr;
+        pending_chunk_ = &c;
+        if (id.empty()) {
+          dr.feature = new_feature(r.type, row, next_auto_number(r.type));
+          push_row(dr);
+          continue;
+        }
+        auto [it, inserted] = ids_.try_emplace(id, static_cast<std::uint32_t>(d_.feature_ids.size()));
+        if (inserted) {
+          dr.feature = new_feature(id, row, 0);
+          push_row(dr);
+          continue;
+        }
+        const std::uint32_t existing = it->second;
+        const RawRecord& first = *d_.rows[first_row_[existing]].rec;
+        if (first.seqid == r.seqid && first.type == r.type) {
+          // One ID over several lines of the same type and seqid: segments of
+          // one discontinuous feature (GFF3 spec), not a duplicate.
+          dr.feature = existing;
+          push_row(dr);
+          continue;
+        }
+        report_.duplicates++;
+        const std::string where = "first defined at line " + std::to_string(first.line);
+        switch (o_.merge_strategy) {
+          case MergeStrategy::kError: {
+            Problem p = problem(Severity::kError, "duplicate-id", r.line, "attribute ID",
+                                "a unique ID", "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
+                                "choose --merge-strategy create_unique, merge, warning or replace");
+            p.text = truncate_for_message(r.attributes);
+            log_.add(p);
+            return Status::invalid_input(p.format());
+          }
+          case MergeStrategy::kWarning:
+            log_.add(problem(Severity::kWarning, "duplicate-id", r.line, "attribute ID", "a unique ID",
+                             "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
+                             "merge_strategy=warning: this line was skipped, the first definition kept"));
+            report_.skipped_lines++;
+            continue;
+          case MergeStrategy::kMerge:
+            log_.add(problem(Severity::kWarning, "duplicate-id", r.line, "attribute ID", "a unique ID",
+                             "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
+                             "merge_strategy=merge: kept as another segment of the same feature"));
+            dr.feature = existing;
+            push_row(dr);
+            continue;
+          case MergeStrategy::kCreateUnique: {
+            std::string fresh;
+            for (std::uint32_t k = ++unique_suffix_[id];; k = ++unique_suffix_[id]) {
+              fresh = std::string(id) + "_" + std::to_string(k);
+              if (!ids_.count(fresh) && !explicit_auto_like_.count(fresh)) break;
+            }
+            const std::string_view name = d_.owned.emplace_back(std::move(fresh));
+            log_.add(problem(Severity::kWarning, "duplicate-id", r.line, "attribute ID", "a unique ID",
+                             "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
+                             "merge_strategy=create_unique: renamed to \"" + std::string(name) + "\""));
+            dr.feature = new_feature(name, row, 0);
+            ids_.emplace(name, dr.feature);
+            push_row(dr);
+            continue;
+          }
+          case MergeStrategy::kReplace: {
+            log_.add(problem(Severity::kWarning, "duplicate-id", r.line, "attribute ID", "a unique ID",
+                             "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
+                             "merge_strategy=replace: this line replaces the earlier definition"));
+            // Earlier rows of the feature are detached after this pass.
+            replaced_from_.resize(d_.feature_ids.size(), 0);
+            replaced_from_[existing] = row;
+            first_row_[existing] = row;
+            dr.feature = existing;
+            push_row(dr);
+            report_.skipped_lines++;
+            continue;
+          }
+        }
+      }
+    }
+    if (!replaced_from_.empty()) {
+      replaced_from_.resize(d_.feature_ids.size(), 0);
+      for (std::uint32_t i = 0; i < d_.rows.size(); ++i) {
+        const std::uint32_t f = d_.rows[i].feature;
+        if (f != kNone && i < replaced_from_[f]) d_.rows[i].feature = kNone;
+      }
+    }
+    return Status::ok();
+  }
+
+  // --- relations -----------------------------------------------------------
+  Status link_gff3() {
+    std::uint32_t row = 0;
+    for (auto& c : chunks_) {
+      for (const RawRecord& r : c.records) {
+        // Rows dropped by merge_strategy=warning have no DraftRow; keep in step.
+        while (row < d_.rows.size() && d_.rows[row].rec->line < r.line) ++row;
+        if (row >= d_.rows.size() || d_.rows[row].rec->line != r.line) continue;
+        const DraftRow& dr = d_.rows[row];
+        if (dr.feature == kNone) continue;
+        for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
+          const AttributeItem& it = c.items[i];
+          if (it.key != "Parent" || !it.has_value || it.value.empty()) continue;
+          auto p = ids_.find(it.value);
+          if (p == ids_.end()) {
+            const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
+            Problem pr = problem(s, "unknown-parent", r.line, "attribute Parent", "the ID of a feature in the file",
+                                 quote(it.value) + ", which no feature has",
+                                 "the parent may be missing from this file (a subset?); the edge is dropped");
+            pr.text = truncate_for_message(r.attributes);
+            log_.add(pr);
+            if (o_.strict) return Status::invalid_input(pr.format());
+            continue;
+          }
+          d_.edges.emplace_back(dr.feature, p->second);
+        }
+      }
+    }
+    return Status::ok();
+  }
+
+  std::uint32_t synthesize(std::string_view type, std::string_view id, const DraftRow& like, std::string attrs) {
+    RawRecord& s = d_.synthetic.emplace_back();
+    const RawRecord& l = *like.rec;
+    s.seqid = l.seqid;
+    s.source = l.source;
+    s.type = type;
+    s.start = l.start;
+    s.end = l.end;
+    s.score = std::numeric_limits<double>::quiet_NaN();
+    s.strand = l.strand;
+    s.phase = -1;
+    s.line = 0;
+    s.attributes = d_.owned.emplace_back(std::move(attrs));
+    DraftRow row;
+    row.rec = &s;
+    row.flags = kRowSynthetic;
+    const auto index = static_cast<std::uint32_t>(d_.rows.size());
+    row.feature = new_feature(id, index, 0);
+    d_.rows.push_back(row);
+    ids_.emplace(id, row.feature);
+    report_.synthetic++;
+    return row.feature;
+  }
+
+  std::string gtf_attr(std::string_view key, std::string_view value) const {
+    std::string s(key);
+    s += dialect_.quoted_values || dialect_.format == Format::kGtf ? " \"" : " ";
+    s += value;
+    if (dialect_.quoted_values || dialect_.format == Format::kGtf) s += '"';
+    s += ';';
+    return s;
+  }
+
+  void extend(std::uint32_t feature, const DraftRow& r) {
+    DraftRow& s = d_.rows[first_row_[feature]];
+    if (!(s.flags & kRowSynthetic) || (r.flags & kRowNoCoords)) return;
+    s.rec->start = std::min(s.rec->start, r.rec->start);
+    s.rec->end = std::max(s.rec->end, r.rec->end);
+  }
+
+  void link_gtf() {
+    const std::string& gene_key = o_.gtf_gene_key;
+    const std::string& tx_key = o_.gtf_transcript_key;
+    const std::size_t real_rows = d_.rows.size();
+    std::uint32_t row = 0;
+    for (auto& c : chunks_) {
+      for (const RawRecord& r : c.records) {
+        while (row < real_rows && d_.rows[row].rec->line < r.line) ++row;
+        if (row >= real_rows || d_.rows[row].rec->line != r.line) continue;
+        const std::uint32_t this_row = row;
+        if (d_.rows[this_row].feature == kNone) continue;
+        const std::uint32_t feature = d_.rows[this_row].feature;
+        const std::string_view gid = first_value(c, r, gene_key);
+        const std::string_view tid = first_value(c, r, tx_key);
+        if (r.type == "gene") continue;
+        const bool is_transcript = r.type == "transcript";
+
+        // The gene, synthesised when absent.
+        std::uint32_t gene = kNone;
+        if (!gid.empty()) {
+          gene = lookup(gene_ids_, gid);
+          if (gene == kNone && o_.infer_genes) {
+            gene = synthesize("gene", free_name(gid), d_.rows[this_row], gtf_attr(gene_key, gid));
+            gene_ids_.emplace(gid, gene);
+            add_attr_hash(gene_key, gid);
+          }
+          if (gene != kNone) extend(gene, d_.rows[this_row]);
+        }
+        if (is_transcript) {
+          if (gene != kNone) d_.edges.emplace_back(feature, gene);
+          continue;
+        }
+        // The transcript, synthesised when absent.
+        std::uint32_t tx = kNone;
+        if (!tid.empty()) {
+          tx = lookup(tx_ids_, tid);
+          if (tx == kNone && o_.infer_transcripts) {
+            std::string attrs = gid.empty() ? std::string() : gtf_attr(gene_key, gid) + " ";
+            attrs += gtf_attr(tx_key, tid);
+            tx = synthesize("transcript", free_name(tid), d_.rows[this_row], std::move(attrs));
+            tx_ids_.emplace(tid, tx);
+            if (!gid.empty()) add_attr_hash(gene_key, gid);
+            add_attr_hash(tx_key, tid);
+            if (gene != kNone) d_.edges.emplace_back(tx, gene);
+          }
+          if (tx != kNone) extend(tx, d_.rows[this_row]);
+        }
+        if (tx != kNone && tx != feature) d_.edges.emplace_back(feature, tx);
+        else if (gene != kNone && gene != feature) d_.edges.emplace_back(feature, gene);
+      }
+    }
+  }
+
+  void add_attr_hash(std::string_view key, std::string_view value) {
+    d_.extra_attr_entries.push_back(attribute_entry(key, value, static_cast<std::uint32_t>(d_.rows.size() - 1)));
+  }
+
+  void dedupe_edges() {
+    std::sort(d_.edges.begin(), d_.edges.end());
+    d_.edges.erase(std::unique(d_.edges.begin(), d_.edges.end()), d_.edges.end());
+    report_.relations = d_.edges.size();
+  }
+
+  // Parent cycles (including self-parents) are reported; the edges stay, and
+  // every walk over the hierarchy carries a visited set, so queries cannot loop.
+  Status check_cycles() {
+    const std::size_t m = d_.feature_ids.size();
+    if (d_.edges.empty()) return Status::ok();
+    std::vector<std::uint32_t> off(m + 1, 0), adj(d_.edges.size());
+    for (auto& [child, parent] : d_.edges) off[child + 1]++;
+    for (std::size_t i = 0; i < m; ++i) off[i + 1] += off[i];
+    {
+      std::vector<std::uint32_t> fill(off.begin(), off.end() - 1);
+      for (auto& [child, parent] : d_.edges) adj[fill[child]++] = parent;
+    }
+    std::vector<std::uint8_t> color(m, 0);  // 0 new, 1 on stack, 2 done
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;
+    std::size_t reported = 0;
+    for (std::uint32_t s = 0; s < m; ++s) {
+      if (color[s] || off[s] == off[s + 1]) continue;
+      stack.push_back({s, off[s]});
+      color[s] = 1;
+      while (!stack.empty()) {
+        auto& [v, next] = stack.back();
+        if (next == off[v + 1]) {
+          color[v] = 2;
+          stack.pop_back();
+          continue;
+        }
+        const std::uint32_t p = adj[next++];
+        if (color[p] == 0) {
+          color[p] = 1;
+          stack.push_back({p, off[p]});
+        } else if (color[p] == 1) {
+          const Severity sev = o_.strict ? Severity::kError : Severity::kWarning;
+          const RawRecord& row = *d_.rows[first_row_[v]].rec;
+          std::string found = p == v ? "feature \"" + id_text(v) + "\" is its own parent"
+                                     : "a cycle: \"" + id_text(v) + "\" -> ... -> \"" + id_text(p) + "\" -> \"" +
+                                           id_text(v) + "\"";
+          Problem pr = problem(sev, "parent-cycle", row.line, "attribute Parent", "an acyclic hierarchy", found,
+                               "queries stop at features already visited; fix the Parent attributes");
+          log_.add(pr);
+          if (o_.strict) return Status::invalid_input(pr.format());
+          if (++reported > 1000) return Status::ok();
+        }
+      }
+    }
+    return Status::ok();
+  }
+
+  std::string id_text(std::uint32_t f) const {
+    if (auto_number_[f] == 0) return std::string(d_.feature_ids[f]);
+    return std::string(d_.feature_ids[f]) + "_" + std::to_string(auto_number_[f]);
+  }
+
+  void materialise_auto_ids() {
+    // Autoincrement names are generated only now, once, into owned storage.
+    std::size_t bytes = 0, count = 0;
+    for (std::size_t f = 0; f < d_.feature_ids.size(); ++f) {
+      if (auto_number_[f]) bytes += d_.feature_ids[f].size() + 11, ++count;
+    }
+    if (count == 0) return;
+    std::string& arena = d_.owned.emplace_back();
+    arena.reserve(bytes);
+    std::vector<std::pair<std::size_t, std::size_t>> spans(d_.feature_ids.size());
+    for (std::size_t f = 0; f < d_.feature_ids.size(); ++f) {
+      if (!auto_number_[f]) continue;
+      const std::size_t at = arena.size();
+      arena.append(d_.feature_ids[f]);
+      arena.push_back('_');
+      char buf[16];
+      auto [p, ec] = std::to_chars(buf, buf + sizeof buf, auto_number_[f]);
+      arena.append(buf, p);
+      spans[f] = {at, arena.size() - at};
+    }
+    for (std::size_t f = 0; f < d_.feature_ids.size(); ++f) {
+      if (auto_number_[f]) d_.feature_ids[f] = std::string_view(arena).substr(spans[f].first, spans[f].second);
+    }
+  }
+
+  std::vector<ParsedChunk>& chunks_;
+  bool gtf_;
+  const Dialect& dialect_;
+  const IngestOptions& o_;
+  const std::string& path_;
+  Draft& d_;
+  ProblemLog& log_;
+  IngestReport& report_;
+  IdSpec spec_;
+  IdMap ids_;
+  std::vector<std::uint32_t> first_row_;
+  std::vector<std::uint32_t> auto_number_;
+  std::vector<std::uint32_t> replaced_from_;
+  IdMap gene_ids_, tx_ids_;
+  const RawRecord* pending_gtf_ = nullptr;
+  const ParsedChunk* pending_chunk_ = nullptr;
+  std::unordered_map<std::string_view, std::uint32_t> auto_counters_;
+  std::unordered_map<std::string_view, std::uint32_t> unique_suffix_;
+  std::unordered_set<std::string> explicit_auto_like_;
+};
+
+}  // namespace
+
+Status assemble(std::vector<ParsedChunk>& chunks, const Dialect& dialect, const IngestOptions& options,
+                const std::string& path, Draft& draft, ProblemLog& log, IngestReport& report) {
+  Assembler a(chunks, dialect, options, path, draft, log, report);
+  return a.run();
+}
+
+}  // namespace gffbase::internal

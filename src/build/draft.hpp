@@ -1,0 +1,45 @@
+// Internal to the build layer: rows and features before sorting/indexing.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gffbase/build/feature_table.hpp"
+#include "gffbase/build/ingest.hpp"
+#include "gffbase/parse/chunk_parser.hpp"
+
+namespace gffbase::internal {
+
+/// One row in input order (synthetic rows appended at the end): a reference
+/// to its parsed record, so no column is copied before the final gather.
+struct DraftRow {
+  RawRecord* rec = nullptr;      ///< a record of a chunk, or of Draft::synthetic
+  std::uint32_t feature = kNone;
+  std::uint32_t record = kNone;  ///< global record ordinal (for attribute hashes)
+  std::uint8_t flags = 0;
+};
+
+struct Draft {
+  std::vector<DraftRow> rows;
+  std::vector<std::string_view> feature_ids;            ///< by feature index
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;  ///< (child, parent) features
+  std::deque<std::string> owned;                        ///< synthesised text
+  std::deque<RawRecord> synthetic;                      ///< records of synthesised rows (stable addresses)
+  std::vector<std::uint64_t> extra_attr_entries;        ///< for synthetic rows (low bits: draft row)
+};
+
+/// Turns parsed chunks into rows, features and edges (IDs, duplicates,
+/// GTF inference, Parent resolution, cycle checks).  Problems go to `log`.
+Status assemble(std::vector<ParsedChunk>& chunks, const Dialect& dialect, const IngestOptions& options,
+                const std::string& path, Draft& draft, ProblemLog& log, IngestReport& report);
+
+/// Sorts rows and builds every index into `table`.  `chunks` supply the
+/// attribute hashes by record; `text` is the input's feature text, which every
+/// real row's line lies in.
+void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_view text, int threads,
+                  FeatureTable& table);
+
+}  // namespace gffbase::internal

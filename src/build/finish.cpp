@@ -1,0 +1,257 @@
+// Sorting rows and building every index: the part of the build that works on
+// whole columns.
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <thread>
+#include <unordered_map>
+
+#include "draft.hpp"
+#include "gffbase/hash.hpp"
+#include "gffbase/query/interval_index.hpp"
+
+namespace gffbase::internal {
+namespace {
+
+// Builds a sorted dictionary of the distinct values of one column and returns
+// each row's code.  Consecutive rows usually repeat a value, so the last
+// lookup is cached.
+void encode_dictionary(const std::vector<DraftRow>& rows, std::string_view RawRecord::*field,
+                       const std::vector<std::uint32_t>& keep, StringColumn& dict,
+                       std::vector<std::uint32_t>& codes) {
+  std::unordered_map<std::string_view, std::uint32_t> first;
+  std::vector<std::string_view> values;
+  std::vector<std::uint32_t> raw(keep.size());
+  std::string_view last;
+  std::uint32_t last_code = kNone;
+  for (std::size_t i = 0; i < keep.size(); ++i) {
+    const std::string_view v = rows[keep[i]].rec->*field;
+    if (last_code != kNone && v == last) {
+      raw[i] = last_code;
+      continue;
+    }
+    auto [it, inserted] = first.try_emplace(v, static_cast<std::uint32_t>(values.size()));
+    if (inserted) values.push_back(v);
+    last = v;
+    last_code = raw[i] = it->second;
+  }
+  std::vector<std::uint32_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return values[a] < values[b]; });
+  std::vector<std::uint32_t> rank(values.size());
+  for (std::uint32_t r = 0; r < order.size(); ++r) {
+    rank[order[r]] = r;
+    dict.push(values[order[r]]);
+  }
+  codes.resize(keep.size());
+  for (std::size_t i = 0; i < keep.size(); ++i) codes[i] = rank[raw[i]];
+}
+
+template <typename T>
+void csr_from_keys(const std::vector<std::uint32_t>& keys, std::size_t n_keys, std::vector<std::uint32_t>& offsets,
+                   std::vector<std::uint32_t>& items, const std::vector<T>& values) {
+  offsets.assign(n_keys + 1, 0);
+  for (auto k : keys) offsets[k + 1]++;
+  for (std::size_t i = 0; i < n_keys; ++i) offsets[i + 1] += offsets[i];
+  items.resize(keys.size());
+  std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
+  for (std::size_t i = 0; i < keys.size(); ++i) items[fill[keys[i]]++] = static_cast<std::uint32_t>(values[i]);
+}
+
+// LSD radix sort, 16 bits per pass; passes whose digit is constant are skipped.
+void radix_sort_u64(std::vector<std::uint64_t>& v) {
+  if (v.size() < 4096) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  std::vector<std::uint64_t> tmp(v.size());
+  std::vector<std::size_t> count(65536);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (std::uint64_t x : v) count[(x >> shift) & 0xFFFF]++;
+    if (count[(v[0] >> shift) & 0xFFFF] == v.size()) continue;
+    std::size_t sum = 0;
+    for (auto& c : count) {
+      const std::size_t n = c;
+      c = sum;
+      sum += n;
+    }
+    for (std::uint64_t x : v) tmp[count[(x >> shift) & 0xFFFF]++] = x;
+    v.swap(tmp);
+  }
+}
+
+}  // namespace
+
+void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_view text, int threads,
+                  FeatureTable& t) {
+  (void)threads;
+  const std::vector<DraftRow>& rows = draft.rows;
+  // Rows detached by merge_strategy=replace are dropped here.
+  std::vector<std::uint32_t> keep;
+  keep.reserve(rows.size());
+  for (std::uint32_t i = 0; i < rows.size(); ++i) {
+    if (rows[i].feature != kNone) keep.push_back(i);
+  }
+  const std::size_t n = keep.size();
+
+  std::vector<std::uint32_t> seqid_code, source_code, type_code;
+  encode_dictionary(rows, &RawRecord::seqid, keep, t.seqids, seqid_code);
+  encode_dictionary(rows, &RawRecord::source, keep, t.sources, source_code);
+  encode_dictionary(rows, &RawRecord::type, keep, t.types, type_code);
+
+  // Sort: bucket by seqid (counting sort, stable = file order), then sort each
+  // bucket by (start, end) with file order as the tie-break; buckets that are
+  // already sorted (the common case) cost one scan.
+  const std::size_t n_seqids = t.seqids.size();
+  t.seqid_rows.assign(n_seqids + 1, 0);
+  for (auto c : seqid_code) t.seqid_rows[c + 1]++;
+  for (std::size_t s = 0; s < n_seqids; ++s) t.seqid_rows[s + 1] += t.seqid_rows[s];
+  std::vector<std::uint32_t> order(n);  // sorted position -> index into keep
+  {
+    std::vector<std::uint32_t> fill(t.seqid_rows.begin(), t.seqid_rows.end() - 1);
+    for (std::uint32_t i = 0; i < n; ++i) order[fill[seqid_code[i]]++] = i;
+  }
+  auto less = [&](std::uint32_t a, std::uint32_t b) {
+    const RawRecord& x = *rows[keep[a]].rec;
+    const RawRecord& y = *rows[keep[b]].rec;
+    if (x.start != y.start) return x.start < y.start;
+    if (x.end != y.end) return x.end < y.end;
+    return a < b;
+  };
+  for (std::size_t s = 0; s < n_seqids; ++s) {
+    auto b = order.begin() + t.seqid_rows[s], e = order.begin() + t.seqid_rows[s + 1];
+    if (!std::is_sorted(b, e, less)) std::sort(b, e, less);
+  }
+
+  // Gather the row columns in sorted order.
+  t.row_seqid.resize(n);
+  t.row_source.resize(n);
+  t.row_type.resize(n);
+  t.row_start.resize(n);
+  t.row_end.resize(n);
+  t.row_score.resize(n);
+  t.row_strand.resize(n);
+  t.row_phase.resize(n);
+  t.row_flags.resize(n);
+  t.row_file_order.resize(n);
+  t.row_line.resize(n);
+  t.row_feature.resize(n);
+  t.file_order_rows.resize(n);
+  t.row_text_offset.resize(n);
+  t.row_text_length.resize(n);
+  t.row_attr_start.resize(n);
+  std::vector<std::uint32_t> row_of_record;  // global record ordinal -> row
+  std::size_t records = 0;
+  for (auto& c : chunks) records += c.records.size();
+  row_of_record.assign(records, kNone);
+  std::vector<std::uint32_t> row_of_draft(rows.size(), kNone);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    const std::uint32_t ki = order[r];
+    const DraftRow& dr = rows[keep[ki]];
+    const RawRecord& d = *dr.rec;
+    t.row_seqid[r] = seqid_code[ki];
+    t.row_source[r] = source_code[ki];
+    t.row_type[r] = type_code[ki];
+    t.row_start[r] = d.start;
+    t.row_end[r] = d.end;
+    t.row_score[r] = d.score;
+    t.row_strand[r] = static_cast<std::uint8_t>(d.strand);
+    t.row_phase[r] = d.phase;
+    t.row_flags[r] = dr.flags;
+    t.row_file_order[r] = ki;  // keep is in input order, so its index is the file order
+    t.row_line[r] = d.line;
+    t.row_feature[r] = dr.feature;
+    if (dr.flags & kRowSynthetic) {
+      // A synthesised row's "line" is its column 9, kept after the input text.
+      t.row_text_offset[r] = text.size() + t.extra_text.size();
+      t.row_text_length[r] = static_cast<std::uint32_t>(d.attributes.size());
+      t.row_attr_start[r] = 0;
+      t.extra_text.append(d.attributes);
+    } else {
+      const char* line = d.seqid.data();
+      t.row_text_offset[r] = static_cast<std::uint64_t>(line - text.data());
+      t.row_text_length[r] = static_cast<std::uint32_t>(d.attributes.data() + d.attributes.size() - line);
+      t.row_attr_start[r] = static_cast<std::uint32_t>(d.attributes.data() - line);
+    }
+    t.file_order_rows[ki] = r;
+    row_of_draft[keep[ki]] = r;
+    if (dr.record != kNone) row_of_record[dr.record] = r;
+  }
+
+  // Interval index, per seqid.
+  t.row_max_end.resize(n);
+  for (std::size_t s = 0; s < n_seqids; ++s) {
+    const std::size_t b = t.seqid_rows[s], e = t.seqid_rows[s + 1];
+    build_interval_max_end(std::span<const std::int64_t>(t.row_end).subspan(b, e - b),
+                           std::span<std::int64_t>(t.row_max_end).subspan(b, e - b));
+  }
+
+  // Features: IDs, rows (in file order), the ID hash table.  Features that
+  // lost all their rows (replace) keep their slot but own no rows.
+  const std::size_t m = draft.feature_ids.size();
+  for (auto id : draft.feature_ids) t.feature_ids.push(id);
+  {
+    std::vector<std::uint32_t> feature_of_kept(n), rows_in_file_order(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      feature_of_kept[i] = rows[keep[i]].feature;
+      rows_in_file_order[i] = t.file_order_rows[i];
+    }
+    csr_from_keys(feature_of_kept, m, t.feature_rows_offsets, t.feature_rows, rows_in_file_order);
+  }
+  std::size_t slots = 16;
+  while (slots < m * 2) slots <<= 1;
+  t.id_slots.assign(slots, kNone);
+  for (std::uint32_t f = 0; f < m; ++f) {
+    std::size_t h = hash_bytes(draft.feature_ids[f]) & (slots - 1);
+    while (t.id_slots[h] != kNone) h = (h + 1) & (slots - 1);
+    t.id_slots[h] = f;
+  }
+
+  // Hierarchy, both directions.
+  {
+    std::vector<std::uint32_t> child_keys, parent_vals, parent_keys, child_vals;
+    child_keys.reserve(draft.edges.size());
+    for (auto& [c, p] : draft.edges) {
+      child_keys.push_back(c);
+      parent_vals.push_back(p);
+      parent_keys.push_back(p);
+      child_vals.push_back(c);
+    }
+    csr_from_keys(child_keys, m, t.parent_offsets, t.parents, parent_vals);
+    csr_from_keys(parent_keys, m, t.child_offsets, t.children, child_vals);
+  }
+
+  // Rows by type (in row order).
+  {
+    std::vector<std::uint32_t> row_ids(n);
+    std::iota(row_ids.begin(), row_ids.end(), 0u);
+    csr_from_keys(t.row_type, t.types.size(), t.type_rows_offsets, t.type_rows, row_ids);
+  }
+
+  // key=value index: packed (hash32, row) entries, radix-sorted.
+  {
+    std::size_t total = draft.extra_attr_entries.size();
+    for (auto& c : chunks) total += c.attr_entries.size();
+    std::vector<std::uint64_t> entries;
+    entries.reserve(total);
+    std::uint32_t base = 0;
+    for (auto& c : chunks) {
+      for (std::uint64_t e : c.attr_entries) {
+        const std::uint32_t row = row_of_record[base + static_cast<std::uint32_t>(e)];
+        if (row != kNone) entries.push_back((e & 0xFFFFFFFF00000000ULL) | row);
+      }
+      base += static_cast<std::uint32_t>(c.records.size());
+      std::vector<std::uint64_t>().swap(c.attr_entries);
+    }
+    for (std::uint64_t e : draft.extra_attr_entries) {
+      const std::uint32_t row = row_of_draft[static_cast<std::uint32_t>(e)];
+      if (row != kNone) entries.push_back((e & 0xFFFFFFFF00000000ULL) | row);
+    }
+    radix_sort_u64(entries);
+    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+    t.attr_entries = std::move(entries);
+  }
+}
+
+}  // namespace gffbase::internal

@@ -1,0 +1,253 @@
+// Orchestrates an ingest: read -> detect dialect -> parse chunks in parallel
+// -> assemble (IDs, relations) -> finish (sort, indexes) -> write atomically.
+#include "gffbase/build/ingest.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <unistd.h>
+#include <cstring>
+#include <thread>
+
+#include "draft.hpp"
+#include "gffbase/io/input.hpp"
+#include "gffbase/store/writer.hpp"
+#include "gffbase/version.hpp"
+#include "id_spec_internal.hpp"
+
+namespace gffbase {
+namespace {
+
+// Votes over the first `check_lines` feature lines, in file order.
+Dialect detect(std::string_view text, const IngestOptions& o) {
+  DialectDetector det;
+  std::size_t pos = 0;
+  int seen = 0;
+  while (pos < text.size() && seen < o.check_lines) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    std::size_t tab = 0;
+    int tabs = 0;
+    while (tabs < 8 && (tab = line.find('\t', tab)) != std::string_view::npos) {
+      ++tabs;
+      ++tab;
+    }
+    if (tabs < 8) continue;
+    det.observe(line.substr(tab));
+    ++seen;
+  }
+  return det.finish(o.format);
+}
+
+std::string options_summary(const IngestOptions& o, const Dialect& d) {
+  std::string s = "format=" + std::string(format_name(o.format)) + " detected=" + std::string(format_name(d.format));
+  s += " merge_strategy=" + std::string(merge_strategy_name(o.merge_strategy));
+  s += o.strict ? " mode=strict" : " mode=lenient";
+  s += " infer_genes=" + std::string(o.infer_genes ? "1" : "0");
+  s += " infer_transcripts=" + std::string(o.infer_transcripts ? "1" : "0");
+  s += " gtf_gene_key=" + o.gtf_gene_key + " gtf_transcript_key=" + o.gtf_transcript_key;
+  if (!o.id_spec.empty()) {
+    s += " id_spec=";
+    for (auto& k : o.id_spec.keys) s += k + ",";
+    for (auto& [t, ks] : o.id_spec.by_type) {
+      s += t + ":";
+      for (auto& k : ks) s += k + "|";
+      s += ",";
+    }
+  }
+  if (!o.options_text.empty()) s += " " + o.options_text;
+  return s;
+}
+
+Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk_bytes, std::uint32_t disk_crc,
+                           std::string_view compression, const IngestOptions& o, IngestReport& report) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int threads = resolve_threads(o.threads);
+  auto progress = [&](const char* stage, double f) {
+    if (o.progress) o.progress(stage, f);
+  };
+  progress("parse", 0.1);
+  const std::size_t fasta_at = find_fasta_start(text.view());
+  const std::string_view features(text.data(), fasta_at);
+  report.dialect = detect(features, o);
+
+  ChunkParseOptions po;
+  po.path = name;
+  po.format = report.dialect.format;
+  po.strict = o.strict;
+  po.keys_of_interest = internal::keys_of_interest(o, report.dialect.format);
+
+  // Small inputs are parsed on one thread: chunk set-up would cost more.
+  const int n_chunks = features.size() < (1u << 20) ? 1 : threads * 4;
+  const std::vector<std::size_t> cuts = split_at_lines(features, n_chunks);
+  std::vector<ParsedChunk> chunks(cuts.size() - 1);
+  {
+    std::atomic<std::size_t> next{0};
+    auto worker = [&] {
+      for (std::size_t i; (i = next.fetch_add(1)) < chunks.size();) {
+        parse_chunk(text.data() + cuts[i], cuts[i + 1] - cuts[i], po, chunks[i]);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < std::min<int>(threads, static_cast<int>(chunks.size())); ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  }
+  // Rebase chunk-local line numbers to file lines.
+  std::uint64_t base = 0;
+  ProblemLog& log = report.problems;
+  FeatureTable table;
+  for (auto& c : chunks) {
+    for (auto& r : c.records) r.line += base;
+    for (auto& d : c.directives) d.line += base;
+    for (auto& p : c.problems.items) p.line += base;
+    report.skipped_lines += c.skipped_lines;
+    base += c.lines;
+  }
+  report.lines = base;
+  // The fasta section's own lines are counted too.
+  for (std::size_t i = fasta_at; i < text.size(); ++i) report.lines += text.data()[i] == '\n';
+  for (auto& c : chunks) log.merge(std::move(c.problems));
+  log.sort_by_line();
+  if (o.strict && log.errors > 0) {
+    for (const Problem& p : log.items) {
+      if (p.severity == Severity::kError) return Status::invalid_input(p.format());
+    }
+  }
+  for (auto& c : chunks) report.feature_lines += c.records.size();
+  if (report.feature_lines == 0) {
+    std::string why = name + ": no feature lines found";
+    if (log.errors > 0) {
+      for (const Problem& p : log.items) {
+        if (p.severity == Severity::kError) {
+          why += " (every candidate line was rejected; first problem:\n" + p.format() + ")";
+          break;
+        }
+      }
+    } else if (text.size() == 0) {
+      why += " (the input is empty)";
+    } else {
+      why += " (only headers, comments or sequence)";
+    }
+    return Status::invalid_input(why + "\n  hint: is this a GFF3/GTF file? gffbase needs at least one feature line");
+  }
+
+  internal::Draft draft;
+  progress("assemble", 0.5);
+  GFFBASE_RETURN_IF_ERROR(internal::assemble(chunks, report.dialect, o, name, draft, log, report));
+  progress("index", 0.65);
+  internal::finish_table(draft, chunks, features, threads, table);
+
+  for (auto& c : chunks) {
+    for (auto& d : c.directives) {
+      table.directives.push(d.text);
+      table.directive_lines.push_back(d.line);
+    }
+  }
+  if (fasta_at < text.size()) {
+    std::string_view f(text.data() + fasta_at, text.size() - fasta_at);
+    if (f.substr(0, 7) == "##FASTA") {
+      const std::size_t nl = f.find('\n');
+      f = nl == std::string_view::npos ? std::string_view() : f.substr(nl + 1);
+    }
+    table.fasta = f;
+  }
+  log.sort_by_line();
+  for (const Problem& p : log.items) {
+    table.problems.push(p.format());
+    table.problem_lines.push_back(p.line);
+    table.problem_severity.push_back(static_cast<std::uint8_t>(p.severity));
+  }
+  report.rows = table.row_count();
+  report.features = table.feature_count();
+  report.seqids = table.seqids.size();
+  report.types = table.types.size();
+
+  auto meta = [&](std::string_view k, std::string_view v) {
+    table.meta_keys.push(k);
+    table.meta_values.push(v);
+  };
+  meta("tool", "gffbase");
+  meta("tool_version", kVersion);
+  meta("source_name", o.source_name.empty() ? name : o.source_name);
+  meta("source_bytes", std::to_string(disk_bytes));
+  meta("source_crc32", std::to_string(disk_crc));
+  meta("source_compression", compression);
+  meta("text_bytes", std::to_string(text.size()));
+  meta("format", format_name(report.dialect.format));
+  meta("dialect", report.dialect.describe());
+  meta("dialect_quoted", report.dialect.quoted_values ? "1" : "0");
+  meta("dialect_trailing_semicolon", report.dialect.trailing_semicolon ? "1" : "0");
+  meta("dialect_space_after_separator", report.dialect.space_after_separator ? "1" : "0");
+  meta("options", options_summary(o, report.dialect));
+  meta("lines", std::to_string(report.lines));
+  meta("errors", std::to_string(log.errors));
+  meta("warnings", std::to_string(log.warnings));
+  meta("created_unix", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count()));
+  table.text = features;
+  table.text_owner = std::move(text);  // the views above point into its (stable) bytes
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return table;
+}
+
+Result<IngestReport> build_and_write(std::string name, TextBuffer text, std::uint64_t disk_bytes,
+                                     std::uint32_t disk_crc, std::string_view compression,
+                                     const std::string& db_path, const IngestOptions& o,
+                                     std::chrono::steady_clock::time_point t0) {
+  IngestReport report;
+  Result<FeatureTable> table = build(std::move(name), std::move(text), disk_bytes, disk_crc, compression, o, report);
+  if (!table.is_ok()) return table.status();
+  if (o.progress) o.progress("write", 0.9);
+  Result<std::uint64_t> bytes = write_gffdb(*table, db_path, o.force);
+  if (!bytes.is_ok()) return bytes.status();
+  report.db_bytes = *bytes;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+}  // namespace
+
+Result<FeatureTable> build_table(std::string name, std::string text, const IngestOptions& options,
+                                 IngestReport& report) {
+  const std::uint64_t n = text.size();
+  return build(std::move(name), TextBuffer::adopt(std::move(text)), n, 0, "none", options, report);
+}
+
+Result<FeatureTable> build_table(std::string name, TextBuffer text, const IngestOptions& options,
+                                 IngestReport& report) {
+  const std::uint64_t n = text.size();
+  return build(std::move(name), std::move(text), n, 0, "none", options, report);
+}
+
+Result<IngestReport> ingest_file(const std::string& input, const std::string& db_path, const IngestOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!o.force && ::access(db_path.c_str(), F_OK) == 0) {
+    return Status::io(db_path + ": already exists (hint: use --force / force=True to replace it)");
+  }
+  if (o.progress) o.progress("read", 0.0);
+  Result<InputText> in = read_input(input, o.threads);
+  if (!in.is_ok()) return in.status();
+  InputText& t = *in;
+  const auto compression = compression_name(t.compression);
+  return build_and_write(t.name, std::move(t.text), t.disk_bytes, t.disk_crc32, compression, db_path, o, t0);
+}
+
+Result<IngestReport> ingest_text(std::string text, const std::string& db_path, const IngestOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (!o.force && ::access(db_path.c_str(), F_OK) == 0) {
+    return Status::io(db_path + ": already exists (hint: use --force / force=True to replace it)");
+  }
+  Result<InputText> in = decode_input(o.source_name.empty() ? "<string>" : o.source_name,
+                                        TextBuffer::adopt(std::move(text)), o.threads);
+  if (!in.is_ok()) return in.status();
+  InputText& t = *in;
+  const auto compression = compression_name(t.compression);
+  return build_and_write(t.name, std::move(t.text), t.disk_bytes, t.disk_crc32, compression, db_path, o, t0);
+}
+
+}  // namespace gffbase
