@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <deque>
 #include <thread>
 
@@ -44,11 +45,25 @@ void add_row_columns(const Database& db, const std::vector<RowId>& rows, arrow::
                      const char* id_name) {
   const std::size_t n = rows.size();
   if (with_id) {
+    // Gather the IDs straight from the feature-ID column.
+    const auto feat = db.row_features();
+    const auto id_off = db.feature_id_offsets();
+    const std::string_view id_bytes = db.feature_id_bytes();
     std::vector<std::int64_t> off(n + 1, 0);
-    std::string data;
+    std::size_t total = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      data.append(db.row_id(rows[i]));
-      off[i + 1] = static_cast<std::int64_t>(data.size());
+      const std::uint32_t f = feat[rows[i]];
+      total += static_cast<std::size_t>(id_off[f + 1] - id_off[f]);
+    }
+    std::string data;
+    data.resize(total);
+    char* p = data.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t f = feat[rows[i]];
+      const auto len = static_cast<std::size_t>(id_off[f + 1] - id_off[f]);
+      std::memcpy(p, id_bytes.data() + id_off[f], len);
+      p += len;
+      off[i + 1] = static_cast<std::int64_t>(p - data.data());
     }
     t.add_large_utf8(id_name, std::move(off), std::move(data));
   }
@@ -100,16 +115,48 @@ void add_row_columns(const Database& db, const std::vector<RowId>& rows, arrow::
 
 }  // namespace
 
+// Results computed in a locality-friendly order carry their input position;
+// a stable counting sort by that position restores input order (rows of one
+// input keep their row order).
+template <typename Batch>
+void restore_input_order(std::vector<std::uint32_t>& index, std::size_t n_inputs, Batch&& permute) {
+  std::vector<std::uint32_t> start(n_inputs + 1, 0);
+  for (auto i : index) start[i + 1]++;
+  for (std::size_t i = 0; i < n_inputs; ++i) start[i + 1] += start[i];
+  std::vector<std::uint32_t> dest(index.size());
+  for (std::size_t k = 0; k < index.size(); ++k) dest[k] = start[index[k]]++;
+  permute(dest);
+}
+
+template <typename T>
+void apply_permutation(std::vector<T>& v, const std::vector<std::uint32_t>& dest) {
+  std::vector<T> out(v.size());
+  for (std::size_t k = 0; k < v.size(); ++k) out[dest[k]] = v[k];
+  v.swap(out);
+}
+
 HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
                                  bool children, int threads) {
+  // Walk anchors in feature order: neighbouring features share cache lines in
+  // every adjacency array, so a random batch costs streaming, not misses.
+  std::vector<std::uint32_t> order;
+  order.reserve(anchors.size());
+  for (std::uint32_t i = 0; i < anchors.size(); ++i) {
+    if (anchors[i] != kNone && anchors[i] < db.feature_count()) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return anchors[a] < anchors[b]; });
   const int parts = std::max(1, resolve_threads(threads));
   std::vector<HierarchyBatch> partial(parts);
-  parallel_parts(anchors.size(), threads, 2048, [&](std::size_t b, std::size_t e, int part) {
+  parallel_parts(order.size(), threads, 2048, [&](std::size_t b, std::size_t e, int part) {
     HierarchyBatch& out = partial[part];
-    for (std::size_t i = b; i < e; ++i) {
-      if (anchors[i] == kNone || anchors[i] >= db.feature_count()) continue;
-      for (const RelatedRow& r : children ? db.children(anchors[i], q) : db.parents(anchors[i], q)) {
-        out.input_index.push_back(static_cast<std::uint32_t>(i));
+    WalkScratch scratch;
+    std::vector<RelatedRow> related;
+    for (std::size_t k = b; k < e; ++k) {
+      const std::uint32_t i = order[k];
+      related.clear();
+      db.walk_into(anchors[i], q, children, scratch, related);
+      for (const RelatedRow& r : related) {
+        out.input_index.push_back(i);
         out.rows.push_back(r.row);
         out.depth.push_back(r.depth);
       }
@@ -121,6 +168,11 @@ HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureInde
     all.rows.insert(all.rows.end(), partial[p].rows.begin(), partial[p].rows.end());
     all.depth.insert(all.depth.end(), partial[p].depth.begin(), partial[p].depth.end());
   }
+  restore_input_order(all.input_index, anchors.size(), [&](const std::vector<std::uint32_t>& dest) {
+    apply_permutation(all.input_index, dest);
+    apply_permutation(all.rows, dest);
+    apply_permutation(all.depth, dest);
+  });
   return all;
 }
 
@@ -153,16 +205,24 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
       codes[i] = last_code;
     }
   }
+  // Answer queries in (seqid, start) order so consecutive queries walk
+  // neighbouring parts of the interval index; then restore input order.
+  std::vector<std::uint32_t> order;
+  order.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (codes[i] != kNone) order.push_back(i);
+  }
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) {
+    return codes[a] != codes[b] ? codes[a] < codes[b] : qs.starts[a] < qs.starts[b];
+  });
   const int parts = std::max(1, resolve_threads(threads));
   std::vector<RegionBatch> partial(parts);
-  parallel_parts(n, threads, 4096, [&](std::size_t b, std::size_t e, int part) {
+  parallel_parts(order.size(), threads, 4096, [&](std::size_t b, std::size_t e, int part) {
     RegionBatch& out = partial[part];
-    for (std::size_t i = b; i < e; ++i) {
-      if (codes[i] == kNone) continue;
-      const std::size_t before = out.rows.size();
+    for (std::size_t k = b; k < e; ++k) {
+      const std::uint32_t i = order[k];
       db.region_into(codes[i], qs.starts[i], qs.ends[i], filters, out.rows);
-      out.query_index.resize(out.rows.size(), static_cast<std::uint32_t>(i));
-      (void)before;
+      out.query_index.resize(out.rows.size(), i);
     }
   });
   RegionBatch all = std::move(partial[0]);
@@ -170,6 +230,10 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
     all.query_index.insert(all.query_index.end(), partial[p].query_index.begin(), partial[p].query_index.end());
     all.rows.insert(all.rows.end(), partial[p].rows.begin(), partial[p].rows.end());
   }
+  restore_input_order(all.query_index, n, [&](const std::vector<std::uint32_t>& dest) {
+    apply_permutation(all.query_index, dest);
+    apply_permutation(all.rows, dest);
+  });
   return all;
 }
 

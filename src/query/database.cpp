@@ -359,6 +359,11 @@ std::span<const std::uint32_t> Database::source_codes() const { return impl_->co
 std::span<const std::uint32_t> Database::file_orders() const { return impl_->col<std::uint32_t>(kRFileOrder); }
 std::span<const std::uint8_t> Database::flags() const { return impl_->col<std::uint8_t>(kRFlags); }
 std::span<const std::uint32_t> Database::row_features() const { return impl_->col<std::uint32_t>(kRFeature); }
+std::span<const std::int64_t> Database::feature_id_offsets() const { return impl_->col<std::int64_t>(kFIdOff); }
+std::string_view Database::feature_id_bytes() const {
+  impl_->require(kFIdData);
+  return {reinterpret_cast<const char*>(impl_->s[kFIdData].data), impl_->s[kFIdData].length};
+}
 
 // ---------------------------------------------------------------------------
 // features
@@ -404,46 +409,73 @@ bool type_ok(const std::vector<std::uint32_t>& codes, bool filter, std::uint32_t
 }
 }  // namespace
 
-static std::vector<RelatedRow> walk(const Database& db, FeatureIndex start, const HierarchyQuery& q, bool down) {
-  std::vector<RelatedRow> out;
-  // Breadth-first; `seen` guards against DAG re-visits and cycles.  Small
-  // walks use a vector scan (no hashing), large ones switch to a set.
-  std::vector<std::uint32_t> frontier{start}, next;
-  std::vector<std::uint32_t> seen_small{start};
-  std::unordered_set<std::uint32_t> seen_big;
+void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down, WalkScratch& w,
+                         std::vector<RelatedRow>& out) const {
+  const Impl& d = *impl_;
+  // Spans fetched once: the inner loops touch only plain arrays.
+  const auto off = d.col<std::uint32_t>(down ? kChOff : kParOff);
+  const auto adj = d.col<std::uint32_t>(down ? kCh : kPar);
+  const auto rows_off = d.col<std::uint32_t>(kFRowsOff);
+  const auto rows = d.col<std::uint32_t>(kFRows);
+  const auto types = d.col<std::uint32_t>(kRType);
+  const std::size_t first_out = out.size();
+  // Breadth-first; each feature is visited once (DAGs, cycles).  Small walks
+  // remember visited features in a short list; large ones switch to a mark
+  // array over all features, cleared afterwards.
+  w.frontier.assign(1, start);
+  w.seen.assign(1, start);
+  bool marks = false;
   auto mark = [&](std::uint32_t f) {
-    if (seen_big.empty()) {
-      if (std::find(seen_small.begin(), seen_small.end(), f) != seen_small.end()) return false;
-      seen_small.push_back(f);
-      if (seen_small.size() > 64) seen_big.insert(seen_small.begin(), seen_small.end());
+    if (!marks) {
+      if (std::find(w.seen.begin(), w.seen.end(), f) != w.seen.end()) return false;
+      w.seen.push_back(f);
+      if (w.seen.size() > 64) {
+        w.seen_mark.resize(d.n_features, 0);
+        for (auto x : w.seen) w.seen_mark[x] = 1;
+        marks = true;
+      }
       return true;
     }
-    return seen_big.insert(f).second;
+    if (w.seen_mark[f]) return false;
+    w.seen_mark[f] = 1;
+    w.seen.push_back(f);
+    return true;
   };
   const std::uint32_t max_depth = q.level.value_or(0xFFFFFFFFu);
-  for (std::uint32_t depth = 1; !frontier.empty() && depth <= max_depth; ++depth) {
-    next.clear();
-    for (std::uint32_t f : frontier) {
-      for (std::uint32_t g : down ? db.children_of(f) : db.parents_of(f)) {
+  for (std::uint32_t depth = 1; !w.frontier.empty() && depth <= max_depth; ++depth) {
+    w.next.clear();
+    for (std::uint32_t f : w.frontier) {
+      for (std::uint32_t k = off[f]; k < off[f + 1]; ++k) {
+        const std::uint32_t g = adj[k];
         if (!mark(g)) continue;
-        next.push_back(g);
+        w.next.push_back(g);
         if (q.level && *q.level != depth) continue;
-        for (std::uint32_t r : db.feature_rows(g)) {
-          if (type_ok(q.type_codes, q.type_filter, db.row_type_code(r))) out.push_back({r, depth});
+        for (std::uint32_t j = rows_off[g]; j < rows_off[g + 1]; ++j) {
+          const std::uint32_t r = rows[j];
+          if (type_ok(q.type_codes, q.type_filter, types[r])) out.push_back({r, depth});
         }
       }
     }
-    std::swap(frontier, next);
+    std::swap(w.frontier, w.next);
   }
-  std::sort(out.begin(), out.end(), [](const RelatedRow& a, const RelatedRow& b) { return a.row < b.row; });
-  return out;
+  if (marks) {
+    for (auto x : w.seen) w.seen_mark[x] = 0;
+  }
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_out), out.end(),
+            [](const RelatedRow& a, const RelatedRow& b) { return a.row < b.row; });
 }
 
 std::vector<RelatedRow> Database::children(FeatureIndex f, const HierarchyQuery& q) const {
-  return walk(*this, f, q, true);
+  WalkScratch w;
+  std::vector<RelatedRow> out;
+  walk_into(f, q, true, w, out);
+  return out;
 }
 std::vector<RelatedRow> Database::parents(FeatureIndex f, const HierarchyQuery& q) const {
-  return walk(*this, f, q, false);
+  WalkScratch w;
+  std::vector<RelatedRow> out;
+  walk_into(f, q, false, w, out);
+  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -50,6 +50,12 @@ struct RelatedRow {
   std::uint32_t depth;  ///< 1 = direct child/parent
 };
 
+/// Reusable buffers for hierarchy walks (batch callers keep one per thread).
+struct WalkScratch {
+  std::vector<std::uint32_t> frontier, next, seen;
+  std::vector<std::uint8_t> seen_mark;  ///< per feature, sized on first large walk
+};
+
 struct HierarchyQuery {
   std::optional<std::uint32_t> level;     ///< exact depth; nullopt = all depths
   std::vector<std::uint32_t> type_codes;  ///< empty = any type
@@ -116,6 +122,9 @@ class Database {
   std::span<const std::uint32_t> file_orders() const;
   std::span<const std::uint8_t> flags() const;
   std::span<const std::uint32_t> row_features() const;
+  /// Feature ID strings as an Arrow large_utf8 column (offsets + bytes).
+  std::span<const std::int64_t> feature_id_offsets() const;
+  std::string_view feature_id_bytes() const;
 
   // --- features ---------------------------------------------------------------
   std::optional<FeatureIndex> find(std::string_view id) const;
@@ -133,6 +142,10 @@ class Database {
   /// cut by the visited set.  Sorted by row order.
   std::vector<RelatedRow> children(FeatureIndex f, const HierarchyQuery& q) const;
   std::vector<RelatedRow> parents(FeatureIndex f, const HierarchyQuery& q) const;
+  /// The same walks, appending to `out` and reusing `scratch` (no allocation
+  /// per call once warm).  `down` = children.
+  void walk_into(FeatureIndex f, const HierarchyQuery& q, bool down, WalkScratch& scratch,
+                 std::vector<RelatedRow>& out) const;
   /// Rows overlapping (or completely within) a region, in row order.
   /// Fails (kInvalidArgument) for start > end; an unknown seqid yields none.
   Result<std::vector<RowId>> region(const RegionQuery& q) const;
