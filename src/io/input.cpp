@@ -35,6 +35,16 @@ bool is_gzip(std::string_view raw) {
          static_cast<unsigned char>(raw[1]) == 0x8b;
 }
 
+// Names a compression we recognise but do not decode, or nullptr.
+const char* unsupported_compression(std::string_view b) {
+  auto starts = [&](std::string_view magic) { return b.substr(0, magic.size()) == magic; };
+  if (starts(std::string_view("\x28\xb5\x2f\xfd", 4))) return "zstd";
+  if (starts("BZh")) return "bzip2";
+  if (starts(std::string_view("\xfd" "7zXZ\x00", 6))) return "xz";
+  if (starts(std::string_view("PK\x03\x04", 4))) return "zip";
+  return nullptr;
+}
+
 // Returns the BGZF block size (BSIZE+1) of the member starting at `p`, or 0
 // when the member is a plain gzip member without the BGZF 'BC' subfield.
 std::size_t bgzf_block_size(const unsigned char* p, std::size_t avail) {
@@ -198,6 +208,11 @@ Result<InputText> decode_input(std::string name, TextBuffer raw, int threads) {
   result.disk_bytes = raw.size();
   result.disk_crc32 = libdeflate_crc32(0, raw.data(), raw.size());
   const std::string_view bytes = raw.view();
+  if (const char* other = unsupported_compression(bytes)) {
+    return Status::invalid_input(result.name + ": the input is " + other +
+                                 "-compressed, which gffbase does not read (hint: decompress it first, or "
+                                 "recompress with gzip or bgzip)");
+  }
   if (!is_gzip(bytes)) {
     result.text = std::move(raw);
     return result;

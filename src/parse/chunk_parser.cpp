@@ -43,6 +43,12 @@ class LineParser {
       pos = t + 1;
     }
     col[n++] = text_.substr(pos);
+    if (n == 1 && !o_.strict && split_on_spaces(col, n)) {
+      // No tab at all but nine or more space-separated fields (gffutils
+      // accepts these too): lenient mode reads them, and says so.
+      report(Severity::kWarning, "space-separated", "line", "9 tab-separated columns",
+             "columns separated by spaces", "lenient mode split the line on runs of spaces; use tabs");
+    }
     if (n < 9) {
       const bool spaces = text_.find(' ') != std::string_view::npos;
       report(Severity::kError, "column-count", "line", "9 tab-separated columns",
@@ -187,6 +193,27 @@ class LineParser {
       out_.stopped = true;
       return false;
     }
+    return true;
+  }
+
+  // Splits text_ on runs of spaces into 8 columns plus the rest (column 9).
+  bool split_on_spaces(std::string_view* col, std::size_t& n) const {
+    std::string_view rest = text_;
+    std::string_view parts[9];
+    for (int k = 0; k < 8; ++k) {
+      const std::size_t b = rest.find_first_not_of(' ');
+      if (b == std::string_view::npos) return false;
+      rest.remove_prefix(b);
+      const std::size_t e = rest.find(' ');
+      if (e == std::string_view::npos) return false;
+      parts[k] = rest.substr(0, e);
+      rest.remove_prefix(e);
+    }
+    const std::size_t b = rest.find_first_not_of(' ');
+    if (b == std::string_view::npos) return false;
+    parts[8] = rest.substr(b);
+    for (int k = 0; k < 9; ++k) col[k] = parts[k];
+    n = 9;
     return true;
   }
 
