@@ -120,6 +120,13 @@ def _regions(regions):
 
 def region_batched(db, regions, featuretype, completely_within, format, strand, threads):
     _check_format(format)
+    if type(regions) is list and regions and type(regions[0]) is tuple:
+        try:
+            capsule = _core.region_batched_tuples(db._db, regions, _types(featuretype), bool(completely_within),
+                                                  strand, threads)
+            return to_format(capsule, format)
+        except TypeError:
+            pass  # a mixed list (strings, Features): the general path below explains or handles it
     seqids, starts, ends = _regions(regions)
     capsule = _core.region_batched(db._db, seqids, starts, ends, _types(featuretype), bool(completely_within),
                                    strand, threads)

@@ -94,6 +94,56 @@ void register_arrow(nb::module_& m) {
       },
       nb::arg("db"), nb::arg("seqids"), nb::arg("starts"), nb::arg("ends"), nb::arg("types") = nb::none(),
       nb::arg("within") = false, nb::arg("strand") = nb::none(), nb::arg("threads") = 0);
+  m.def(
+      "region_batched_tuples",
+      [](PyDatabase& p, nb::list regions, std::optional<std::vector<std::string>> types, bool within,
+         std::optional<std::string> strand, int threads) {
+        // A list of (seqid, start, end) tuples, converted here rather than
+        // by a Python loop: a million regions cost ~0.1 s instead of ~1 s.
+        const Database& db = p.db();
+        RegionBatchQuery qs;
+        const std::size_t n = nb::len(regions);
+        qs.seqids.reserve(n);
+        qs.starts.reserve(n);
+        qs.ends.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) {
+          PyObject* item = PyList_GET_ITEM(regions.ptr(), static_cast<Py_ssize_t>(i));
+          if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) < 3) {
+            throw nb::type_error(("regions[" + std::to_string(i) + "]: expected a (seqid, start, end) tuple").c_str());
+          }
+          Py_ssize_t len = 0;
+          const char* s = PyUnicode_Check(PyTuple_GET_ITEM(item, 0))
+                              ? PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(item, 0), &len)
+                              : nullptr;
+          const long long b = PyLong_AsLongLong(PyTuple_GET_ITEM(item, 1));
+          const long long e = PyLong_AsLongLong(PyTuple_GET_ITEM(item, 2));
+          if (!s || PyErr_Occurred()) {
+            PyErr_Clear();
+            throw nb::type_error(("regions[" + std::to_string(i) + "]: expected (str, int, int)").c_str());
+          }
+          qs.seqids.emplace_back(s, static_cast<std::size_t>(len));
+          qs.starts.push_back(b);
+          qs.ends.push_back(e);
+        }
+        RegionQuery filters;
+        filters.completely_within = within;
+        filters.type_codes = type_codes(db, types, filters.type_filter);
+        if (strand && !strand->empty() && (*strand)[0] != '.') filters.strand = (*strand)[0];
+        Status failure;
+        nb::object cap = stream_capsule([&](ArrowArrayStream* out) {
+          Result<RegionBatch> r = region_batched(db, qs, filters, threads);
+          if (!r.is_ok()) {
+            failure = r.status();
+            export_region_arrow(db, qs, RegionBatch{}, out);
+            return;
+          }
+          export_region_arrow(db, qs, *r, out);
+        });
+        if (!failure) raise_error(Error(failure));
+        return cap;
+      },
+      nb::arg("db"), nb::arg("regions"), nb::arg("types") = nb::none(), nb::arg("within") = false,
+      nb::arg("strand") = nb::none(), nb::arg("threads") = 0);
   m.def("features_table", [](PyDatabase& p) {
     return stream_capsule([&](ArrowArrayStream* out) { export_features_arrow(p.db(), out); });
   });
