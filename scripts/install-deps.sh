@@ -5,7 +5,7 @@
 # Idempotent: packages already present are not reinstalled.
 set -euo pipefail
 
-apt_packages=(g++ cmake ninja-build pkg-config zlib1g-dev libdeflate-dev libgtest-dev)
+apt_packages=(g++ cmake ninja-build pkg-config zlib1g-dev libdeflate-dev libgtest-dev tabix)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

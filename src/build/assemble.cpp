@@ -297,7 +297,7 @@ class Assembler {
     s.attributes = d_.owned.emplace_back(std::move(attrs));
     DraftRow row;
     row.rec = &s;
-    row.flags = kRowSynthetic;
+    row.flags = kRowSynthetic | (like.flags & kRowNoCoords);
     const auto index = static_cast<std::uint32_t>(d_.rows.size());
     row.feature = new_feature(id, index, 0);
     d_.rows.push_back(row);
@@ -318,6 +318,12 @@ class Assembler {
   void extend(std::uint32_t feature, const DraftRow& r) {
     DraftRow& s = d_.rows[first_row_[feature]];
     if (!(s.flags & kRowSynthetic) || (r.flags & kRowNoCoords)) return;
+    if (s.flags & kRowNoCoords) {  // the first child had '.' coordinates
+      s.flags &= static_cast<std::uint8_t>(~kRowNoCoords);
+      s.rec->start = r.rec->start;
+      s.rec->end = r.rec->end;
+      return;
+    }
     s.rec->start = std::min(s.rec->start, r.rec->start);
     s.rec->end = std::max(s.rec->end, r.rec->end);
   }
@@ -437,7 +443,36 @@ class Assembler {
     return std::string(d_.feature_ids[f]) + "_" + std::to_string(auto_number_[f]);
   }
 
+  // Autoincrement numbers avoid the file's explicit IDs as they are given
+  // out, but names made later (create_unique renames, synthesised GTF genes
+  // and transcripts) can still land on "<type>_<n>".  Those auto names are
+  // renumbered past the largest number of their type, so every ID is unique.
+  void renumber_colliding_auto_ids() {
+    std::unordered_map<std::string_view, std::unordered_set<std::uint32_t>> taken;  // type -> numbers
+    for (const auto& [name, f] : ids_) {
+      const std::size_t us = name.rfind('_');
+      if (us == std::string_view::npos || us + 1 >= name.size() || !auto_counters_.count(name.substr(0, us))) continue;
+      std::uint32_t n = 0;
+      auto [p, ec] = std::from_chars(name.data() + us + 1, name.data() + name.size(), n);
+      if (ec != std::errc() || p != name.data() + name.size()) continue;
+      taken[name.substr(0, us)].insert(n);
+    }
+    if (taken.empty()) return;
+    for (std::size_t f = 0; f < d_.feature_ids.size(); ++f) {
+      if (!auto_number_[f]) continue;
+      auto t = taken.find(d_.feature_ids[f]);
+      if (t == taken.end() || !t->second.count(auto_number_[f])) continue;
+      std::uint32_t& counter = auto_counters_[d_.feature_ids[f]];
+      do {
+        ++counter;
+      } while (t->second.count(counter) ||
+               explicit_auto_like_.count(std::string(d_.feature_ids[f]) + "_" + std::to_string(counter)));
+      auto_number_[f] = counter;
+    }
+  }
+
   void materialise_auto_ids() {
+    renumber_colliding_auto_ids();
     // Autoincrement names are generated only now, once, into owned storage.
     std::size_t bytes = 0, count = 0;
     for (std::size_t f = 0; f < d_.feature_ids.size(); ++f) {

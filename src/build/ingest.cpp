@@ -66,12 +66,18 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
                            std::string_view compression, const IngestOptions& o, IngestReport& report) {
   const auto t0 = std::chrono::steady_clock::now();
   const int threads = resolve_threads(o.threads);
+  auto last = std::chrono::steady_clock::now();
   auto progress = [&](const char* stage, double f) {
     if (o.progress) o.progress(stage, f);
+    const auto now = std::chrono::steady_clock::now();
+    report.stage_seconds.emplace_back(stage, std::chrono::duration<double>(now - last).count());
+    last = now;
   };
-  progress("parse", 0.1);
-  const std::size_t fasta_at = find_fasta_start(text.view());
-  const std::string_view features(text.data(), fasta_at);
+  progress("start", 0.1);
+  // A UTF-8 byte-order mark is not part of the first line.
+  const std::size_t bom = text.view().substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  const std::size_t fasta_at = bom + find_fasta_start(text.view().substr(bom));
+  const std::string_view features(text.data() + bom, fasta_at - bom);
   report.dialect = detect(features, o);
 
   ChunkParseOptions po;
@@ -88,7 +94,7 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
       for (std::size_t i; (i = next.fetch_add(1)) < chunks.size();) {
-        parse_chunk(text.data() + cuts[i], cuts[i + 1] - cuts[i], po, chunks[i]);
+        parse_chunk(text.data() + bom + cuts[i], cuts[i + 1] - cuts[i], po, chunks[i]);
       }
     };
     std::vector<std::thread> pool;
@@ -110,6 +116,7 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   report.lines = base;
   // The fasta section's own lines are counted too.
   for (std::size_t i = fasta_at; i < text.size(); ++i) report.lines += text.data()[i] == '\n';
+  if (fasta_at < text.size() && text.data()[text.size() - 1] != '\n') report.lines++;  // last line, no newline
   for (auto& c : chunks) log.merge(std::move(c.problems));
   log.sort_by_line();
   if (o.strict && log.errors > 0) {
@@ -136,10 +143,11 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   }
 
   internal::Draft draft;
-  progress("assemble", 0.5);
+  progress("parse", 0.5);
   GFFBASE_RETURN_IF_ERROR(internal::assemble(chunks, report.dialect, o, name, draft, log, report));
-  progress("index", 0.65);
+  progress("assemble", 0.65);
   internal::finish_table(draft, chunks, features, threads, table);
+  progress("index", 0.8);
 
   for (auto& c : chunks) {
     for (auto& d : c.directives) {
@@ -200,11 +208,14 @@ Result<IngestReport> build_and_write(std::string name, TextBuffer text, std::uin
                                      const std::string& db_path, const IngestOptions& o,
                                      std::chrono::steady_clock::time_point t0) {
   IngestReport report;
+  report.stage_seconds.emplace_back("read", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   Result<FeatureTable> table = build(std::move(name), std::move(text), disk_bytes, disk_crc, compression, o, report);
   if (!table.is_ok()) return table.status();
   if (o.progress) o.progress("write", 0.9);
+  const auto w0 = std::chrono::steady_clock::now();
   Result<std::uint64_t> bytes = write_gffdb(*table, db_path, o.force);
   if (!bytes.is_ok()) return bytes.status();
+  report.stage_seconds.emplace_back("write", std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
   report.db_bytes = *bytes;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;

@@ -84,6 +84,7 @@ int cmd_ingest(const Argv& argv) {
   spec.options.push_back({"--output", "-o", true, false, "database path (default: INPUT with .gffdb)", "DB"});
   spec.options.push_back({"--force", "", false, false, "replace an existing database", ""});
   spec.options.push_back({"--quiet", "-q", false, false, "print nothing on success", ""});
+  spec.options.push_back({"--timings", "", false, false, "print the seconds each stage took", ""});
   Args a;
   std::string err;
   if (!a.parse(spec, argv, err)) return usage_error(spec, err);
@@ -119,6 +120,11 @@ int cmd_ingest(const Argv& argv) {
   if (rep.problems.items.size() > 5 && !a.flag("--quiet")) {
     std::fprintf(stderr, "... %zu more problems (see `gffbase validate %s` or `gffbase info %s --problems`)\n",
                  rep.problems.items.size() - 5, input.c_str(), db.c_str());
+  }
+  if (a.flag("--timings")) {
+    for (const auto& [stage, s] : rep.stage_seconds) {
+      if (stage != "start") std::fprintf(stderr, "  %-9s %7.3f s\n", stage.c_str(), s);
+    }
   }
   if (!a.flag("--quiet")) {
     std::printf("%s: %llu features (%llu rows, %llu synthetic), %llu seqids, %llu types, %llu relations, "

@@ -64,7 +64,7 @@ bool for_each_item(std::string_view field, F&& f) {
 }
 
 void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std::deque<std::string>& scratch,
-                     const AttributeIssueSink& on_issue, KeyCounter& counter) {
+                     const AttributeIssueSink& on_issue, KeyCounter* counter) {
   const std::size_t eq = item.find('=');
   if (eq == std::string_view::npos) {
     out.push_back({item, {}, 0, false});
@@ -72,7 +72,8 @@ void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std
   }
   const std::string_view key = trim(item.substr(0, eq));
   const std::string_view value = item.substr(eq + 1);
-  std::uint16_t& index = counter.slot(key);
+  std::uint16_t unnumbered = 0;
+  std::uint16_t& index = counter ? counter->slot(key) : unnumbered;
   auto emit = [&](std::string_view v) {
     if (v.find('%') == std::string_view::npos) {
       out.push_back({key, v, index++, true});
@@ -105,12 +106,13 @@ void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std
   if (!emitted) out.push_back({key, {}, index++, true});
 }
 
-void parse_gtf_item(std::string_view item, std::vector<AttributeItem>& out, KeyCounter& counter) {
+void parse_gtf_item(std::string_view item, std::vector<AttributeItem>& out, KeyCounter* counter) {
   std::size_t sp = 0;
   while (sp < item.size() && item[sp] != ' ' && item[sp] != '\t' && item[sp] != '"') ++sp;
   const std::string_view key = item.substr(0, sp);
   std::string_view rest = trim(item.substr(sp));
-  std::uint16_t& index = counter.slot(key);
+  std::uint16_t unnumbered = 0;
+  std::uint16_t& index = counter ? counter->slot(key) : unnumbered;
   if (key.empty()) {  // an item that is only a quoted string: keep it as a bare key
     out.push_back({rest, {}, 0, false});
     return;
@@ -181,11 +183,11 @@ std::string percent_encode(std::string_view in, bool in_list) {
   return out;
 }
 
-void parse_attributes(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
-                      std::deque<std::string>& scratch, const AttributeIssueSink& on_issue) {
+namespace {
+void parse_items(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
+                 std::deque<std::string>& scratch, const AttributeIssueSink& on_issue, KeyCounter* counter) {
   field = trim(field);
   if (field.empty() || field == ".") return;
-  KeyCounter counter;
   const bool closed = for_each_item(field, [&](std::string_view item) {
     if (gff3) parse_gff3_item(item, out, scratch, on_issue, counter);
     else parse_gtf_item(item, out, counter);
@@ -193,6 +195,18 @@ void parse_attributes(std::string_view field, bool gff3, std::vector<AttributeIt
   if (!closed && on_issue) {
     on_issue({"unterminated-quote", "", "a closing double quote", std::string(field)});
   }
+}
+}  // namespace
+
+void parse_attributes(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
+                      std::deque<std::string>& scratch, const AttributeIssueSink& on_issue) {
+  KeyCounter counter;
+  parse_items(field, gff3, out, scratch, on_issue, &counter);
+}
+
+void parse_attributes_unnumbered(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
+                                 std::deque<std::string>& scratch, const AttributeIssueSink& on_issue) {
+  parse_items(field, gff3, out, scratch, on_issue, nullptr);
 }
 
 std::vector<std::string_view> values_of(const std::vector<AttributeItem>& items, std::string_view key) {

@@ -149,7 +149,7 @@ class LineParser {
     // Attributes: keep the items the builder needs.
     r.items_begin = static_cast<std::uint32_t>(out_.items.size());
     line_items_.clear();
-    parse_attributes(r.attributes, o_.format == Format::kGff3, line_items_, out_.scratch,
+    parse_attributes_unnumbered(r.attributes, o_.format == Format::kGff3, line_items_, out_.scratch,
                      [&](const AttributeIssue& issue) {
                        issue_ok_ = report(Severity::kError, issue.code,
                                           "column 9 (attributes)" + (issue.key.empty() ? std::string() : ", key '" + issue.key + "'"),
@@ -274,7 +274,16 @@ std::size_t find_invalid_utf8(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
-    // Fast path over ASCII (and reject NUL / control bytes other than tab).
+    // Fast path: eight ASCII bytes at a time, none of them NUL.
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      const bool high = (w & 0x8080808080808080ULL) != 0;
+      const bool zero = ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL) != 0;
+      if (high || zero) break;
+      i += 8;
+    }
+    if (i >= n) break;
     const unsigned char c = p[i];
     if (c < 0x80) {
       if (c == 0) return i;

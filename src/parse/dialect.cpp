@@ -2,6 +2,34 @@
 
 namespace gffbase {
 
+namespace {
+// True when one key appears twice in the field (GTF `tag "a"; tag "b";`).
+bool has_repeated_key(std::string_view a, bool gff3) {
+  std::string_view keys[32];
+  std::size_t n = 0, pos = 0;
+  while (pos < a.size() && n < 32) {
+    while (pos < a.size() && (a[pos] == ' ' || a[pos] == ';')) ++pos;
+    std::size_t e = pos;
+    while (e < a.size() && a[e] != (gff3 ? '=' : ' ') && a[e] != ';') ++e;
+    const std::string_view key = a.substr(pos, e - pos);
+    if (!key.empty()) {
+      for (std::size_t k = 0; k < n; ++k) {
+        if (keys[k] == key) return true;
+      }
+      keys[n++] = key;
+    }
+    // Skip to the next ';' outside quotes.
+    bool quoted = false;
+    while (e < a.size() && (quoted || a[e] != ';')) {
+      if (a[e] == '"') quoted = !quoted;
+      ++e;
+    }
+    pos = e + 1;
+  }
+  return false;
+}
+}  // namespace
+
 int classify_attribute_field(std::string_view a) {
   std::size_t i = 0;
   while (i < a.size() && a[i] == ' ') ++i;
@@ -31,7 +59,7 @@ void DialectDetector::observe(std::string_view a) {
   if (a.find("; ") != std::string_view::npos) spaced_++;
   if (a.find('"') != std::string_view::npos) quoted_++;
   if (vote == 3 && a.find(',') != std::string_view::npos) commas_++;
-  (void)repeated_;
+  if (has_repeated_key(a, vote == 3)) repeated_++;
 }
 
 Dialect DialectDetector::finish(Format forced) const {
@@ -49,6 +77,7 @@ Dialect DialectDetector::finish(Format forced) const {
   d.space_after_separator = d.format == Format::kGff3 ? spaced_ * 2 > n : (spaced_ * 2 > n || d.lines_checked == 0);
   d.quoted_values = d.format != Format::kGff3 && (quoted_ * 2 > n || d.lines_checked == 0);
   d.comma_lists = commas_ > 0;
+  d.repeated_keys = repeated_ > 0;
   return d;
 }
 

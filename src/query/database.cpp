@@ -258,6 +258,25 @@ Status Database::verify() const {
             monotone(d.col<std::uint32_t>(kSeqidRows), n) &&
             monotone(d.col<std::uint32_t>(kTypeRowsOff), d.col<std::uint32_t>(kTypeRows).size());
   if (!ok) return Status::corrupt(path_ + ": corrupt database: an index points outside its table");
+  // String columns: offsets never decrease (so every view stays inside its
+  // bytes), and each row's line lies inside the text sections.
+  const int string_offsets[] = {kSeqidOff, kSourceOff, kTypeOff, kFIdOff, kDirOff, kProbOff, kMetaKOff, kMetaVOff};
+  for (int o : string_offsets) {
+    const auto off = d.col<std::int64_t>(o);
+    if (!std::is_sorted(off.begin(), off.end())) {
+      return Status::corrupt(path_ + ": corrupt database: string offsets in '" + std::string(kSectionNames[o]) +
+                             "' go backwards");
+    }
+  }
+  const std::uint64_t text_bytes = d.s[kTextMain].length + d.s[kTextExtra].length;
+  const auto toff = d.col<std::uint64_t>(kRTextOff);
+  const auto tlen = d.col<std::uint32_t>(kRTextLen);
+  const auto astart = d.col<std::uint32_t>(kRAttrStart);
+  for (std::size_t r = 0; r < n; ++r) {
+    if (toff[r] > text_bytes || tlen[r] > text_bytes - toff[r] || astart[r] > tlen[r]) {
+      return Status::corrupt(path_ + ": corrupt database: row " + std::to_string(r) + " points outside the text");
+    }
+  }
   return Status::ok();
 }
 

@@ -44,6 +44,8 @@ struct IngestReport {
   std::uint64_t duplicates = 0;      ///< duplicate IDs resolved by the merge strategy
   std::uint64_t db_bytes = 0;
   double seconds = 0;
+  /// Wall seconds per stage ("read", "parse", "assemble", "index", "write").
+  std::vector<std::pair<std::string, double>> stage_seconds;
   ProblemLog problems;
 };
 

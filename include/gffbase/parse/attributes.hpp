@@ -50,6 +50,11 @@ using AttributeIssueSink = std::function<void(const AttributeIssue&)>;
 void parse_attributes(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
                       std::deque<std::string>& scratch, const AttributeIssueSink& on_issue = {});
 
+/// As parse_attributes, but every value_index is 0: the ingest's fast path,
+/// which needs the values, not their positions among repeated keys.
+void parse_attributes_unnumbered(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
+                                 std::deque<std::string>& scratch, const AttributeIssueSink& on_issue = {});
+
 /// Percent-decodes `in` into `out`; returns false (and copies the rest
 /// literally) at the first malformed escape.
 bool percent_decode(std::string_view in, std::string& out);

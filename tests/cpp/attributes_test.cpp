@@ -1,0 +1,310 @@
+// Tests for column-9 parsing (gffbase/parse/attributes.hpp): GFF3 and
+// GTF/GFF2 families, percent coding, issues reported through the sink.
+#include "gffbase/parse/attributes.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace {
+
+using gffbase::AttributeIssue;
+using gffbase::AttributeItem;
+
+struct Parsed {
+  std::deque<std::string> fields;  // owns the parsed text: items view into it
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  std::vector<AttributeIssue> issues;
+};
+
+// Keeps a copy of the field alive in `p` (the items are views into it).
+void parse(std::string field, bool gff3, Parsed& p) {
+  p.fields.push_back(std::move(field));
+  gffbase::parse_attributes(p.fields.back(), gff3, p.items, p.scratch,
+                            [&](const AttributeIssue& i) { p.issues.push_back(i); });
+}
+
+struct Expect {
+  std::string key, value;
+  std::uint16_t index;
+  bool has_value;
+};
+
+void expect_items(const Parsed& p, const std::vector<Expect>& want) {
+  ASSERT_EQ(p.items.size(), want.size());
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    SCOPED_TRACE("item " + std::to_string(i));
+    EXPECT_EQ(p.items[i].key, want[i].key);
+    EXPECT_EQ(p.items[i].value, want[i].value);
+    EXPECT_EQ(p.items[i].value_index, want[i].index);
+    EXPECT_EQ(p.items[i].has_value, want[i].has_value);
+  }
+}
+
+bool points_into(std::string_view view, const std::string& s) {
+  return view.data() >= s.data() && view.data() + view.size() <= s.data() + s.size();
+}
+
+// ---------------------------------------------------------------------------
+// GFF3
+
+TEST(AttributesGff3, SimpleKeyValuePairsInOrder) {
+  const std::string f = "ID=gene1;Name=Alpha;biotype=protein_coding";
+  Parsed p;
+  parse(f, true, p);
+  expect_items(p, {{"ID", "gene1", 0, true}, {"Name", "Alpha", 0, true}, {"biotype", "protein_coding", 0, true}});
+  EXPECT_TRUE(p.issues.empty());
+  // No decoding needed: the views point into the field itself.
+  for (const auto& it : p.items) EXPECT_TRUE(points_into(it.value, p.fields.back()));
+  EXPECT_TRUE(p.scratch.empty());
+}
+
+TEST(AttributesGff3, CommaListsAndRepeatedKeysShareValueIndex) {
+  const std::string f = "ID=e1;Parent=tx1,tx2;Parent=tx3";
+  Parsed p;
+  parse(f, true, p);
+  expect_items(p, {{"ID", "e1", 0, true},
+                   {"Parent", "tx1", 0, true},
+                   {"Parent", "tx2", 1, true},
+                   {"Parent", "tx3", 2, true}});
+  EXPECT_EQ(gffbase::values_of(p.items, "Parent"), (std::vector<std::string_view>{"tx1", "tx2", "tx3"}));
+  EXPECT_TRUE(gffbase::values_of(p.items, "Missing").empty());
+}
+
+TEST(AttributesGff3, TrailingCommaIsNotAValue) {
+  Parsed p;
+  parse("Parent=a,", true, p);
+  expect_items(p, {{"Parent", "a", 0, true}});
+  Parsed q;
+  parse("Parent=a,,b", true, q);  // an empty slot in the middle is skipped too
+  expect_items(q, {{"Parent", "a", 0, true}, {"Parent", "b", 1, true}});
+}
+
+TEST(AttributesGff3, TrailingAndDoubledSemicolonsAndSpacesAreSkipped) {
+  Parsed p;
+  parse(" ID=a ;; Name=b ;;", true, p);
+  expect_items(p, {{"ID", "a", 0, true}, {"Name", "b", 0, true}});
+  Parsed q;
+  parse(";;;", true, q);
+  EXPECT_TRUE(q.items.empty());
+}
+
+TEST(AttributesGff3, BareKeyHasNoValue) {
+  Parsed p;
+  parse("ID=x;Complete;Lack 3'-end", true, p);
+  expect_items(p, {{"ID", "x", 0, true}, {"Complete", "", 0, false}, {"Lack 3'-end", "", 0, false}});
+  EXPECT_EQ(gffbase::values_of(p.items, "Complete").size(), 0u);
+}
+
+TEST(AttributesGff3, EmptyValueIsAValue) {
+  Parsed p;
+  parse("ID=;Name=n", true, p);
+  expect_items(p, {{"ID", "", 0, true}, {"Name", "n", 0, true}});
+  // values_of keeps the (empty) value: the key *has* a value.
+  EXPECT_EQ(gffbase::values_of(p.items, "ID"), (std::vector<std::string_view>{""}));
+}
+
+TEST(AttributesGff3, FirstEqualsSignSplits) {
+  Parsed p;
+  parse("Note=a=b;Target=x y=z", true, p);
+  expect_items(p, {{"Note", "a=b", 0, true}, {"Target", "x y=z", 0, true}});
+}
+
+TEST(AttributesGff3, PercentDecodingIntoScratch) {
+  const std::string f = "ID=g1;Note=a%3Bb,c%2Cd;Name=%41%62c";
+  Parsed p;
+  parse(f, true, p);
+  expect_items(p, {{"ID", "g1", 0, true}, {"Note", "a;b", 0, true}, {"Note", "c,d", 1, true}, {"Name", "Abc", 0, true}});
+  EXPECT_TRUE(p.issues.empty());
+  // Decoded values live in scratch, not in the field.
+  EXPECT_FALSE(points_into(p.items[1].value, p.fields.back()));
+  EXPECT_GE(p.scratch.size(), 3u);
+}
+
+TEST(AttributesGff3, PercentDecodedSemicolonDoesNotSplitItems) {
+  Parsed p;
+  parse("Note=x%3By%3Dz", true, p);
+  expect_items(p, {{"Note", "x;y=z", 0, true}});
+}
+
+TEST(AttributesGff3, BadPercentEscapeIsReportedAndRawTextKept) {
+  const std::string f = "ID=a;Note=50%ZZ off;Name=trunc%4";
+  Parsed p;
+  parse(f, true, p);
+  expect_items(p, {{"ID", "a", 0, true}, {"Note", "50%ZZ off", 0, true}, {"Name", "trunc%4", 0, true}});
+  ASSERT_EQ(p.issues.size(), 2u);
+  EXPECT_EQ(p.issues[0].code, "bad-percent-escape");
+  EXPECT_EQ(p.issues[0].key, "Note");
+  EXPECT_EQ(p.issues[0].expected, "a percent escape %XX with two hex digits");
+  EXPECT_EQ(p.issues[0].found, "50%ZZ off");
+  EXPECT_EQ(p.issues[1].code, "bad-percent-escape");
+  EXPECT_EQ(p.issues[1].key, "Name");
+  EXPECT_EQ(p.issues[1].found, "trunc%4");
+}
+
+TEST(AttributesGff3, NoSinkIsFine) {
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  const std::string f = "Note=%G0";
+  gffbase::parse_attributes(f, true, items, scratch);
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].value, "%G0");
+}
+
+TEST(AttributesGff3, DotAndEmptyFieldYieldNothingAndOutputIsAppended) {
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  gffbase::parse_attributes(".", true, items, scratch);
+  gffbase::parse_attributes("", true, items, scratch);
+  gffbase::parse_attributes("  ", false, items, scratch);
+  EXPECT_TRUE(items.empty());
+  const std::string a = "ID=1", b = "ID=2";
+  gffbase::parse_attributes(a, true, items, scratch);
+  gffbase::parse_attributes(b, true, items, scratch);
+  ASSERT_EQ(items.size(), 2u);  // not cleared between calls
+  EXPECT_EQ(items[0].value, "1");
+  EXPECT_EQ(items[1].value, "2");
+  EXPECT_EQ(items[1].value_index, 0);  // counters are per call (per line)
+}
+
+// ---------------------------------------------------------------------------
+// GTF / GFF2
+
+TEST(AttributesGtf, QuotedValuesAndTrailingSemicolon) {
+  const std::string f = "gene_id \"g1\"; transcript_id \"t1\"; exon_number 2;";
+  Parsed p;
+  parse(f, false, p);
+  expect_items(p, {{"gene_id", "g1", 0, true}, {"transcript_id", "t1", 0, true}, {"exon_number", "2", 0, true}});
+  EXPECT_TRUE(p.issues.empty());
+}
+
+TEST(AttributesGtf, SemicolonInsideQuotesDoesNotSplit) {
+  Parsed p;
+  parse("gene_id \"a;b\"; note \"x; y;\";", false, p);
+  expect_items(p, {{"gene_id", "a;b", 0, true}, {"note", "x; y;", 0, true}});
+}
+
+TEST(AttributesGtf, RepeatedKeysAccumulateInOrder) {
+  Parsed p;
+  parse("tag \"basic\"; gene_id \"g\"; tag \"CCDS\"; tag \"MANE\";", false, p);
+  expect_items(p, {{"tag", "basic", 0, true}, {"gene_id", "g", 0, true}, {"tag", "CCDS", 1, true},
+                   {"tag", "MANE", 2, true}});
+  EXPECT_EQ(gffbase::values_of(p.items, "tag"), (std::vector<std::string_view>{"basic", "CCDS", "MANE"}));
+}
+
+TEST(AttributesGtf, SeveralQuotedStringsInOneItem) {
+  Parsed p;
+  parse("Alias \"a\" \"b\"  \"c\"; ID \"x\"", false, p);
+  expect_items(p, {{"Alias", "a", 0, true}, {"Alias", "b", 1, true}, {"Alias", "c", 2, true}, {"ID", "x", 0, true}});
+}
+
+TEST(AttributesGtf, BareKeyAndDoubledSemicolons) {
+  Parsed p;
+  parse("gene_id \"g\";; partial ;  ; level 2", false, p);
+  expect_items(p, {{"gene_id", "g", 0, true}, {"partial", "", 0, false}, {"level", "2", 0, true}});
+}
+
+TEST(AttributesGtf, EmptyQuotedValue) {
+  Parsed p;
+  parse("gene_name \"\"; gene_id \"g\"", false, p);
+  expect_items(p, {{"gene_name", "", 0, true}, {"gene_id", "g", 0, true}});
+}
+
+TEST(AttributesGtf, UnterminatedQuoteIsReported) {
+  const std::string f = "gene_id \"g1; transcript_id t1";
+  Parsed p;
+  parse(f, false, p);
+  ASSERT_EQ(p.issues.size(), 1u);
+  EXPECT_EQ(p.issues[0].code, "unterminated-quote");
+  EXPECT_EQ(p.issues[0].expected, "a closing double quote");
+  EXPECT_EQ(p.issues[0].found, f);
+  // The raw text is kept for the value concerned.
+  ASSERT_FALSE(p.items.empty());
+  EXPECT_EQ(p.items[0].key, "gene_id");
+  EXPECT_EQ(p.items[0].value, "g1; transcript_id t1");
+}
+
+TEST(AttributesGtf, PercentIsNotDecodedInGtf) {
+  Parsed p;
+  parse("note \"50%3B\"", false, p);
+  expect_items(p, {{"note", "50%3B", 0, true}});
+  EXPECT_TRUE(p.issues.empty());
+}
+
+// ---------------------------------------------------------------------------
+// percent_encode / percent_decode
+
+TEST(PercentCoding, EncodeReservedCharacters) {
+  EXPECT_EQ(gffbase::percent_encode("a;b=c&d,e%f\tg\nh"), "a%3Bb%3Dc%26d%2Ce%25f%09g%0Ah");
+  EXPECT_EQ(gffbase::percent_encode("a,b", /*in_list=*/false), "a,b");
+  EXPECT_EQ(gffbase::percent_encode(std::string("\x01\x7f", 2)), "%01%7F");
+  // Ordinary text, spaces and UTF-8 are left alone.
+  EXPECT_EQ(gffbase::percent_encode("plain text:/ é"), "plain text:/ é");
+  EXPECT_EQ(gffbase::percent_encode(""), "");
+}
+
+TEST(PercentCoding, DecodeRoundTripsEncode) {
+  const std::string nasty = "x;y=z&w,v%u\t\r\n\x01 end";
+  std::string back;
+  EXPECT_TRUE(gffbase::percent_decode(gffbase::percent_encode(nasty), back));
+  EXPECT_EQ(back, nasty);
+  EXPECT_TRUE(gffbase::percent_decode("%3b%3D", back));  // either hex case
+  EXPECT_EQ(back, ";=");
+}
+
+TEST(PercentCoding, DecodeReportsMalformedEscapesAndCopiesLiterally) {
+  std::string out;
+  EXPECT_FALSE(gffbase::percent_decode("100%", out));
+  EXPECT_EQ(out, "100%");
+  EXPECT_FALSE(gffbase::percent_decode("a%zzb%41", out));
+  EXPECT_EQ(out, "a%zzbA");
+  EXPECT_FALSE(gffbase::percent_decode("%4", out));
+  EXPECT_EQ(out, "%4");
+}
+
+// ---------------------------------------------------------------------------
+// Scale
+
+TEST(AttributesScale, HundredThousandDistinctItemsParseInLinearTime) {
+  constexpr int kItems = 100000;
+  std::string f;
+  f.reserve(kItems * 14);
+  for (int i = 0; i < kItems; ++i) {
+    f += "key" + std::to_string(i) + "=v" + std::to_string(i) + ";";
+  }
+  Parsed p;
+  const auto t0 = std::chrono::steady_clock::now();
+  parse(f, true, p);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(p.items.size(), static_cast<std::size_t>(kItems));
+  EXPECT_EQ(p.items[kItems - 1].key, "key99999");
+  EXPECT_EQ(p.items[kItems - 1].value, "v99999");
+  EXPECT_EQ(p.items[kItems - 1].value_index, 0);
+  // Quadratic key matching would take minutes here; linear takes milliseconds
+  // (generous bound for sanitizer/debug builds).
+  EXPECT_LT(secs, 20.0);
+}
+
+TEST(AttributesScale, HundredThousandGtfItemsAndCommaValues) {
+  constexpr int kItems = 100000;
+  std::string gtf, gff3 = "Alias=";
+  for (int i = 0; i < kItems; ++i) {
+    gtf += "k" + std::to_string(i) + " \"" + std::to_string(i) + "\"; ";
+    gff3 += (i ? "," : "") + std::to_string(i);
+  }
+  Parsed p;
+  parse(gtf, false, p);
+  ASSERT_EQ(p.items.size(), static_cast<std::size_t>(kItems));
+  EXPECT_EQ(p.items[12345].key, "k12345");
+  EXPECT_EQ(p.items[12345].value, "12345");
+  Parsed q;
+  parse(gff3, true, q);
+  ASSERT_EQ(q.items.size(), static_cast<std::size_t>(kItems));
+  EXPECT_EQ(q.items.back().value, "99999");
+}
+
+}  // namespace

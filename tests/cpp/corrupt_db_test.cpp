@@ -1,0 +1,338 @@
+// Tests that Database::open and the queries refuse damaged or foreign files
+// with ErrorKind::kCorrupt and a message naming the file, and never crash
+// (this suite is meant to run under ASan/UBSan).
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gffbase/query/database.hpp"
+#include "gffbase/store/format.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using namespace gffbase;
+using namespace gffbase::testing;
+
+const std::string kHint = " (hint: rebuild it with `gffbase ingest`; a .gffdb is made only by gffbase)";
+
+store::FileHeader header_of(const std::string& bytes) {
+  store::FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof h);
+  return h;
+}
+
+std::vector<store::SectionEntry> sections_of(const std::string& bytes) {
+  const store::FileHeader h = header_of(bytes);
+  std::vector<store::SectionEntry> out(h.section_count);
+  std::memcpy(out.data(), bytes.data() + sizeof h, out.size() * sizeof(store::SectionEntry));
+  return out;
+}
+
+std::string name_of(const store::SectionEntry& e) { return std::string(e.name, strnlen(e.name, sizeof e.name)); }
+
+// Recomputes the section-table CRC and the header CRC after a deliberate edit.
+void fix_crcs(std::string& bytes) {
+  store::FileHeader h = header_of(bytes);
+  const std::size_t table = std::size_t(h.section_count) * sizeof(store::SectionEntry);
+  if (sizeof h + table <= bytes.size()) h.section_table_crc = crc32(bytes.data() + sizeof h, table);
+  h.header_crc = crc32(&h, offsetof(store::FileHeader, header_crc));
+  std::memcpy(bytes.data(), &h, sizeof h);
+}
+
+void patch_section(std::string& bytes, std::size_t i, const store::SectionEntry& e) {
+  std::memcpy(bytes.data() + sizeof(store::FileHeader) + i * sizeof e, &e, sizeof e);
+  fix_crcs(bytes);
+}
+
+// Calls every query so that every section is read at least once.
+void touch_all(const Database& db) {
+  for (std::uint32_t s = 0; s < db.seqid_count(); ++s) {
+    (void)db.seqid_name(s);
+    (void)db.seqid_rows(s);
+    RegionQuery q;
+    q.seqid = db.seqid_name(s);
+    (void)db.region(q);
+  }
+  for (std::uint32_t t = 0; t < db.type_count(); ++t) (void)db.rows_of_type(t), (void)db.type_name(t);
+  for (std::uint32_t t = 0; t < db.source_count(); ++t) (void)db.source_name(t);
+  for (RowId r = 0; r < db.row_count(); ++r) (void)db.row(r);
+  (void)db.rows_in_file_order();
+  for (FeatureIndex f = 0; f < db.feature_count(); ++f) {
+    (void)db.find(db.feature_id(f));
+    (void)db.feature_rows(f);
+    (void)db.children(f, {});
+    (void)db.parents(f, {});
+  }
+  (void)db.rows_with_attribute("ID", "gene1");
+  (void)db.rows_with_key("Parent");
+  (void)db.meta();
+  (void)db.directives();
+  (void)db.problems();
+  (void)db.fasta();
+}
+
+class CorruptDb : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // Every section non-empty: directives, a problem, relations, FASTA.
+    const std::string text = read_file(test_data("basic.gff3")) + "chr1\ttest\texon\t10\t20\t.\tx\t.\tID=bad\n" +
+                             "##FASTA\n>chr1\nACGT\n";
+    ASSERT_TRUE(build_db(text, dir_.file("good.gffdb")));
+    good_ = read_file(dir_.file("good.gffdb"));
+    ASSERT_GT(good_.size(), 4096u);
+    // A GTF with inferred genes/transcripts fills the sections a GFF3 leaves
+    // empty (the text of synthetic rows).
+    ASSERT_TRUE(build_db(read_file(test_data("basic.gtf")), dir_.file("gtf.gffdb")));
+    good_gtf_ = read_file(dir_.file("gtf.gffdb"));
+  }
+  std::size_t index_of(const std::string& name) const {
+    const auto entries = sections_of(good_);
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (name_of(entries[i]) == name) return i;
+    }
+    ADD_FAILURE() << "no section " << name;
+    return 0;
+  }
+  // Writes `bytes` and opens them; returns the failure (or ok).
+  Status open_bytes(const std::string& bytes, std::shared_ptr<const Database>* out = nullptr) {
+    write_file(path_, bytes);
+    auto db = Database::open(path_);
+    if (!db.is_ok()) return db.status();
+    if (out) *out = *db;
+    return Status::ok();
+  }
+  void expect_open_fails(const std::string& bytes, const std::string& what) {
+    Status s = open_bytes(bytes);
+    ASSERT_FALSE(s.is_ok()) << what;
+    EXPECT_EQ(s.kind(), ErrorKind::kCorrupt);
+    EXPECT_EQ(s.message(), path_ + ": not a valid .gffdb: " + what + kHint);
+  }
+  TempDir dir_;
+  std::string good_, good_gtf_;
+  std::string path_ = dir_.file("bad.gffdb");
+};
+
+TEST_F(CorruptDb, GoodFileOpensVerifiesAndAnswers) {
+  std::shared_ptr<const Database> db;
+  ASSERT_TRUE(open_bytes(good_, &db).is_ok());
+  EXPECT_TRUE(db->verify().is_ok());
+  EXPECT_NO_THROW(touch_all(*db));
+  EXPECT_FALSE(db->fasta().empty());
+  EXPECT_FALSE(db->problems().empty());
+  // Between them the two fixtures fill every section.
+  const auto gtf = sections_of(good_gtf_);
+  for (const auto& e : sections_of(good_)) {
+    bool filled = e.length > 0;
+    for (const auto& g : gtf) filled = filled || (name_of(g) == name_of(e) && g.length > 0);
+    EXPECT_TRUE(filled) << name_of(e) << " is empty in both fixtures";
+  }
+}
+
+TEST_F(CorruptDb, EmptyShortTextAndSqliteFiles) {
+  expect_open_fails("", "the file is empty");
+  expect_open_fails(std::string(10, 'x'), "the file is too short (10 bytes)");
+  expect_open_fails(good_.substr(0, 63), "the file is too short (63 bytes)");
+  expect_open_fails(read_file(test_data("basic.gff3")), "wrong magic bytes at the start of the file");
+  expect_open_fails(std::string("SQLite format 3\0", 16) + std::string(4080, '\0'),
+                    "this is an SQLite file (a gffutils database?), not a gffbase database");
+}
+
+TEST_F(CorruptDb, MissingFileAndDirectoryAreIoErrors) {
+  auto missing = Database::open(dir_.file("nope.gffdb"));
+  ASSERT_FALSE(missing.is_ok());
+  EXPECT_EQ(missing.status().kind(), ErrorKind::kIo);
+  EXPECT_EQ(missing.status().message().rfind(dir_.file("nope.gffdb") + ": cannot open database", 0), 0u);
+  auto dir = Database::open(dir_.path());
+  ASSERT_FALSE(dir.is_ok());
+  EXPECT_EQ(dir.status().kind(), ErrorKind::kIo);
+}
+
+TEST_F(CorruptDb, WrongVersion) {
+  std::string b = good_;
+  store::FileHeader h = header_of(b);
+  h.version_major = 2;
+  h.version_minor = 3;
+  std::memcpy(b.data(), &h, sizeof h);
+  fix_crcs(b);
+  expect_open_fails(b, "format version 2.3 is not supported (this gffbase reads version 1.x)");
+
+  // A newer minor version of the same major opens.
+  h = header_of(good_);
+  b = good_;
+  h.version_minor = 9;
+  std::memcpy(b.data(), &h, sizeof h);
+  fix_crcs(b);
+  EXPECT_TRUE(open_bytes(b).is_ok());
+}
+
+TEST_F(CorruptDb, HeaderAndTableChecksums) {
+  std::string b = good_;
+  b[20] ^= 0x01;  // file_size, CRC not fixed
+  expect_open_fails(b, "the header fails its checksum");
+  b = good_;
+  b[sizeof(store::FileHeader) + 40] ^= 0x10;  // inside the first section entry
+  expect_open_fails(b, "the section table fails its checksum");
+}
+
+TEST_F(CorruptDb, TruncatedOrExtendedFile) {
+  const std::string n = std::to_string(good_.size());
+  expect_open_fails(good_.substr(0, good_.size() - 64),
+                    "the file is " + std::to_string(good_.size() - 64) + " bytes but its header says " + n +
+                        " (truncated or extended)");
+  expect_open_fails(good_.substr(0, good_.size() / 2),
+                    "the file is " + std::to_string(good_.size() / 2) + " bytes but its header says " + n +
+                        " (truncated or extended)");
+  expect_open_fails(good_ + "x", "the file is " + std::to_string(good_.size() + 1) + " bytes but its header says " +
+                                     n + " (truncated or extended)");
+}
+
+TEST_F(CorruptDb, BadSectionTableEntries) {
+  const auto entries = sections_of(good_);
+  ASSERT_GT(entries.size(), 10u);
+  std::string b = good_;
+  store::FileHeader h = header_of(b);
+  h.section_count = 100000;
+  std::memcpy(b.data(), &h, sizeof h);
+  fix_crcs(b);
+  expect_open_fails(b, "the section table lies outside the file");
+
+  const std::size_t src = index_of("dict.source.data"), start = index_of("row.start");
+  store::SectionEntry e = entries[src];
+  e.offset += 8;  // misaligned
+  b = good_;
+  patch_section(b, src, e);
+  expect_open_fails(b, "section '" + name_of(e) + "' lies outside the file or is misaligned");
+
+  e = entries[src];
+  e.length = good_.size();  // runs past the end
+  b = good_;
+  patch_section(b, src, e);
+  expect_open_fails(b, "section '" + name_of(e) + "' lies outside the file or is misaligned");
+
+  e = entries[start];  // 8-byte elements
+  e.element_size = 4;
+  b = good_;
+  patch_section(b, start, e);
+  expect_open_fails(b, "section 'row.start' has the wrong element size");
+
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (name_of(entries[i]) != "fasta") continue;
+    e = entries[i];
+    e.name[0] = 'F';
+    b = good_;
+    patch_section(b, i, e);
+    expect_open_fails(b, "section 'fasta' is missing");
+  }
+
+  e = entries[start];  // one value too few for row.start
+  e.length -= 8;
+  b = good_;
+  patch_section(b, start, e);
+  Status s = open_bytes(b);
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_EQ(s.kind(), ErrorKind::kCorrupt);
+  EXPECT_EQ(s.message().rfind(path_ + ": not a valid .gffdb: ", 0), 0u) << s.message();
+}
+
+TEST_F(CorruptDb, FlippedByteInEachSectionIsDetected) {
+  std::set<std::string> covered;
+  for (const std::string* good : {&good_, &good_gtf_})
+  for (const auto& e : sections_of(*good)) {
+    const std::string name = name_of(e);
+    SCOPED_TRACE("section " + name + (good == &good_ ? " (gff3)" : " (gtf)"));
+    if (e.length == 0) continue;
+    covered.insert(name);
+    std::string b = *good;
+    b[e.offset + e.length / 2] ^= 0x5A;
+    std::shared_ptr<const Database> db;
+    Status s = open_bytes(b, &db);
+    if (!s.is_ok()) {  // structural checks may catch it already
+      EXPECT_EQ(s.kind(), ErrorKind::kCorrupt);
+      EXPECT_EQ(s.message().rfind(path_ + ": not a valid .gffdb: ", 0), 0u) << s.message();
+      continue;
+    }
+    const std::string want = path_ + ": corrupt database: section '" + name +
+                             "' fails its checksum (hint: rebuild it with `gffbase ingest --force`)";
+    bool threw = false;
+    try {
+      touch_all(*db);
+    } catch (const Error& err) {
+      threw = true;
+      EXPECT_EQ(err.kind(), ErrorKind::kCorrupt);
+      EXPECT_EQ(std::string(err.what()), want);
+    }
+    // directive.lines is not exposed by any query; verify() still checks it.
+    if (name != "directive.lines") {
+      EXPECT_TRUE(threw) << "no query noticed the damage";
+    }
+    Status v = db->verify();
+    ASSERT_FALSE(v.is_ok());
+    EXPECT_EQ(v.kind(), ErrorKind::kCorrupt);
+    EXPECT_EQ(v.message(), want);
+    // Still refused on a second attempt (the verdict is remembered).
+    if (threw) {
+      EXPECT_THROW(touch_all(*db), Error);
+    }
+  }
+  for (const auto& e : sections_of(good_)) EXPECT_TRUE(covered.count(name_of(e))) << name_of(e) << " never damaged";
+}
+
+TEST_F(CorruptDb, VerifyCatchesIndexesPointingOutsideTheirTables) {
+  // CRC-valid but inconsistent (as a faulty writer would produce): open()
+  // cannot see it cheaply; verify() must.
+  for (const char* name : {"row.feature", "feature.parents", "index.type_rows", "index.file_order_rows"}) {
+    SCOPED_TRACE(name);
+    std::string b = good_;
+    const std::size_t i = index_of(name);
+    store::SectionEntry e = sections_of(b)[i];
+    ASSERT_GE(e.length, 4u);
+    const std::uint32_t huge = 0x7FFFFFF0u;
+    std::memcpy(b.data() + e.offset, &huge, 4);
+    e.crc32 = crc32(b.data() + e.offset, e.length);
+    patch_section(b, i, e);
+    std::shared_ptr<const Database> db;
+    Status s = open_bytes(b, &db);
+    if (!s.is_ok()) {
+      EXPECT_EQ(s.kind(), ErrorKind::kCorrupt);
+      continue;
+    }
+    Status v = db->verify();
+    ASSERT_FALSE(v.is_ok());
+    EXPECT_EQ(v.kind(), ErrorKind::kCorrupt);
+    EXPECT_EQ(v.message(), path_ + ": corrupt database: an index points outside its table");
+  }
+}
+
+TEST_F(CorruptDb, RandomByteFlipsNeverCrash) {
+  std::mt19937_64 rng(31337);
+  int refused = 0, detected = 0;
+  for (int i = 0; i < 300; ++i) {
+    std::string b = good_;
+    const int flips = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < flips; ++k) b[rng() % b.size()] ^= static_cast<char>(1 + rng() % 255);
+    std::shared_ptr<const Database> db;
+    Status s = open_bytes(b, &db);
+    if (!s.is_ok()) {
+      EXPECT_EQ(s.kind(), ErrorKind::kCorrupt) << s.message();
+      EXPECT_EQ(s.message().rfind(path_ + ": ", 0), 0u) << s.message();
+      ++refused;
+      continue;
+    }
+    try {
+      touch_all(*db);
+    } catch (const Error& err) {
+      EXPECT_EQ(err.kind(), ErrorKind::kCorrupt);
+      EXPECT_EQ(std::string(err.what()).rfind(path_ + ": ", 0), 0u) << err.what();
+      ++detected;
+    }
+    (void)db->verify();
+  }
+  EXPECT_GT(refused + detected, 100) << "most random damage lands in checked bytes";
+}
+
+}  // namespace

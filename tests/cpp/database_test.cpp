@@ -1,0 +1,354 @@
+// Tests for Database queries (gffbase/query/database.hpp) on databases built
+// from small fixtures, plus randomized cross-checks against naive scans on
+// real annotation files from GFFBASE_SHARED_DATA.
+#include "gffbase/query/database.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "gffbase/build/feature_table.hpp"
+#include "gffbase/version.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using namespace gffbase;
+using namespace gffbase::testing;
+
+using Related = std::vector<std::pair<std::string, std::uint32_t>>;  // (id, depth) per row, in row order
+
+Related ids(const Database& db, const std::vector<RelatedRow>& rows) {
+  Related out;
+  for (const auto& r : rows) out.emplace_back(std::string(db.row_id(r.row)), r.depth);
+  return out;
+}
+
+std::vector<RowId> naive_region(const Database& db, const RegionQuery& q) {
+  std::vector<RowId> out;
+  const auto sc = db.seqid_code(q.seqid);
+  if (!sc) return out;
+  const Coord qs = q.start, qe = q.end < q.start ? INT64_MAX : q.end;
+  const auto seq = db.seqid_codes(), types = db.type_codes_column();
+  const auto st = db.starts(), en = db.ends();
+  const auto strands = db.strands();
+  const auto flags = db.flags();
+  for (RowId r = 0; r < db.row_count(); ++r) {
+    if (seq[r] != *sc || (flags[r] & kRowNoCoords)) continue;
+    if (st[r] > qe || en[r] < qs) continue;
+    if (q.completely_within && (st[r] < qs || en[r] > qe)) continue;
+    if (q.strand && strands[r] != static_cast<std::uint8_t>(q.strand)) continue;
+    if (q.type_filter && !std::binary_search(q.type_codes.begin(), q.type_codes.end(), types[r])) continue;
+    out.push_back(r);
+  }
+  return out;
+}
+
+class BasicDb : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir;
+    auto rep = ingest_file(test_data("basic.gff3"), dir_->file("b.gffdb"), default_options());
+    ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+    db_ = new std::shared_ptr<const Database>(open_db(dir_->file("b.gffdb")));
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    delete dir_;
+  }
+  const Database& db() { return **db_; }
+  FeatureIndex f(std::string_view id) {
+    auto x = db().find(id);
+    EXPECT_TRUE(x) << id;
+    return x.value_or(0);
+  }
+  HierarchyQuery types(const std::vector<std::string>& names) {
+    HierarchyQuery q;
+    q.type_filter = true;
+    q.type_codes = db().type_codes(names);
+    return q;
+  }
+  static TempDir* dir_;
+  static std::shared_ptr<const Database>* db_;
+};
+TempDir* BasicDb::dir_ = nullptr;
+std::shared_ptr<const Database>* BasicDb::db_ = nullptr;
+
+TEST_F(BasicDb, SizesAndDictionaries) {
+  EXPECT_EQ(db().row_count(), 13u);
+  EXPECT_EQ(db().feature_count(), 11u);
+  ASSERT_EQ(db().seqid_count(), 2u);
+  EXPECT_EQ(db().seqid_name(0), "chr1");
+  EXPECT_EQ(db().seqid_name(1), "chr2");
+  ASSERT_EQ(db().type_count(), 5u);
+  std::vector<std::string> names;
+  for (std::uint32_t t = 0; t < db().type_count(); ++t) names.emplace_back(db().type_name(t));
+  EXPECT_EQ(names, (std::vector<std::string>{"CDS", "exon", "gene", "mRNA", "region"}));  // sorted by bytes
+  EXPECT_EQ(db().source_count(), 1u);
+  EXPECT_EQ(db().source_name(0), "test");
+  EXPECT_EQ(db().type_code("exon"), 1u);
+  EXPECT_FALSE(db().type_code("nope").has_value());
+  EXPECT_FALSE(db().seqid_code("chr3").has_value());
+  EXPECT_EQ(db().type_codes({"mRNA", "nope", "CDS", "mRNA"}), (std::vector<std::uint32_t>{0, 3}));
+  EXPECT_EQ(db().rows_of_type(*db().type_code("exon")).size(), 5u);
+}
+
+TEST_F(BasicDb, RowsAreSortedAndFileOrderIsAPermutation) {
+  const auto st = db().starts(), en = db().ends();
+  for (RowId r = 1; r < db().row_count(); ++r) {
+    const RowView a = db().row(r - 1), b = db().row(r);
+    EXPECT_TRUE(std::tuple(a.seqid, st[r - 1], en[r - 1], a.file_order) <
+                std::tuple(b.seqid, st[r], en[r], b.file_order))
+        << "rows " << r - 1 << " and " << r;
+  }
+  std::uint64_t last_line = 0;
+  std::uint32_t i = 0;
+  for (RowId r : db().rows_in_file_order()) {
+    EXPECT_GT(db().row(r).line, last_line);
+    EXPECT_EQ(db().row(r).file_order, i++);
+    last_line = db().row(r).line;
+  }
+  const auto [b, e] = db().seqid_rows(*db().seqid_code("chr2"));
+  EXPECT_EQ(e - b, 4u);
+  EXPECT_EQ(e, db().row_count());
+}
+
+TEST_F(BasicDb, FindAndRowView) {
+  const auto rows = db().feature_rows(f("gene2"));
+  ASSERT_EQ(rows.size(), 1u);
+  const RowView v = db().row(rows[0]);
+  EXPECT_EQ(v.seqid, "chr2");
+  EXPECT_EQ(v.source, "test");
+  EXPECT_EQ(v.type, "gene");
+  EXPECT_EQ(v.id, "gene2");
+  EXPECT_EQ(v.start, 50);
+  EXPECT_EQ(v.end, 400);
+  EXPECT_DOUBLE_EQ(v.score, 12.5);
+  EXPECT_EQ(v.strand, '-');
+  EXPECT_EQ(v.phase, -1);
+  EXPECT_EQ(v.flags, 0);
+  EXPECT_EQ(v.line, 13u);
+  EXPECT_EQ(v.attributes, "ID=gene2;Alias=x,y");
+  EXPECT_EQ(db().primary_row(f("gene2")), rows[0]);
+  EXPECT_FALSE(db().find("").has_value());
+  EXPECT_FALSE(db().find("GENE2").has_value());
+  const RowView region = db().row(db().primary_row(f("region_1")));
+  EXPECT_EQ(region.start, kNoCoordinate);
+  EXPECT_EQ(region.flags & kRowNoCoords, kRowNoCoords);
+  for (FeatureIndex i = 0; i < db().feature_count(); ++i) EXPECT_EQ(db().find(db().feature_id(i)), i);
+}
+
+TEST_F(BasicDb, ChildrenOfAMultiParentDag) {
+  // exon3 is a child of gene1 and of tx1: once, at depth 1; exon1 (two
+  // parents) appears once; cds1 contributes its three rows.
+  const Related all = ids(db(), db().children(f("gene1"), {}));
+  std::multimap<std::string, std::uint32_t> got(all.begin(), all.end());
+  const std::multimap<std::string, std::uint32_t> want = {{"tx1", 1},   {"tx2", 1},   {"exon3", 1}, {"exon1", 2},
+                                                          {"exon2", 2}, {"cds1", 2},  {"cds1", 2},  {"cds1", 2}};
+  EXPECT_EQ(got, want);
+  auto rows = db().children(f("gene1"), {});
+  EXPECT_TRUE(std::is_sorted(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.row < b.row; }));
+
+  HierarchyQuery l1;
+  l1.level = 1;
+  Related d1 = ids(db(), db().children(f("gene1"), l1));
+  EXPECT_EQ(d1, (Related{{"tx2", 1}, {"tx1", 1}, {"exon3", 1}}));  // row order: (1000,5000) < (1000,9000) < (8000,...)
+  HierarchyQuery l2;
+  l2.level = 2;
+  EXPECT_EQ(db().children(f("gene1"), l2).size(), 5u);  // exon1, exon2, cds1 x3; not exon3 again
+  HierarchyQuery l3;
+  l3.level = 3;
+  EXPECT_TRUE(db().children(f("gene1"), l3).empty());
+
+  Related exons = ids(db(), db().children(f("gene1"), types({"exon"})));
+  EXPECT_EQ(exons, (Related{{"exon1", 2}, {"exon2", 2}, {"exon3", 1}}));
+  EXPECT_TRUE(db().children(f("gene1"), types({"no-such-type"})).empty());  // filter on, matches none
+  EXPECT_TRUE(db().children(f("exon1"), {}).empty());
+}
+
+TEST_F(BasicDb, ParentsTakeTheSmallestDepth) {
+  // Row order: tx2 (1000-5000) < gene1 (1000-9000, earlier in the file) < tx1.
+  EXPECT_EQ(ids(db(), db().parents(f("exon1"), {})), (Related{{"tx2", 1}, {"gene1", 2}, {"tx1", 1}}));
+  EXPECT_EQ(ids(db(), db().parents(f("exon3"), {})), (Related{{"gene1", 1}, {"tx1", 1}}));
+  HierarchyQuery l2;
+  l2.level = 2;
+  EXPECT_EQ(ids(db(), db().parents(f("exon1"), l2)), (Related{{"gene1", 2}}));
+  EXPECT_TRUE(db().parents(f("exon3"), l2).empty());
+  EXPECT_EQ(ids(db(), db().parents(f("cds1"), types({"gene"}))), (Related{{"gene1", 2}}));
+  EXPECT_TRUE(db().parents(f("gene1"), {}).empty());
+  EXPECT_EQ(db().parents_of(f("exon1")).size(), 2u);
+  EXPECT_EQ(db().children_of(f("gene1")).size(), 3u);
+}
+
+TEST_F(BasicDb, RegionQueriesMatchANaiveScan) {
+  std::mt19937 rng(5);
+  const std::vector<std::vector<std::string>> type_sets = {{}, {"exon"}, {"CDS", "gene"}, {"nope"}};
+  for (int i = 0; i < 2000; ++i) {
+    RegionQuery q;
+    q.seqid = (rng() % 5 == 0) ? "chr2" : (rng() % 20 == 0 ? "chrX" : "chr1");
+    q.start = static_cast<Coord>(rng() % 10000);
+    q.end = rng() % 10 == 0 ? 0 : q.start + static_cast<Coord>(rng() % 3000);
+    q.strand = "\0+-"[rng() % 3];
+    q.completely_within = rng() % 3 == 0;
+    const auto& ts = type_sets[rng() % type_sets.size()];
+    q.type_filter = !ts.empty();
+    q.type_codes = db().type_codes(ts);
+    auto got = db().region(q);
+    ASSERT_TRUE(got.is_ok()) << got.status().message();
+    ASSERT_EQ(*got, naive_region(db(), q)) << q.seqid << ":" << q.start << "-" << q.end;
+  }
+}
+
+TEST_F(BasicDb, RegionSpecialCases) {
+  RegionQuery whole;
+  ASSERT_TRUE(parse_region("chr2", whole).is_ok());
+  auto rows = db().region(whole);
+  ASSERT_TRUE(rows.is_ok());
+  EXPECT_EQ(rows->size(), 3u);  // the '.'-coordinate region row never matches
+  for (RowId r : *rows) EXPECT_NE(db().row(r).type, "region");
+
+  RegionQuery bad;
+  bad.seqid = "chr1";
+  bad.start = 10;
+  bad.end = 5;
+  auto err = db().region(bad);
+  ASSERT_FALSE(err.is_ok());
+  EXPECT_EQ(err.status().kind(), ErrorKind::kInvalidArgument);
+  EXPECT_EQ(err.status().message(), "region chr1:10-5: start is after end");
+
+  RegionQuery unknown;
+  unknown.seqid = "nope";
+  EXPECT_TRUE(db().region(unknown)->empty());
+
+  // region_into appends (batch use).
+  std::vector<RowId> out;
+  RegionQuery filters;
+  db().region_into(*db().seqid_code("chr1"), 1000, 1000, filters, out);
+  const std::size_t first = out.size();
+  EXPECT_EQ(first, 4u);  // gene1, tx1, tx2, exon1
+  db().region_into(*db().seqid_code("chr1"), 1000, 1000, filters, out);
+  EXPECT_EQ(out.size(), 2 * first);
+}
+
+TEST(ParseRegion, Variants) {
+  RegionQuery q;
+  ASSERT_TRUE(parse_region("chr1:1,000-2,000", q).is_ok());
+  EXPECT_EQ(q.seqid, "chr1");
+  EXPECT_EQ(q.start, 1000);
+  EXPECT_EQ(q.end, 2000);
+  EXPECT_EQ(q.strand, 0);
+  ASSERT_TRUE(parse_region("chr1:5-10:-", q).is_ok());
+  EXPECT_EQ(q.strand, '-');
+  EXPECT_EQ(q.end, 10);
+  ASSERT_TRUE(parse_region("chr1:5-10:.", q).is_ok());
+  EXPECT_EQ(q.strand, 0);
+  ASSERT_TRUE(parse_region("scaffold_7", q).is_ok());
+  EXPECT_EQ(q.seqid, "scaffold_7");
+  EXPECT_EQ(q.start, 1);
+  EXPECT_EQ(q.end, 0);
+  ASSERT_TRUE(parse_region("chr1:500", q).is_ok());
+  EXPECT_EQ(q.start, 500);
+  EXPECT_EQ(q.end, 0);
+  ASSERT_TRUE(parse_region("HLA:A:10-20", q).is_ok());  // the last ':' separates the range
+  EXPECT_EQ(q.seqid, "HLA:A");
+  EXPECT_EQ(q.start, 10);
+}
+
+TEST(ParseRegion, Errors) {
+  const std::string tail = " (expected seqid:start-end[:strand], e.g. chr1:1000-2000:+)";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "empty seqid"},           {":1-10", "empty seqid"},         {"chr1:a-10", "start is not a number"},
+      {"chr1:", "start is not a number"}, {"chr1:5-x", "end is not a number"}, {"chr1:5-", "end is not a number"},
+      {"chr1:10-5", "start is after end"}, {"chr1:99999999999999999999-1", "start is not a number"}};
+  for (const auto& [text, why] : cases) {
+    RegionQuery q;
+    Status s = parse_region(text, q);
+    ASSERT_FALSE(s.is_ok()) << text;
+    EXPECT_EQ(s.kind(), ErrorKind::kInvalidArgument);
+    EXPECT_EQ(s.message(), "region \"" + text + "\": " + why + tail);
+  }
+}
+
+TEST_F(BasicDb, AttributeIndex) {
+  const RowId gene1 = db().primary_row(f("gene1")), gene2 = db().primary_row(f("gene2"));
+  EXPECT_EQ(db().rows_with_attribute("Note", "a;b"), (std::vector<RowId>{gene1}));  // percent-decoded
+  EXPECT_EQ(db().rows_with_attribute("Note", "c,d"), (std::vector<RowId>{gene1}));
+  EXPECT_TRUE(db().rows_with_attribute("Note", "a%3Bb").empty());
+  EXPECT_EQ(db().rows_with_attribute("Alias", "y"), (std::vector<RowId>{gene2}));
+  EXPECT_TRUE(db().rows_with_attribute("Alias", "x,y").empty());
+  EXPECT_TRUE(db().rows_with_attribute("ID", "nope").empty());
+  const auto tx1_kids = db().rows_with_attribute("Parent", "tx1");
+  EXPECT_EQ(tx1_kids.size(), 6u);  // exon1, exon2, exon3, cds1 x3
+  EXPECT_TRUE(std::is_sorted(tx1_kids.begin(), tx1_kids.end()));
+  EXPECT_EQ(db().rows_with_key("Alias"), (std::vector<RowId>{gene2}));
+  EXPECT_EQ(db().rows_with_key("Parent").size(), 10u);
+  EXPECT_EQ(db().rows_with_key("Name").size(), 2u);
+  EXPECT_TRUE(db().rows_with_key("Nam").empty());  // whole keys only
+}
+
+TEST_F(BasicDb, MetaDirectivesProblemsFasta) {
+  EXPECT_EQ(db().meta_value("tool"), "gffbase");
+  EXPECT_EQ(db().meta_value("tool_version"), kVersion);
+  EXPECT_EQ(db().meta_value("format"), "gff3");
+  EXPECT_EQ(db().meta_value("source_name"), test_data("basic.gff3"));
+  EXPECT_EQ(db().meta_value("source_compression"), "none");
+  EXPECT_EQ(db().meta_value("lines"), "16");
+  EXPECT_EQ(db().meta_value("errors"), "0");
+  EXPECT_EQ(db().meta_value("dialect_quoted"), "0");
+  EXPECT_TRUE(contains(db().meta_value("options"), "merge_strategy=error"));
+  EXPECT_TRUE(contains(db().meta_value("dialect"), "gff3"));
+  EXPECT_EQ(db().meta_value("no-such-key"), "");
+  std::vector<std::string> keys;
+  for (auto& [k, v] : db().meta()) keys.push_back(k);
+  for (const char* k : {"source_bytes", "source_crc32", "text_bytes", "created_unix", "warnings"}) {
+    EXPECT_NE(std::find(keys.begin(), keys.end(), k), keys.end()) << k;
+  }
+  EXPECT_EQ(db().directives(), (std::vector<std::string_view>{"##gff-version 3", "##sequence-region chr1 1 10000"}));
+  EXPECT_TRUE(db().problems().empty());
+  EXPECT_TRUE(db().fasta().empty());
+  EXPECT_TRUE(db().verify().is_ok());
+}
+
+TEST(DatabaseSideTables, ProblemsAndFastaAreStored) {
+  TempDir dir;
+  const std::string text = read_file(test_data("broken.gff3"));
+  IngestReport rep;
+  ASSERT_TRUE(build_table("broken.gff3", text, default_options(), rep).is_ok());
+  auto db = build_db(text, dir.file("p.gffdb"));
+  ASSERT_TRUE(db);
+  const auto stored = db->problems();
+  ASSERT_EQ(stored.size(), 2u);
+  EXPECT_EQ(stored[0].line, 3u);
+  EXPECT_TRUE(stored[0].error);
+  EXPECT_TRUE(contains(stored[0].message, ":3: error: column 7 (strand): expected one of + - . ?, found \"x\""))
+      << stored[0].message;
+  EXPECT_EQ(stored[1].line, 4u);
+  EXPECT_TRUE(contains(stored[1].message, "column 4 (start)"));
+  EXPECT_EQ(db->meta_value("errors"), "2");
+
+  auto fasta = build_db(read_file(test_data("with_fasta.gff3")), dir.file("f.gffdb"));
+  ASSERT_TRUE(fasta);
+  EXPECT_EQ(fasta->fasta(), ">chr1\nACGTACGT\n");
+  EXPECT_EQ(fasta->row_count(), 1u);
+  EXPECT_EQ(fasta->directives(), (std::vector<std::string_view>{"##gff-version 3"}));  // not ##FASTA
+}
+
+TEST(DatabaseHierarchy, CyclesTerminate) {
+  TempDir dir;
+  auto db = build_db(read_file(test_data("cycle.gff3")), dir.file("c.gffdb"));
+  ASSERT_TRUE(db);
+  auto id = [&](const char* s) { return *db->find(s); };
+  std::multimap<std::string, std::uint32_t> got;
+  for (auto& [k, d] : ids(*db, db->children(id("A"), {}))) got.emplace(k, d);
+  EXPECT_EQ(got, (std::multimap<std::string, std::uint32_t>{{"B", 1}, {"D", 2}}));
+  EXPECT_EQ(ids(*db, db->parents(id("A"), {})), (Related{{"B", 1}}));
+  EXPECT_TRUE(db->children(id("C"), {}).empty());  // its own parent: never itself
+  EXPECT_TRUE(db->parents(id("C"), {}).empty());
+  EXPECT_EQ(ids(*db, db->parents(id("D"), {})).size(), 2u);  // B then A
+}
+
+}  // namespace

@@ -1,0 +1,237 @@
+// Tests for ingest_file on compressed inputs (gzip, multi-member gzip, BGZF,
+// truncated data) and for the atomic database write (ingest.hpp, writer.hpp).
+// (Split from ingest_test.cpp to keep each file short.)
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "gffbase/build/ingest.hpp"
+#include "gffbase/query/database.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using namespace gffbase;
+using namespace gffbase::testing;
+
+// The rows of a database as text, in file order (compression must not matter).
+std::vector<std::string> dump(const Database& db) {
+  std::vector<std::string> out;
+  for (RowId r : db.rows_in_file_order()) {
+    const RowView v = db.row(r);
+    out.push_back(std::string(v.seqid) + " " + std::string(v.type) + " " + std::to_string(v.start) + " " +
+                  std::to_string(v.end) + " " + std::string(v.id) + " " + std::string(v.attributes));
+  }
+  return out;
+}
+
+class CompressedInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    text_ = read_file(test_data("basic.gff3"));
+    ASSERT_FALSE(text_.empty());
+    auto rep = ingest_file(test_data("basic.gff3"), dir_.file("plain.gffdb"), default_options());
+    ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+    plain_ = open_db(dir_.file("plain.gffdb"));
+    EXPECT_EQ(plain_->meta_value("source_compression"), "none");
+  }
+  // Ingests `bytes` (written to a file) and checks the result equals the plain one.
+  void expect_same_as_plain(const std::string& bytes, const std::string& compression) {
+    const std::string in = dir_.file("in-" + compression);
+    write_file(in, bytes);
+    auto rep = ingest_file(in, dir_.file(compression + ".gffdb"), default_options());
+    ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+    auto db = open_db(dir_.file(compression + ".gffdb"));
+    EXPECT_EQ(db->meta_value("source_compression"), compression);
+    EXPECT_EQ(db->meta_value("source_bytes"), std::to_string(bytes.size()));
+    EXPECT_EQ(db->meta_value("source_crc32"), std::to_string(crc32(bytes.data(), bytes.size())));
+    EXPECT_EQ(db->meta_value("text_bytes"), std::to_string(text_.size()));
+    EXPECT_EQ(dump(*db), dump(*plain_));
+  }
+  TempDir dir_;
+  std::string text_;
+  std::shared_ptr<const Database> plain_;
+};
+
+TEST_F(CompressedInput, GzipFromTheGzipTool) {
+  const std::string src = dir_.file("basic.gff3");
+  write_file(src, text_);
+  const std::string cmd = "gzip -c -n '" + src + "' > '" + src + ".gz' 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "the gzip tool is not available";
+  expect_same_as_plain(read_file(src + ".gz"), "gzip");
+}
+
+TEST_F(CompressedInput, HandMadeGzipMember) { expect_same_as_plain(gzip_member(text_), "gzip"); }
+
+TEST_F(CompressedInput, MultiMemberGzipSplitMidLine) {
+  const std::size_t cut = text_.size() / 2 + 3;  // inside a line: members are byte streams
+  expect_same_as_plain(gzip_member(text_.substr(0, cut)) + gzip_member(text_.substr(cut)), "gzip");
+}
+
+TEST_F(CompressedInput, GzipWithTrailingZeroPadding) {
+  expect_same_as_plain(gzip_member(text_) + std::string(512, '\0'), "gzip");
+}
+
+TEST_F(CompressedInput, BgzfBuiltByHand) {
+  // BGZF = gzip members with the 'BC' extra subfield giving the block size;
+  // small blocks so the input spans many of them (and the EOF block).
+  expect_same_as_plain(make_bgzf(text_, 97), "bgzf");
+}
+
+TEST_F(CompressedInput, BgzfFromTheBgzipTool) {
+  const std::string src = dir_.file("basic.gff3");
+  write_file(src, text_);
+  const std::string cmd = "bgzip -c '" + src + "' > '" + src + ".bgz' 2>/dev/null";
+  if (std::system(cmd.c_str()) != 0) GTEST_SKIP() << "bgzip is not installed (BgzfBuiltByHand covers BGZF)";
+  expect_same_as_plain(read_file(src + ".bgz"), "bgzf");
+}
+
+TEST_F(CompressedInput, TruncatedGzipNamesTheMemberOffset) {
+  const std::string first = gzip_member(text_.substr(0, 200));
+  const std::string second = gzip_member(text_.substr(200));
+  const std::string whole = first + second;
+  const std::string in = dir_.file("cut.gff3.gz");
+  write_file(in, whole.substr(0, whole.size() - 12));
+  auto rep = ingest_file(in, dir_.file("cut.gffdb"), default_options());
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_EQ(rep.status().kind(), ErrorKind::kInvalidInput);
+  const std::string& m = rep.status().message();
+  EXPECT_EQ(m.rfind(in + ": compressed data is truncated or corrupt at byte " + std::to_string(first.size()), 0), 0u)
+      << m;
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("cut.gffdb")));
+
+  write_file(in, first.substr(0, first.size() / 2));  // the first member cut: byte 0
+  auto rep2 = ingest_file(in, dir_.file("cut.gffdb"), default_options());
+  ASSERT_FALSE(rep2.is_ok());
+  EXPECT_TRUE(contains(rep2.status().message(), "truncated or corrupt at byte 0")) << rep2.status().message();
+}
+
+TEST_F(CompressedInput, TruncatedBgzfNamesTheBlockOffset) {
+  std::string bgzf;
+  std::vector<std::size_t> offsets;
+  for (std::size_t pos = 0; pos < text_.size(); pos += 128) {
+    offsets.push_back(bgzf.size());
+    bgzf += bgzf_block(std::string_view(text_).substr(pos, 128));
+  }
+  ASSERT_GE(offsets.size(), 3u);
+  const std::string in = dir_.file("cut.bgz");
+  write_file(in, bgzf.substr(0, bgzf.size() - 5));  // the last block is cut
+  auto rep = ingest_file(in, dir_.file("cut.gffdb"), default_options());
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_EQ(rep.status().kind(), ErrorKind::kInvalidInput);
+  EXPECT_TRUE(contains(rep.status().message(), "truncated or corrupt at byte " + std::to_string(offsets.back())))
+      << rep.status().message();
+
+  std::string corrupt = bgzf;  // a damaged payload byte in block 1
+  corrupt[offsets[1] + 30] ^= 0x55;
+  write_file(in, corrupt);
+  auto rep2 = ingest_file(in, dir_.file("cut.gffdb"), default_options());
+  ASSERT_FALSE(rep2.is_ok());
+  EXPECT_TRUE(contains(rep2.status().message(), "at byte " + std::to_string(offsets[1]))) << rep2.status().message();
+}
+
+TEST_F(CompressedInput, GarbageAfterGzipMember) {
+  const std::string in = dir_.file("junk.gz");
+  const std::string member = gzip_member(text_);
+  write_file(in, member + "junk");
+  auto rep = ingest_file(in, dir_.file("junk.gffdb"), default_options());
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_TRUE(contains(rep.status().message(), "at byte " + std::to_string(member.size())))
+      << rep.status().message();
+}
+
+TEST_F(CompressedInput, OtherCompressionsAreNamed) {
+  const std::vector<std::pair<std::string, std::string>> magics = {
+      {std::string("\x28\xb5\x2f\xfd", 4), "zstd"},
+      {"BZh91AY&SY", "bzip2"},
+      {std::string("\xfd" "7zXZ\x00", 6), "xz"},
+      {std::string("PK\x03\x04", 4), "zip"}};
+  for (const auto& [magic, name] : magics) {
+    const std::string in = dir_.file("input." + name);
+    write_file(in, magic + std::string(64, '\x01'));
+    auto rep = ingest_file(in, dir_.file("o.gffdb"), default_options());
+    ASSERT_FALSE(rep.is_ok()) << name;
+    EXPECT_EQ(rep.status().kind(), ErrorKind::kInvalidInput);
+    EXPECT_EQ(rep.status().message(), in + ": the input is " + name +
+                                          "-compressed, which gffbase does not read (hint: decompress it first, or "
+                                          "recompress with gzip or bgzip)");
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Atomic write
+
+TEST(AtomicWrite, FailingIngestLeavesNoFile) {
+  TempDir dir;
+  auto rep = ingest_text("not a gff file\n", dir.file("x.gffdb"), default_options());
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_TRUE(dir.entries().empty()) << "left behind: " << (dir.entries().empty() ? "" : dir.entries()[0]);
+}
+
+TEST(AtomicWrite, MissingInputIsAnIoErrorAndLeavesNoFile) {
+  TempDir dir;
+  auto rep = ingest_file(dir.file("does-not-exist.gff3"), dir.file("x.gffdb"), default_options());
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_EQ(rep.status().kind(), ErrorKind::kIo);
+  EXPECT_TRUE(contains(rep.status().message(), dir.file("does-not-exist.gff3"))) << rep.status().message();
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(AtomicWrite, FailingIngestLeavesAnExistingDatabaseUntouched) {
+  TempDir dir;
+  const std::string db = dir.file("x.gffdb");
+  ASSERT_TRUE(build_db(read_file(test_data("basic.gff3")), db));
+  const std::string before = read_file(db);
+  IngestOptions o = default_options();
+  o.force = true;
+  auto rep = ingest_text("", db, o);  // fails: no feature lines
+  ASSERT_FALSE(rep.is_ok());
+  o.merge_strategy = MergeStrategy::kError;  // fails late, after parsing
+  auto rep2 = ingest_file(test_data("dup_ids.gff3"), db, o);
+  ASSERT_FALSE(rep2.is_ok());
+  EXPECT_EQ(read_file(db), before);
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"x.gffdb"}));
+  EXPECT_TRUE(Database::open(db).is_ok());
+}
+
+TEST(AtomicWrite, NoForceRefusesToOverwrite) {
+  TempDir dir;
+  const std::string db = dir.file("x.gffdb");
+  ASSERT_TRUE(build_db(read_file(test_data("basic.gff3")), db));
+  const std::string before = read_file(db);
+  IngestOptions o = default_options();
+  o.force = false;
+  for (bool from_file : {false, true}) {
+    auto rep = from_file ? ingest_file(test_data("basic.gtf"), db, o)
+                         : ingest_text(read_file(test_data("basic.gtf")), db, o);
+    ASSERT_FALSE(rep.is_ok());
+    EXPECT_EQ(rep.status().kind(), ErrorKind::kIo);
+    EXPECT_EQ(rep.status().message(), db + ": already exists (hint: use --force / force=True to replace it)");
+  }
+  EXPECT_EQ(read_file(db), before);
+
+  o.force = true;  // and force replaces it
+  auto rep = ingest_file(test_data("basic.gtf"), db, o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_NE(read_file(db), before);
+  EXPECT_EQ((open_db(db))->meta_value("format"), "gtf");
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"x.gffdb"}));
+}
+
+TEST(AtomicWrite, OpenDatabaseKeepsItsMappingWhenReplaced) {
+  TempDir dir;
+  const std::string db = dir.file("x.gffdb");
+  auto old_db = build_db(read_file(test_data("basic.gff3")), db);
+  ASSERT_TRUE(old_db);
+  const std::size_t rows = old_db->row_count();
+  auto new_db = build_db(read_file(test_data("basic.gtf")), db);  // force=true
+  ASSERT_TRUE(new_db);
+  EXPECT_EQ(old_db->row_count(), rows);
+  EXPECT_TRUE(old_db->find("gene1").has_value());
+  EXPECT_TRUE(old_db->verify().is_ok());
+  EXPECT_FALSE(new_db->find("gene1").has_value());
+}
+
+}  // namespace

@@ -1,0 +1,148 @@
+// Edge cases of building a database (gffbase/build/ingest.hpp): invariants
+// that must hold however IDs are generated (explicit, autoincrement,
+// create_unique renames, GTF synthesis), and line accounting.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gffbase/build/feature_table.hpp"
+#include "gffbase/build/ingest.hpp"
+#include "gffbase/query/database.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using namespace gffbase;
+using namespace gffbase::testing;
+
+// Every feature ID is distinct and find() returns the feature itself.
+void expect_unique_ids(const Database& db) {
+  std::set<std::string> seen;
+  for (FeatureIndex f = 0; f < db.feature_count(); ++f) {
+    const std::string id(db.feature_id(f));
+    EXPECT_TRUE(seen.insert(id).second) << "two features share the ID \"" << id << "\"";
+    EXPECT_EQ(db.find(id), f) << "find(\"" << id << "\") does not return feature " << f;
+  }
+}
+
+IngestOptions unique_options() {
+  IngestOptions o = default_options();
+  o.merge_strategy = MergeStrategy::kCreateUnique;
+  return o;
+}
+
+TEST(IngestIds, CreateUniqueRenamesAvoidLaterExplicitIds) {
+  TempDir dir;
+  const std::string text = "chr1\tt\tgene\t1\t100\t.\t+\t.\tID=X\n"
+                           "chr2\tt\tgene\t1\t100\t.\t+\t.\tID=X\n"
+                           "chr3\tt\tgene\t1\t100\t.\t+\t.\tID=X\n"
+                           "chr4\tt\tgene\t1\t100\t.\t+\t.\tID=X_1\n";
+  auto db = build_db(text, dir.file("u.gffdb"), unique_options());
+  ASSERT_TRUE(db);
+  expect_unique_ids(*db);
+  EXPECT_EQ(db->row(db->primary_row(*db->find("X_1"))).seqid, "chr4");  // the explicit one keeps its name
+  EXPECT_EQ(db->row(db->primary_row(*db->find("X_2"))).seqid, "chr2");
+  EXPECT_EQ(db->row(db->primary_row(*db->find("X_3"))).seqid, "chr3");
+}
+
+TEST(IngestIds, CreateUniqueRenameDoesNotCollideWithAutoincrementIds) {
+  // The duplicate "exon" is renamed; the ID-less exon gets an autoincrement
+  // name.  Both schemes produce "exon_1" unless one avoids the other.
+  TempDir dir;
+  const std::string text = "chr1\tt\tgene\t1\t100\t.\t+\t.\tID=exon\n"
+                           "chr1\tt\tmRNA\t1\t100\t.\t+\t.\tID=exon\n"
+                           "chr1\tt\texon\t1\t50\t.\t+\t.\tParent=exon\n";
+  auto db = build_db(text, dir.file("a.gffdb"), unique_options());
+  ASSERT_TRUE(db);
+  EXPECT_EQ(db->feature_count(), 3u);
+  expect_unique_ids(*db);
+}
+
+TEST(IngestIds, SynthesisedGtfGeneDoesNotCollideWithAutoincrementIds) {
+  // gene_id "exon_1" names the synthesised gene; the first exon (no ID key
+  // in GTF) is autoincremented to "exon_1" too unless one avoids the other.
+  TempDir dir;
+  const std::string text = "chr1\tt\texon\t1\t50\t.\t+\t.\tgene_id \"exon_1\"; transcript_id \"t1\";\n"
+                           "chr1\tt\texon\t60\t80\t.\t+\t.\tgene_id \"exon_1\"; transcript_id \"t1\";\n";
+  auto db = build_db(text, dir.file("g.gffdb"), unique_options());
+  ASSERT_TRUE(db);
+  EXPECT_EQ(db->feature_count(), 4u);
+  expect_unique_ids(*db);
+}
+
+TEST(IngestIds, RealisticInputsHaveUniqueIds) {
+  TempDir dir;
+  for (const char* name : {"basic.gff3", "basic.gtf", "with_genes.gtf", "same_ids.gtf", "dup_ids.gff3", "cycle.gff3"}) {
+    SCOPED_TRACE(name);
+    auto db = build_db(read_file(test_data(name)), dir.file("r.gffdb"), unique_options());
+    ASSERT_TRUE(db);
+    expect_unique_ids(*db);
+  }
+}
+
+TEST(IngestGtfExtents, SyntheticExtentsIgnoreChildrenWithoutCoordinates) {
+  // The first exon has '.' coordinates (kRowNoCoords); the inferred gene and
+  // transcript must span the children that have coordinates: 100-200.
+  TempDir dir;
+  const std::string text = "chr1\tt\texon\t.\t.\t.\t+\t.\tgene_id \"g\"; transcript_id \"t\";\n"
+                           "chr1\tt\texon\t100\t200\t.\t+\t.\tgene_id \"g\"; transcript_id \"t\";\n"
+                           "chr1\tt\texon\t300\t350\t.\t+\t.\tgene_id \"g\"; transcript_id \"t\";\n";
+  auto db = build_db(text, dir.file("x.gffdb"));
+  ASSERT_TRUE(db);
+  for (const char* id : {"g", "t"}) {
+    SCOPED_TRACE(id);
+    const RowView v = db->row(db->primary_row(*db->find(id)));
+    EXPECT_EQ(v.flags & kRowSynthetic, kRowSynthetic);
+    EXPECT_EQ(v.start, 100);
+    EXPECT_EQ(v.end, 350);
+  }
+}
+
+TEST(IngestGtfExtents, ExtentsAreMinAndMaxOfChildrenInAnyOrder) {
+  TempDir dir;
+  const std::string text = "chr1\tt\texon\t500\t600\t.\t-\t.\tgene_id \"g\"; transcript_id \"t1\";\n"
+                           "chr1\tt\texon\t100\t200\t.\t-\t.\tgene_id \"g\"; transcript_id \"t2\";\n"
+                           "chr1\tt\tCDS\t550\t900\t.\t-\t0\tgene_id \"g\"; transcript_id \"t1\";\n";
+  auto db = build_db(text, dir.file("x.gffdb"));
+  ASSERT_TRUE(db);
+  const RowView g = db->row(db->primary_row(*db->find("g")));
+  EXPECT_EQ(g.start, 100);
+  EXPECT_EQ(g.end, 900);
+  EXPECT_EQ(g.strand, '-');
+  const RowView t1 = db->row(db->primary_row(*db->find("t1")));
+  EXPECT_EQ(t1.start, 500);
+  EXPECT_EQ(t1.end, 900);
+  // Synthetic rows sort among the real ones by coordinates.
+  const auto st = db->starts();
+  EXPECT_TRUE(std::is_sorted(st.begin(), st.end()));
+}
+
+TEST(IngestLines, LinesCountIncludesAFinalLineWithoutNewline) {
+  IngestReport rep;
+  auto t = build_table("x.gff3", "chr1\tt\tgene\t1\t8\t.\t+\t.\tID=g", default_options(), rep);
+  ASSERT_TRUE(t.is_ok()) << t.status().message();
+  EXPECT_EQ(rep.lines, 1u);
+
+  IngestReport rep2;  // the same inside a FASTA section: 4 lines in all
+  auto t2 = build_table("x.gff3", "chr1\tt\tgene\t1\t8\t.\t+\t.\tID=g\n##FASTA\n>chr1\nACGT", default_options(), rep2);
+  ASSERT_TRUE(t2.is_ok()) << t2.status().message();
+  EXPECT_EQ(rep2.lines, 4u);
+  EXPECT_EQ(rep2.feature_lines, 1u);
+}
+
+TEST(IngestLines, CommentsBlankLinesAndDirectivesCount) {
+  IngestReport rep;
+  const std::string text = "##gff-version 3\n\n# c\n   \nchr1\tt\tgene\t1\t8\t.\t+\t.\tID=g\n###\n";
+  auto t = build_table("x.gff3", text, default_options(), rep);
+  ASSERT_TRUE(t.is_ok()) << t.status().message();
+  EXPECT_EQ(rep.lines, 6u);
+  EXPECT_EQ(rep.feature_lines, 1u);
+  EXPECT_EQ(rep.skipped_lines, 0u);
+  ASSERT_EQ(t->row_count(), 1u);
+  EXPECT_EQ(t->row_line[0], 5u);
+  EXPECT_EQ(t->directives.size(), 2u);
+}
+
+}  // namespace

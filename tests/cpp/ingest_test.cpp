@@ -1,0 +1,406 @@
+// Tests for building a database (gffbase/build/ingest.hpp): IDs and id_spec,
+// duplicate-ID strategies, multi-line features, GTF inference, relation
+// problems, empty inputs, compressed inputs and the atomic write.
+#include "gffbase/build/ingest.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gffbase/build/feature_table.hpp"
+#include "gffbase/query/database.hpp"
+#include "test_util.hpp"
+
+namespace {
+
+using namespace gffbase;
+using namespace gffbase::testing;
+
+std::vector<std::uint64_t> lines_of(const Database& db, std::string_view id) {
+  std::vector<std::uint64_t> out;
+  for (RowId r : rows_of(db, id)) out.push_back(db.row(r).line);
+  return out;
+}
+
+const Problem* find_problem(const IngestReport& rep, std::string_view code) {
+  for (const Problem& p : rep.problems.items) {
+    if (p.code == code) return &p;
+  }
+  return nullptr;
+}
+
+std::string tsv(std::initializer_list<std::string_view> cols) {
+  std::string s;
+  for (auto c : cols) s += std::string(c) + "\t";
+  s.back() = '\n';
+  return s;
+}
+
+// ---------------------------------------------------------------------------
+// IDs
+
+TEST(Ingest, Gff3ReportCountsAndIds) {
+  TempDir dir;
+  auto rep = ingest_file(test_data("basic.gff3"), dir.file("b.gffdb"), default_options());
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_EQ(rep->dialect.format, Format::kGff3);
+  EXPECT_EQ(rep->lines, 16u);
+  EXPECT_EQ(rep->feature_lines, 13u);
+  EXPECT_EQ(rep->rows, 13u);
+  EXPECT_EQ(rep->features, 11u);
+  EXPECT_EQ(rep->seqids, 2u);
+  EXPECT_EQ(rep->types, 5u);
+  EXPECT_EQ(rep->relations, 10u);
+  EXPECT_EQ(rep->duplicates, 0u);
+  EXPECT_EQ(rep->synthetic, 0u);
+  EXPECT_EQ(rep->problems.errors, 0u);
+  EXPECT_GT(rep->db_bytes, 0u);
+  auto db = Database::open(dir.file("b.gffdb"));
+  ASSERT_TRUE(db.is_ok());
+  for (const char* id : {"gene1", "tx1", "tx2", "exon1", "exon2", "exon3", "cds1", "gene2"}) {
+    EXPECT_TRUE((*db)->find(id).has_value()) << id;
+  }
+  // Autoincrement IDs, per type, in input order.
+  EXPECT_EQ(lines_of(**db, "exon_1"), (std::vector<std::uint64_t>{14}));
+  EXPECT_EQ(lines_of(**db, "exon_2"), (std::vector<std::uint64_t>{15}));
+  EXPECT_EQ(lines_of(**db, "region_1"), (std::vector<std::uint64_t>{16}));
+  EXPECT_FALSE((*db)->find("exon_3").has_value());
+}
+
+TEST(Ingest, SplitCdsIsOneFeatureWithSeveralRowsInInputOrder) {
+  TempDir dir;
+  auto db = build_db(read_file(test_data("basic.gff3")), dir.file("b.gffdb"));
+  ASSERT_TRUE(db);
+  EXPECT_EQ(lines_of(*db, "cds1"), (std::vector<std::uint64_t>{10, 11, 12}));
+  std::vector<int> phases;
+  for (RowId r : rows_of(*db, "cds1")) {
+    phases.push_back(db->row(r).phase);
+    EXPECT_EQ(db->row(r).id, "cds1");
+    EXPECT_EQ(db->row_feature(r), *db->find("cds1"));
+  }
+  EXPECT_EQ(phases, (std::vector<int>{0, 2, 1}));
+}
+
+const std::string kIdSpecText = tsv({"chr1", "t", "gene", "1", "100", ".", "+", ".", "ID=g1;Name=Alpha"}) +
+                                tsv({"chr1", "t", "mRNA", "1", "100", ".", "+", ".", "ID=t1;Name=Beta;Parent=g1"}) +
+                                tsv({"chr1", "t", "exon", "1", "50", ".", "+", ".", "Name=Gamma;Parent=t1"}) +
+                                tsv({"chr1", "t", "exon", "60", "100", ".", "+", ".", "Parent=t1"});
+
+TEST(Ingest, IdSpecKeysAndFallbacks) {
+  TempDir dir;
+  IngestOptions o = default_options();
+  o.id_spec.keys = {"Name", "ID"};
+  auto db = build_db(kIdSpecText, dir.file("n.gffdb"), o);
+  ASSERT_TRUE(db);
+  EXPECT_EQ(lines_of(*db, "Alpha"), (std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(lines_of(*db, "Beta"), (std::vector<std::uint64_t>{2}));
+  EXPECT_EQ(lines_of(*db, "Gamma"), (std::vector<std::uint64_t>{3}));
+  EXPECT_EQ(lines_of(*db, "exon_1"), (std::vector<std::uint64_t>{4}));  // neither key present
+  EXPECT_FALSE(db->find("g1").has_value());
+}
+
+TEST(Ingest, IdSpecByType) {
+  TempDir dir;
+  IngestOptions o = default_options();
+  o.id_spec.keys = {"ID"};
+  o.id_spec.by_type = {{"exon", {"Name"}}};
+  auto db = build_db(kIdSpecText, dir.file("t.gffdb"), o);
+  ASSERT_TRUE(db);
+  EXPECT_TRUE(db->find("g1").has_value());
+  EXPECT_TRUE(db->find("t1").has_value());
+  EXPECT_EQ(lines_of(*db, "Gamma"), (std::vector<std::uint64_t>{3}));
+  EXPECT_EQ(lines_of(*db, "exon_1"), (std::vector<std::uint64_t>{4}));
+  // Relations still resolve through the ID attribute values.
+  EXPECT_EQ(db->parents_of(*db->find("Gamma")).size(), 1u);
+}
+
+TEST(Ingest, AutoincrementSkipsNamesUsedByExplicitIds) {
+  TempDir dir;
+  const std::string text = tsv({"chr1", "t", "gene", "1", "100", ".", "+", ".", "ID=exon_1"}) +
+                           tsv({"chr1", "t", "exon", "1", "50", ".", "+", ".", "Parent=exon_1"}) +
+                           tsv({"chr1", "t", "exon", "60", "100", ".", "+", ".", "Parent=exon_1"});
+  auto db = build_db(text, dir.file("a.gffdb"));
+  ASSERT_TRUE(db);
+  EXPECT_EQ(lines_of(*db, "exon_1"), (std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(lines_of(*db, "exon_2"), (std::vector<std::uint64_t>{2}));
+  EXPECT_EQ(lines_of(*db, "exon_3"), (std::vector<std::uint64_t>{3}));
+}
+
+// ---------------------------------------------------------------------------
+// Duplicate IDs
+
+class MergeStrategyTest : public ::testing::Test {
+ protected:
+  Result<IngestReport> ingest(MergeStrategy m) {
+    IngestOptions o = default_options();
+    o.merge_strategy = m;
+    return ingest_file(path_, dir_.file("d.gffdb"), o);
+  }
+  std::shared_ptr<const Database> open() { return open_db(dir_.file("d.gffdb")); }
+  TempDir dir_;
+  std::string path_ = test_data("dup_ids.gff3");
+};
+
+TEST_F(MergeStrategyTest, ErrorFailsNamingBothLines) {
+  auto rep = ingest(MergeStrategy::kError);
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_EQ(rep.status().kind(), ErrorKind::kInvalidInput);
+  EXPECT_EQ(rep.status().message(),
+            path_ + ":4: error: attribute ID: expected a unique ID, found duplicate ID \"X\" (first defined at line 2)\n"
+                    "  | ID=X;Name=second\n"
+                    "  hint: choose --merge-strategy create_unique, merge, warning or replace");
+  EXPECT_TRUE(dir_.entries().empty()) << "a failed ingest must leave no file";
+}
+
+TEST_F(MergeStrategyTest, WarningKeepsFirstAndDropsDuplicate) {
+  auto rep = ingest(MergeStrategy::kWarning);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_EQ(rep->duplicates, 1u);
+  const Problem* p = find_problem(*rep, "duplicate-id");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->severity, Severity::kWarning);
+  EXPECT_EQ(p->line, 4u);
+  auto db = open();
+  EXPECT_EQ(db->row_count(), 2u);
+  EXPECT_EQ(lines_of(*db, "X"), (std::vector<std::uint64_t>{2}));
+  EXPECT_EQ(db->row(rows_of(*db, "X")[0]).type, "gene");
+}
+
+TEST_F(MergeStrategyTest, MergeMakesSegments) {
+  auto rep = ingest(MergeStrategy::kMerge);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  auto db = open();
+  EXPECT_EQ(db->row_count(), 3u);
+  EXPECT_EQ(db->feature_count(), 2u);
+  EXPECT_EQ(lines_of(*db, "X"), (std::vector<std::uint64_t>{2, 4}));
+}
+
+TEST_F(MergeStrategyTest, CreateUniqueRenames) {
+  auto rep = ingest(MergeStrategy::kCreateUnique);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  const Problem* p = find_problem(*rep, "duplicate-id");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->hint, "merge_strategy=create_unique: renamed to \"X_1\"");
+  auto db = open();
+  EXPECT_EQ(db->feature_count(), 3u);
+  EXPECT_EQ(lines_of(*db, "X"), (std::vector<std::uint64_t>{2}));
+  EXPECT_EQ(lines_of(*db, "X_1"), (std::vector<std::uint64_t>{4}));
+  // Y's Parent=X still points at the first X.
+  auto y = db->find("Y");
+  ASSERT_TRUE(y);
+  ASSERT_EQ(db->parents_of(*y).size(), 1u);
+  EXPECT_EQ(db->feature_id(db->parents_of(*y)[0]), "X");
+}
+
+TEST_F(MergeStrategyTest, ReplaceLastWins) {
+  auto rep = ingest(MergeStrategy::kReplace);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  auto db = open();
+  EXPECT_EQ(db->row_count(), 2u);
+  EXPECT_EQ(lines_of(*db, "X"), (std::vector<std::uint64_t>{4}));
+  EXPECT_EQ(db->row(rows_of(*db, "X")[0]).type, "mRNA");
+  EXPECT_TRUE(contains(db->row(rows_of(*db, "X")[0]).attributes, "Name=second"));
+  EXPECT_TRUE(db->rows_with_attribute("Name", "first").empty());
+}
+
+// ---------------------------------------------------------------------------
+// GTF inference
+
+TEST(IngestGtf, SynthesisesMissingGenesAndTranscripts) {
+  TempDir dir;
+  auto rep = ingest_file(test_data("basic.gtf"), dir.file("g.gffdb"), default_options());
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_EQ(rep->dialect.format, Format::kGtf);
+  EXPECT_EQ(rep->synthetic, 5u);
+  EXPECT_EQ(rep->rows, 10u);
+  EXPECT_EQ(rep->relations, 8u);
+  auto db = open_db(dir.file("g.gffdb"));
+  struct Want { const char* id; const char* type; Coord start, end; char strand; };
+  for (const Want& w : {Want{"g1", "gene", 50, 400, '+'}, Want{"t1", "transcript", 100, 400, '+'},
+                        Want{"t2", "transcript", 50, 120, '+'}, Want{"g2", "gene", 1000, 1100, '-'},
+                        Want{"t3", "transcript", 1000, 1100, '-'}}) {
+    SCOPED_TRACE(w.id);
+    const auto rows = rows_of(*db, w.id);
+    ASSERT_EQ(rows.size(), 1u);
+    const RowView v = db->row(rows[0]);
+    EXPECT_EQ(v.type, w.type);
+    EXPECT_EQ(v.start, w.start);
+    EXPECT_EQ(v.end, w.end);
+    EXPECT_EQ(v.strand, w.strand);
+    EXPECT_EQ(v.flags & kRowSynthetic, kRowSynthetic);
+    EXPECT_EQ(v.line, 0u);
+  }
+  EXPECT_EQ(db->row(rows_of(*db, "g1")[0]).attributes, "gene_id \"g1\";");
+  EXPECT_EQ(db->row(rows_of(*db, "t1")[0]).attributes, "gene_id \"g1\"; transcript_id \"t1\";");
+  // Real rows are not synthetic; exons hang under their transcript.
+  for (RowId r : rows_of(*db, "exon_1")) EXPECT_EQ(db->row(r).flags & kRowSynthetic, 0);
+  auto t1 = *db->find("t1");
+  EXPECT_EQ(db->children_of(t1).size(), 3u);  // exon_1, exon_2, CDS_1
+  ASSERT_EQ(db->parents_of(t1).size(), 1u);
+  EXPECT_EQ(db->feature_id(db->parents_of(t1)[0]), "g1");
+  // The synthetic rows are indexed by their attributes too.
+  EXPECT_EQ(db->rows_with_attribute("gene_id", "g2").size(), 3u);  // exon, transcript, gene
+}
+
+TEST(IngestGtf, NoSynthesisWhenGenesAndTranscriptsArePresent) {
+  TempDir dir;
+  auto rep = ingest_file(test_data("with_genes.gtf"), dir.file("w.gffdb"), default_options());
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_EQ(rep->synthetic, 0u);
+  EXPECT_EQ(rep->rows, 4u);
+  EXPECT_EQ(rep->relations, 3u);
+  auto db = open_db(dir.file("w.gffdb"));
+  const RowView g = db->row(rows_of(*db, "g1")[0]);
+  EXPECT_EQ(g.start, 50);  // the file's extents, not the children's
+  EXPECT_EQ(g.end, 950);
+  EXPECT_EQ(g.flags & kRowSynthetic, 0);
+  EXPECT_EQ(g.line, 1u);
+  auto t1 = *db->find("t1");
+  EXPECT_EQ(db->children_of(t1).size(), 2u);
+  EXPECT_EQ(db->feature_id(db->parents_of(t1)[0]), "g1");
+}
+
+TEST(IngestGtf, InferenceCanBeDisabled) {
+  TempDir dir;
+  IngestOptions o = default_options();
+  o.infer_genes = false;
+  o.infer_transcripts = false;
+  auto rep = ingest_file(test_data("basic.gtf"), dir.file("n.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_EQ(rep->synthetic, 0u);
+  EXPECT_EQ(rep->rows, 5u);
+  EXPECT_EQ(rep->relations, 0u);
+
+  o.infer_transcripts = true;  // transcripts only: no gene rows, no transcript parents
+  o.force = true;
+  auto rep2 = ingest_file(test_data("basic.gtf"), dir.file("n.gffdb"), o);
+  ASSERT_TRUE(rep2.is_ok()) << rep2.status().message();
+  EXPECT_EQ(rep2->synthetic, 3u);
+  auto db = open_db(dir.file("n.gffdb"));
+  EXPECT_FALSE(db->find("g1").has_value());
+  ASSERT_TRUE(db->find("t1").has_value());
+  EXPECT_TRUE(db->parents_of(*db->find("t1")).empty());
+}
+
+TEST(IngestGtf, TranscriptIdEqualToGeneIdStillGetsItsExons) {
+  TempDir dir;
+  IngestOptions o = default_options();
+  o.merge_strategy = MergeStrategy::kCreateUnique;
+  auto rep = ingest_file(test_data("same_ids.gtf"), dir.file("y.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_EQ(rep->synthetic, 0u);
+  auto db = open_db(dir.file("y.gffdb"));
+  const auto gene = db->find("YAL069W");
+  ASSERT_TRUE(gene);
+  EXPECT_EQ(db->row(db->primary_row(*gene)).type, "gene");
+  ASSERT_EQ(db->children_of(*gene).size(), 1u);
+  const FeatureIndex tx = db->children_of(*gene)[0];
+  EXPECT_EQ(db->row(db->primary_row(tx)).type, "transcript");
+  EXPECT_EQ(db->feature_id(tx), "YAL069W_1");
+  std::vector<std::string> kids;
+  for (FeatureIndex c : db->children_of(tx)) kids.emplace_back(db->row(db->primary_row(c)).type);
+  std::sort(kids.begin(), kids.end());
+  EXPECT_EQ(kids, (std::vector<std::string>{"CDS", "exon"}));
+}
+
+// ---------------------------------------------------------------------------
+// Relation problems
+
+const std::string kDangling = "##gff-version 3\n" + tsv({"chr1", "t", "gene", "1", "100", ".", "+", ".", "ID=a"}) +
+                              tsv({"chr1", "t", "mRNA", "1", "100", ".", "+", ".", "ID=b;Parent=nope"});
+
+TEST(IngestRelations, UnknownParentIsAWarningWhenLenient) {
+  TempDir dir;
+  IngestOptions o = default_options();
+  auto rep = ingest_text(kDangling, dir.file("p.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  const Problem* p = find_problem(*rep, "unknown-parent");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->severity, Severity::kWarning);
+  EXPECT_EQ(p->line, 3u);
+  EXPECT_EQ(rep->relations, 0u);
+}
+
+TEST(IngestRelations, UnknownParentIsAnErrorWhenStrict) {
+  TempDir dir;
+  IngestOptions o = default_options();
+  o.strict = true;
+  o.source_name = "mem.gff3";
+  auto rep = ingest_text(kDangling, dir.file("p.gffdb"), o);
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_EQ(rep.status().kind(), ErrorKind::kInvalidInput);
+  EXPECT_EQ(rep.status().message(),
+            "mem.gff3:3: error: attribute Parent: expected the ID of a feature in the file, found \"nope\", which no "
+            "feature has\n  | ID=b;Parent=nope\n"
+            "  hint: the parent may be missing from this file (a subset?); the edge is dropped");
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(IngestRelations, CyclesAndSelfParentsAreReported) {
+  TempDir dir;
+  auto rep = ingest_file(test_data("cycle.gff3"), dir.file("c.gffdb"), default_options());
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  std::vector<const Problem*> cycles;
+  for (const Problem& p : rep->problems.items) {
+    if (p.code == "parent-cycle") cycles.push_back(&p);
+  }
+  ASSERT_EQ(cycles.size(), 2u);
+  bool self = false, loop = false;
+  for (const Problem* p : cycles) {
+    EXPECT_EQ(p->severity, Severity::kWarning);
+    EXPECT_EQ(p->expected, "an acyclic hierarchy");
+    if (p->found == "feature \"C\" is its own parent") {
+      self = true;
+      EXPECT_EQ(p->line, 4u);
+    }
+    if (contains(p->found, "a cycle: ") && contains(p->found, "\"A\"") && contains(p->found, "\"B\"")) loop = true;
+  }
+  EXPECT_TRUE(self);
+  EXPECT_TRUE(loop);
+
+  IngestOptions strict = default_options();
+  strict.strict = true;
+  auto srep = ingest_file(test_data("cycle.gff3"), dir.file("s.gffdb"), strict);
+  ASSERT_FALSE(srep.is_ok());
+  EXPECT_TRUE(contains(srep.status().message(), "expected an acyclic hierarchy")) << srep.status().message();
+}
+
+// ---------------------------------------------------------------------------
+// Inputs with nothing to index
+
+TEST(IngestEmpty, EmptyFileFails) {
+  TempDir dir;
+  const std::string path = test_data("empty.gff3");
+  auto rep = ingest_file(path, dir.file("e.gffdb"), default_options());
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_EQ(rep.status().kind(), ErrorKind::kInvalidInput);
+  EXPECT_EQ(rep.status().message(), path + ": no feature lines found (the input is empty)\n"
+                                           "  hint: is this a GFF3/GTF file? gffbase needs at least one feature line");
+  EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(IngestEmpty, HeaderOnlyFileFails) {
+  TempDir dir;
+  const std::string path = test_data("header_only.gff3");
+  auto rep = ingest_file(path, dir.file("h.gffdb"), default_options());
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_EQ(rep.status().message(), path + ": no feature lines found (only headers, comments or sequence)\n"
+                                           "  hint: is this a GFF3/GTF file? gffbase needs at least one feature line");
+}
+
+TEST(IngestEmpty, EveryLineRejectedNamesTheFirstProblem) {
+  TempDir dir;
+  IngestReport report;
+  auto t = build_table("bad.gff", "chr1\tt\tgene\t1\n", default_options(), report);
+  ASSERT_FALSE(t.is_ok());
+  EXPECT_EQ(t.status().message().rfind("bad.gff: no feature lines found (every candidate line was rejected; "
+                                       "first problem:\nbad.gff:1: error: line: expected 9 tab-separated columns, "
+                                       "found 4 columns",
+                                       0),
+            0u)
+      << t.status().message();
+}
+
+}  // namespace
