@@ -35,8 +35,19 @@ inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed = 0x9E377
     n -= 8;
   }
   if (n > 0) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p, n);
+    // The 1-7 byte tail without a variable-length copy: two overlapping
+    // 4-byte loads, or three single bytes.
+    std::uint64_t w;
+    if (n >= 4) {
+      std::uint32_t a, b;
+      std::memcpy(&a, p, 4);
+      std::memcpy(&b, p + n - 4, 4);
+      w = a | (std::uint64_t(b) << 32);
+    } else {
+      w = std::uint64_t(static_cast<unsigned char>(p[0])) |
+          (std::uint64_t(static_cast<unsigned char>(p[n / 2])) << 8) |
+          (std::uint64_t(static_cast<unsigned char>(p[n - 1])) << 16);
+    }
     h = (h ^ hash_mix64(w ^ (std::uint64_t(n) << 56))) * kMul;
   }
   return hash_mix64(h);

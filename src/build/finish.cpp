@@ -81,6 +81,33 @@ void radix_sort_u64(std::vector<std::uint64_t>& v) {
   }
 }
 
+// key=value index: packed (hash32, row) entries, radix-sorted.  Runs on
+// its own thread while the columns are gathered.
+std::vector<std::uint64_t> build_attribute_index(std::vector<ParsedChunk>& chunks, const Draft& draft,
+                                                 const std::vector<std::uint32_t>& row_of_record,
+                                                 const std::vector<std::uint32_t>& row_of_draft) {
+  std::size_t total = draft.extra_attr_entries.size();
+  for (auto& c : chunks) total += c.attr_entries.size();
+  std::vector<std::uint64_t> entries;
+  entries.reserve(total);
+  std::uint32_t base = 0;
+  for (auto& c : chunks) {
+    for (std::uint64_t e : c.attr_entries) {
+      const std::uint32_t row = row_of_record[base + static_cast<std::uint32_t>(e)];
+      if (row != kNone) entries.push_back((e & 0xFFFFFFFF00000000ULL) | row);
+    }
+    base += static_cast<std::uint32_t>(c.records.size());
+    std::vector<std::uint64_t>().swap(c.attr_entries);
+  }
+  for (std::uint64_t e : draft.extra_attr_entries) {
+    const std::uint32_t row = row_of_draft[static_cast<std::uint32_t>(e)];
+    if (row != kNone) entries.push_back((e & 0xFFFFFFFF00000000ULL) | row);
+  }
+  radix_sort_u64(entries);
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  return entries;
+}
+
 }  // namespace
 
 void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_view text, int threads,
@@ -112,16 +139,28 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
     std::vector<std::uint32_t> fill(t.seqid_rows.begin(), t.seqid_rows.end() - 1);
     for (std::uint32_t i = 0; i < n; ++i) order[fill[seqid_code[i]]++] = i;
   }
-  auto less = [&](std::uint32_t a, std::uint32_t b) {
-    const RawRecord& x = *rows[keep[a]].rec;
-    const RawRecord& y = *rows[keep[b]].rec;
-    if (x.start != y.start) return x.start < y.start;
-    if (x.end != y.end) return x.end < y.end;
-    return a < b;
+  // Sort keys are copied out once, so comparisons touch one small array
+  // instead of chasing each row's record.
+  struct SortKey {
+    std::int64_t start, end;
+    std::uint32_t index;
+    bool operator<(const SortKey& o) const {
+      if (start != o.start) return start < o.start;
+      if (end != o.end) return end < o.end;
+      return index < o.index;
+    }
   };
+  std::vector<SortKey> keys;
   for (std::size_t s = 0; s < n_seqids; ++s) {
-    auto b = order.begin() + t.seqid_rows[s], e = order.begin() + t.seqid_rows[s + 1];
-    if (!std::is_sorted(b, e, less)) std::sort(b, e, less);
+    const std::size_t b = t.seqid_rows[s], e = t.seqid_rows[s + 1];
+    keys.resize(e - b);
+    for (std::size_t i = b; i < e; ++i) {
+      const RawRecord& r = *rows[keep[order[i]]].rec;
+      keys[i - b] = {r.start, r.end, order[i]};
+    }
+    if (std::is_sorted(keys.begin(), keys.end())) continue;
+    std::sort(keys.begin(), keys.end());
+    for (std::size_t i = b; i < e; ++i) order[i] = keys[i - b].index;
   }
 
   // Gather the row columns in sorted order.
@@ -146,6 +185,19 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   for (auto& c : chunks) records += c.records.size();
   row_of_record.assign(records, kNone);
   std::vector<std::uint32_t> row_of_draft(rows.size(), kNone);
+  for (std::uint32_t r = 0; r < n; ++r) {
+    const std::uint32_t ki = order[r];
+    row_of_draft[keep[ki]] = r;
+    if (rows[keep[ki]].record != kNone) row_of_record[rows[keep[ki]].record] = r;
+  }
+  std::vector<std::uint64_t> attr_entries;
+  std::thread attr_thread([&] { attr_entries = build_attribute_index(chunks, draft, row_of_record, row_of_draft); });
+  struct JoinOnExit {
+    std::thread& t;
+    ~JoinOnExit() {
+      if (t.joinable()) t.join();
+    }
+  } join_on_exit{attr_thread};
   for (std::uint32_t r = 0; r < n; ++r) {
     const std::uint32_t ki = order[r];
     const DraftRow& dr = rows[keep[ki]];
@@ -175,8 +227,6 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
       t.row_attr_start[r] = static_cast<std::uint32_t>(d.attributes.data() - line);
     }
     t.file_order_rows[ki] = r;
-    row_of_draft[keep[ki]] = r;
-    if (dr.record != kNone) row_of_record[dr.record] = r;
   }
 
   // Interval index, per seqid.
@@ -229,29 +279,8 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
     csr_from_keys(t.row_type, t.types.size(), t.type_rows_offsets, t.type_rows, row_ids);
   }
 
-  // key=value index: packed (hash32, row) entries, radix-sorted.
-  {
-    std::size_t total = draft.extra_attr_entries.size();
-    for (auto& c : chunks) total += c.attr_entries.size();
-    std::vector<std::uint64_t> entries;
-    entries.reserve(total);
-    std::uint32_t base = 0;
-    for (auto& c : chunks) {
-      for (std::uint64_t e : c.attr_entries) {
-        const std::uint32_t row = row_of_record[base + static_cast<std::uint32_t>(e)];
-        if (row != kNone) entries.push_back((e & 0xFFFFFFFF00000000ULL) | row);
-      }
-      base += static_cast<std::uint32_t>(c.records.size());
-      std::vector<std::uint64_t>().swap(c.attr_entries);
-    }
-    for (std::uint64_t e : draft.extra_attr_entries) {
-      const std::uint32_t row = row_of_draft[static_cast<std::uint32_t>(e)];
-      if (row != kNone) entries.push_back((e & 0xFFFFFFFF00000000ULL) | row);
-    }
-    radix_sort_u64(entries);
-    entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
-    t.attr_entries = std::move(entries);
-  }
+  attr_thread.join();
+  t.attr_entries = std::move(attr_entries);
 }
 
 }  // namespace gffbase::internal

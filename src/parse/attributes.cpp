@@ -1,11 +1,13 @@
 #include "gffbase/parse/attributes.hpp"
 
+#include <array>
+#include <cstring>
 #include <unordered_map>
 
 namespace gffbase {
 namespace {
 
-std::string_view trim(std::string_view s) {
+inline std::string_view trim(std::string_view s) {
   std::size_t b = 0, e = s.size();
   while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
   while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) --e;
@@ -47,20 +49,35 @@ class KeyCounter {
 // non-empty trimmed item.  Returns false when a quote is left open.
 template <typename F>
 bool for_each_item(std::string_view field, F&& f) {
-  bool in_quotes = false;
-  std::size_t begin = 0;
-  for (std::size_t i = 0; i < field.size(); ++i) {
-    const char c = field[i];
-    if (c == '"') in_quotes = !in_quotes;
-    else if (c == ';' && !in_quotes) {
-      auto item = trim(field.substr(begin, i - begin));
-      if (!item.empty()) f(item);
-      begin = i + 1;
+  // memchr jumps from separator to separator: a ';' ends an item unless a
+  // '"' opened before it is still open, in which case the search resumes
+  // after the closing quote.
+  const char* p = field.data();
+  const char* const end = p + field.size();
+  const char* begin = p;
+  while (p < end) {
+    const char* semi = static_cast<const char*>(std::memchr(p, ';', end - p));
+    const char* stop = semi ? semi : end;
+    const char* quote = static_cast<const char*>(std::memchr(p, '"', stop - p));
+    if (quote) {
+      const char* close = static_cast<const char*>(std::memchr(quote + 1, '"', end - quote - 1));
+      if (!close) {  // unterminated: the rest of the field is one item
+        auto item = trim(std::string_view(begin, end - begin));
+        if (!item.empty()) f(item);
+        return false;
+      }
+      p = close + 1;
+      continue;
     }
+    auto item = trim(std::string_view(begin, stop - begin));
+    if (!item.empty()) f(item);
+    p = begin = stop + 1;
   }
-  auto item = trim(field.substr(begin));
-  if (!item.empty()) f(item);
-  return !in_quotes;
+  if (begin < end) {
+    auto item = trim(std::string_view(begin, end - begin));
+    if (!item.empty()) f(item);
+  }
+  return true;
 }
 
 void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std::deque<std::string>& scratch,
@@ -107,8 +124,14 @@ void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std
 }
 
 void parse_gtf_item(std::string_view item, std::vector<AttributeItem>& out, KeyCounter* counter) {
+  // The key ends at the first space, tab or quote (a table lookup per byte).
+  static constexpr auto kKeyEnd = [] {
+    std::array<bool, 256> t{};
+    t[' '] = t['\t'] = t['"'] = true;
+    return t;
+  }();
   std::size_t sp = 0;
-  while (sp < item.size() && item[sp] != ' ' && item[sp] != '\t' && item[sp] != '"') ++sp;
+  while (sp < item.size() && !kKeyEnd[static_cast<unsigned char>(item[sp])]) ++sp;
   const std::string_view key = item.substr(0, sp);
   std::string_view rest = trim(item.substr(sp));
   std::uint16_t unnumbered = 0;
