@@ -17,5 +17,6 @@ int cmd_children(const Argv& args);
 int cmd_parents(const Argv& args);
 int cmd_region(const Argv& args);
 int cmd_export(const Argv& args);
+int cmd_derive(const Argv& args);
 
 }  // namespace gffbase::cli

@@ -24,6 +24,7 @@ constexpr Subcommand kSubcommands[] = {
     {"children", gffbase::cli::cmd_children, "print the children of features (any depth or --level N)"},
     {"parents", gffbase::cli::cmd_parents, "print the parents of features (any depth or --level N)"},
     {"region", gffbase::cli::cmd_region, "print features overlapping regions (chr:start-end, or BED on stdin)"},
+    {"derive", gffbase::cli::cmd_derive, "introns, splice sites, inter-features, merged intervals, bp covered by children"},
     {"export", gffbase::cli::cmd_export, "write the whole database as GFF3, GTF, BED, BED12, TSV or JSON lines"},
 };
 

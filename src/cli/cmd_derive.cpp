@@ -1,0 +1,92 @@
+// gffbase derive: introns, splice sites, inter-features, merged intervals,
+// bp covered by children.
+#include <cstdio>
+
+#include "args.hpp"
+#include "commands.hpp"
+#include "gffbase/query/derived.hpp"
+
+namespace gffbase::cli {
+
+int cmd_derive(const Argv& argv) {
+  CommandSpec spec{
+      "derive", "gffbase derive DB KIND [ID...] [options]",
+      "Print derived features.  KIND is one of:\n"
+      "  introns        gaps between each transcript's consecutive exons (per transcript, never pooled)\n"
+      "  splice-sites   2 bp donor/acceptor sites at both ends of every intron\n"
+      "  inter          gaps between consecutive features of --type (per seqid and strand)\n"
+      "  merged         overlapping or touching features of --type merged into one\n"
+      "  children-bp    for each ID: bases covered by its --type descendants (--merge: count overlaps once)",
+      {{"--type", "-t", true, true, "feature type (inter, merged, children-bp); repeatable", "TYPE"},
+       {"--exon-type", "", true, false, "exon type for introns/splice-sites (default exon)", "TYPE"},
+       {"--parent-type", "", true, true, "only transcripts of this type (introns/splice-sites)", "TYPE"},
+       {"--ignore-strand", "", false, false, "inter/merged/children-bp: ignore strands", ""},
+       {"--merge", "", false, false, "children-bp: count overlapping bases once", ""},
+       {"--format", "-f", true, false, "gff3 (default), gtf, bed, tsv", "FMT"}}};
+  Args a;
+  std::string err;
+  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
+  if (a.help_requested()) {
+    std::fputs(help_text(spec).c_str(), stdout);
+    return 0;
+  }
+  if (a.positional().size() < 2) return usage_error(spec, "expected DB and KIND");
+  const std::string kind = a.positional()[1];
+  const std::string format = a.value("--format").value_or("gff3");
+  if (format != "gff3" && format != "gtf" && format != "bed" && format != "tsv") {
+    return usage_error(spec, "--format: expected gff3, gtf, bed or tsv, found '" + format + "'");
+  }
+  auto opened = Database::open(a.positional()[0]);
+  if (!opened.is_ok()) return report_error("derive", opened.status().message());
+  const Database& db = **opened;
+  const std::vector<std::string> types = a.values("--type");
+  auto rows_of = [&] {
+    std::vector<RowId> rows;
+    for (const auto& t : types) {
+      if (auto c = db.type_code(t)) {
+        auto span = db.rows_of_type(*c);
+        rows.insert(rows.end(), span.begin(), span.end());
+      }
+    }
+    return rows;
+  };
+  std::vector<DerivedFeature> result;
+  if (kind == "introns" || kind == "splice-sites") {
+    IntronOptions o;
+    o.exon_type = a.value("--exon-type").value_or("exon");
+    o.parent_types = a.values("--parent-type");
+    result = kind == "introns" ? introns(db, o) : splice_sites(db, o);
+  } else if (kind == "inter" || kind == "merged") {
+    if (types.empty()) return usage_error(spec, kind + " needs --type");
+    result = kind == "inter" ? interfeatures(db, rows_of(), "inter_" + types[0], a.flag("--ignore-strand"))
+                             : merge_rows(db, rows_of(), a.flag("--ignore-strand"));
+  } else if (kind == "children-bp") {
+    if (a.positional().size() < 3) return usage_error(spec, "children-bp needs at least one ID");
+    int missing = 0;
+    for (std::size_t i = 2; i < a.positional().size(); ++i) {
+      const auto f = db.find(a.positional()[i]);
+      if (!f) {
+        std::fprintf(stderr, "gffbase derive: no feature with ID '%s'\n", a.positional()[i].c_str());
+        ++missing;
+        continue;
+      }
+      std::printf("%s\t%lld\n", a.positional()[i].c_str(),
+                  static_cast<long long>(children_bp(db, *f, types, a.flag("--merge"), a.flag("--ignore-strand"))));
+    }
+    return missing ? 1 : 0;
+  } else {
+    return usage_error(spec, "unknown KIND '" + kind + "' (introns, splice-sites, inter, merged, children-bp)");
+  }
+  std::string out;
+  for (const DerivedFeature& d : result) {
+    write_derived_line(db, d, format, out);
+    if (out.size() > (1u << 20)) {
+      std::fwrite(out.data(), 1, out.size(), stdout);
+      out.clear();
+    }
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+}  // namespace gffbase::cli

@@ -1,0 +1,116 @@
+// Derived features (introns, splice sites, inter-features, merge, children_bp)
+// against hand-computed answers on a two-isoform gene.
+#include "gffbase/query/derived.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_util.hpp"
+
+namespace gffbase {
+namespace {
+
+using testing::TempDir;
+
+// tx1 has exons 1000-1500, 3000-3400, 8000-9000; tx2 skips the middle exon;
+// tx3 (minus strand) has two exons, listed out of order.
+constexpr const char* kGff = R"(##gff-version 3
+chrX	t	gene	1000	9000	.	+	.	ID=gene1
+chrX	t	mRNA	1000	9000	.	+	.	ID=tx1;Parent=gene1
+chrX	t	exon	1000	1500	.	+	.	ID=tx1.e1;Parent=tx1
+chrX	t	exon	3000	3400	.	+	.	ID=tx1.e2;Parent=tx1
+chrX	t	exon	8000	9000	.	+	.	ID=tx1.e3;Parent=tx1
+chrX	t	mRNA	1000	9000	.	+	.	ID=tx2;Parent=gene1
+chrX	t	exon	1000	1500	.	+	.	ID=tx2.e1;Parent=tx2
+chrX	t	exon	8000	9000	.	+	.	ID=tx2.e2;Parent=tx2
+chrX	t	gene	20000	26000	.	-	.	ID=gene2
+chrX	t	ncRNA	20000	26000	.	-	.	ID=tx3;Parent=gene2
+chrX	t	exon	25000	26000	.	-	.	ID=tx3.e2;Parent=tx3
+chrX	t	exon	20000	21000	.	-	.	ID=tx3.e1;Parent=tx3
+chrX	t	gene	30000	31000	.	-	.	ID=gene3
+)";
+
+struct Got {
+  Coord start, end;
+  std::string type, parent;
+  bool operator==(const Got&) const = default;
+};
+
+std::vector<Got> got(const Database& db, const std::vector<DerivedFeature>& v) {
+  std::vector<Got> out;
+  for (const auto& d : v) {
+    out.push_back({d.start, d.end, d.type, d.parent == kNone ? "" : std::string(db.feature_id(d.parent))});
+  }
+  return out;
+}
+
+TEST(Derived, IntronsArePerTranscriptNeverPooled) {
+  TempDir dir;
+  auto db = testing::build_db(kGff, dir.file("d.gffdb"));
+  ASSERT_TRUE(db);
+  const std::vector<Got> want = {{1501, 2999, "intron", "tx1"},
+                                 {1501, 7999, "intron", "tx2"},
+                                 {3401, 7999, "intron", "tx1"},
+                                 {21001, 24999, "intron", "tx3"}};
+  EXPECT_EQ(got(*db, introns(*db, {})), want);
+  IntronOptions only_mrna;
+  only_mrna.parent_types = {"mRNA"};
+  EXPECT_EQ(introns(*db, only_mrna).size(), 3u);
+}
+
+TEST(Derived, SpliceSitesAreTwoBasesNamedByStrand) {
+  TempDir dir;
+  auto db = testing::build_db(kGff, dir.file("d.gffdb"));
+  ASSERT_TRUE(db);
+  const auto sites = got(*db, splice_sites(*db, {}));
+  ASSERT_EQ(sites.size(), 8u);
+  EXPECT_EQ(sites[0], (Got{1501, 1502, "five_prime_cis_splice_site", "tx1"}));
+  // Minus strand: the left end of the intron is the acceptor (3').
+  const Got left_minus{21001, 21002, "three_prime_cis_splice_site", "tx3"};
+  const Got right_minus{24998, 24999, "five_prime_cis_splice_site", "tx3"};
+  EXPECT_NE(std::find(sites.begin(), sites.end(), left_minus), sites.end());
+  EXPECT_NE(std::find(sites.begin(), sites.end(), right_minus), sites.end());
+}
+
+TEST(Derived, MergeInterfeaturesAndChildrenBp) {
+  TempDir dir;
+  auto db = testing::build_db(kGff, dir.file("d.gffdb"));
+  ASSERT_TRUE(db);
+  const auto exon = *db->type_code("exon");
+  auto rows = db->rows_of_type(exon);
+  const std::vector<RowId> exons(rows.begin(), rows.end());
+  const auto merged = merge_rows(*db, exons, false);
+  ASSERT_EQ(merged.size(), 5u);
+  EXPECT_EQ(merged[0].start, 1000);
+  EXPECT_EQ(merged[0].end, 1500);
+  EXPECT_EQ(merged[0].members, 2u);  // tx1.e1 and tx2.e1
+
+  const auto gene = *db->type_code("gene");
+  auto grows = db->rows_of_type(gene);
+  const std::vector<RowId> genes(grows.begin(), grows.end());
+  EXPECT_TRUE(interfeatures(*db, genes, "inter_gene", false).size() == 1);  // gene2 -> gene3 on '-'
+  const auto any_strand = got(*db, interfeatures(*db, genes, "inter_gene", true));
+  EXPECT_EQ(any_strand, (std::vector<Got>{{9001, 19999, "inter_gene", ""}, {26001, 29999, "inter_gene", ""}}));
+
+  const FeatureIndex gene1 = *db->find("gene1");
+  EXPECT_EQ(children_bp(*db, gene1, {"exon"}, false, false), 501 + 401 + 1001 + 501 + 1001);
+  EXPECT_EQ(children_bp(*db, gene1, {"exon"}, true, false), 501 + 401 + 1001);
+}
+
+TEST(Derived, WritesGff3GtfBedAndTsv) {
+  TempDir dir;
+  auto db = testing::build_db(kGff, dir.file("d.gffdb"));
+  ASSERT_TRUE(db);
+  const DerivedFeature d = introns(*db, {})[0];
+  std::string gff, gtf, bed, tsv;
+  write_derived_line(*db, d, "gff3", gff);
+  write_derived_line(*db, d, "gtf", gtf);
+  write_derived_line(*db, d, "bed", bed);
+  write_derived_line(*db, d, "tsv", tsv);
+  EXPECT_EQ(gff, "chrX\tgffbase\tintron\t1501\t2999\t.\t+\t.\tParent=tx1\n");
+  EXPECT_EQ(gtf, "chrX\tgffbase\tintron\t1501\t2999\t.\t+\t.\ttranscript_id \"tx1\";\n");
+  EXPECT_EQ(bed, "chrX\t1500\t2999\ttx1\t0\t+\n");
+  EXPECT_EQ(tsv, "chrX\tintron\t1501\t2999\t+\ttx1\n");
+}
+
+}  // namespace
+}  // namespace gffbase
