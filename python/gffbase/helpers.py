@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from importlib import resources
 from typing import IO, Iterable, Optional, Union
 
 from .derived import merge_attributes
@@ -14,6 +13,7 @@ __all__ = ["example_filename", "merge_attributes", "GFFWriter", "synthetic_annot
 
 def example_filename(fn: str) -> str:
     """Path of an example annotation bundled with gffbase (see gffbase/data/)."""
+    from importlib import resources  # imported here: it is slow and rarely needed
     path = resources.files("gffbase").joinpath("data", fn)
     if not path.is_file():
         available = sorted(p.name for p in resources.files("gffbase").joinpath("data").iterdir())
