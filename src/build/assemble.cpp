@@ -348,13 +348,16 @@ class Assembler {
         // The gene, synthesised when absent.
         std::uint32_t gene = kNone;
         if (!gid.empty()) {
-          gene = lookup(gene_ids_, gid);
+          // Consecutive lines nearly always share the previous line's gene.
+          gene = gid == last_gid_ && last_gene_ != kNone ? last_gene_ : lookup(gene_ids_, gid);
           if (gene == kNone && o_.infer_genes) {
             gene = synthesize("gene", free_name(gid), d_.rows[this_row], gtf_attr(gene_key, gid));
             gene_ids_.emplace(gid, gene);
             add_attr_hash(gene_key, gid);
           }
           if (gene != kNone) extend(gene, d_.rows[this_row]);
+          last_gid_ = gid;
+          last_gene_ = gene;
         }
         if (is_transcript) {
           if (gene != kNone) d_.edges.emplace_back(feature, gene);
@@ -363,7 +366,7 @@ class Assembler {
         // The transcript, synthesised when absent.
         std::uint32_t tx = kNone;
         if (!tid.empty()) {
-          tx = lookup(tx_ids_, tid);
+          tx = tid == last_tid_ && last_tx_ != kNone ? last_tx_ : lookup(tx_ids_, tid);
           if (tx == kNone && o_.infer_transcripts) {
             std::string attrs = gid.empty() ? std::string() : gtf_attr(gene_key, gid) + " ";
             attrs += gtf_attr(tx_key, tid);
@@ -374,6 +377,8 @@ class Assembler {
             if (gene != kNone) d_.edges.emplace_back(tx, gene);
           }
           if (tx != kNone) extend(tx, d_.rows[this_row]);
+          last_tid_ = tid;
+          last_tx_ = tx;
         }
         if (tx != kNone && tx != feature) d_.edges.emplace_back(feature, tx);
         else if (gene != kNone && gene != feature) d_.edges.emplace_back(feature, gene);
@@ -530,6 +535,8 @@ class Assembler {
   std::vector<std::uint32_t> auto_number_;
   std::vector<std::uint32_t> replaced_from_;
   IdMap gene_ids_, tx_ids_;
+  std::string_view last_gid_, last_tid_;
+  std::uint32_t last_gene_ = kNone, last_tx_ = kNone;
   const RawRecord* pending_gtf_ = nullptr;
   const ParsedChunk* pending_chunk_ = nullptr;
   std::unordered_map<std::string_view, std::uint32_t> auto_counters_;
