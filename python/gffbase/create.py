@@ -90,6 +90,7 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
     _apply_id_spec(opts, id_spec)
     opts.gtf_gene_key = gtf_gene_key
     opts.gtf_transcript_key = gtf_transcript_key
+    opts.gtf_subfeature = gtf_subfeature or ""
     opts.infer_genes = not disable_infer_genes
     opts.infer_transcripts = not disable_infer_transcripts
     opts.check_lines = max(int(checklines or 10), 1000)

@@ -49,6 +49,8 @@ def interfeatures(db, features: Iterable[Feature], new_featuretype: Optional[str
             continue
         ftype = new_featuretype or f"inter_{prev.featuretype}_{nxt.featuretype}"
         attrs = merge_attributes(prev.attributes, nxt.attributes) if merge_attributes_ else {}
+        if len(attrs.get("ID", [])) > 1:  # gffutils names the gap after both neighbours
+            attrs["ID"] = ["-".join(attrs["ID"])]
         if attribute_func is not None:
             attrs = attribute_func(attrs)
         if update_attributes:
@@ -145,38 +147,38 @@ def children_bp(db, feature, child_featuretype="exon", merge_=False, ignore_stra
 
 def bed12(db, feature, block_featuretype=("exon",), thick_featuretype=("CDS",), thin_featuretype=None,
           name_field="ID", color=None) -> str:
-    """A BED12 line for `feature`: blocks from its exons, thick part from its CDS."""
+    """A BED12 line for `feature`, with gffutils' conventions.
+
+    Blocks are its `block_featuretype` children (or the feature itself); the
+    first must start and the last end where the feature does (ValueError
+    otherwise).  The thick part spans the `thick_featuretype` children (or,
+    with `thin_featuretype`, lies between the first and last thin child);
+    with neither, thickStart/thickEnd are the feature's own start and end as
+    gffutils writes them.  The name is attribute `name_field` or '.'.
+    """
+    if thick_featuretype and thin_featuretype:
+        raise ValueError("give thick_featuretype or thin_featuretype, not both")
     if isinstance(feature, str):
         feature = db[feature]
-    if thin_featuretype is not None and thick_featuretype is not None:
-        raise ValueError("give thick_featuretype or thin_featuretype, not both")
-    blocks_types = [block_featuretype] if isinstance(block_featuretype, str) else list(block_featuretype)
-    blocks = sorted((c.start, c.end) for c in db.children(feature.id, featuretype=blocks_types))
-    if not blocks:
-        blocks = [(feature.start, feature.end)]
+    blocks = list(db.children(feature.id, featuretype=block_featuretype, order_by="start")) or [feature]
+    if blocks[0].start != feature.start:
+        raise ValueError(f"first block starts at {blocks[0].start}, the feature at {feature.start}")
+    if blocks[-1].end != feature.end:
+        raise ValueError(f"last block ends at {blocks[-1].end}, the feature at {feature.end}")
     chrom_start = feature.start - 1
-    if thick_featuretype is not None:
-        tt = [thick_featuretype] if isinstance(thick_featuretype, str) else list(thick_featuretype)
-        thick = [c for c in db.children(feature.id, featuretype=tt)]
-        thick_start = min((c.start for c in thick), default=None)
-        thick_end = max((c.end for c in thick), default=None)
-    else:
-        thin_types = [thin_featuretype] if isinstance(thin_featuretype, str) else list(thin_featuretype)
-        thin = sorted((c.start, c.end) for c in db.children(feature.id, featuretype=thin_types))
-        covered = set()
-        for s, e in thin:
-            covered.update(range(s, e + 1))
-        inner = [p for s, e in blocks for p in range(s, e + 1) if p not in covered]
-        thick_start, thick_end = (min(inner), max(inner)) if inner else (None, None)
-    if thick_start is None:
-        thick_start0, thick_end0 = feature.end, feature.end
-    else:
-        thick_start0, thick_end0 = thick_start - 1, thick_end
-    name = feature.id
-    if name_field and name_field in feature.attributes and feature.attributes[name_field]:
-        name = feature.attributes[name_field][0]
-    fields = [feature.seqid, str(chrom_start), str(feature.end), name, "0", feature.strand,
-              str(thick_start0), str(thick_end0), color or "0,0,0", str(len(blocks)),
-              ",".join(str(e - s + 1) for s, e in blocks) + ",",
-              ",".join(str(s - 1 - chrom_start) for s, e in blocks) + ","]
-    return "\t".join(fields)
+    thick_start, thick_end = feature.start, feature.end
+    if thick_featuretype:
+        thick = list(db.children(feature.id, featuretype=thick_featuretype, order_by="start"))
+        if thick:
+            thick_start, thick_end = thick[0].start - 1, thick[-1].end
+    elif thin_featuretype:
+        thin = list(db.children(feature.id, featuretype=thin_featuretype, order_by="start"))
+        if thin:
+            thick_start, thick_end = thin[0].end, thin[-1].start - 1
+    values = feature.attributes.get(name_field) if name_field else None
+    name = values[0] if values else "."
+    score = "0" if feature.score == "." else feature.score
+    fields = [feature.seqid, chrom_start, feature.end, name, score, feature.strand, thick_start, thick_end,
+              (color or "0,0,0").replace(" ", ""), len(blocks),
+              ",".join(str(len(b)) for b in blocks), ",".join(str(b.start - 1 - chrom_start) for b in blocks)]
+    return "\t".join(str(x) for x in fields)

@@ -41,7 +41,7 @@ class Feature:
 
     __slots__ = (
         "seqid", "source", "featuretype", "start", "end", "score", "strand", "frame",
-        "id", "extra", "bin", "dialect", "file_order", "keep_order", "sort_attribute_values",
+        "id", "extra", "_bin", "dialect", "file_order", "keep_order", "sort_attribute_values",
         "_attributes", "_raw", "_gff3", "_pristine", "_row",
     )
 
@@ -75,7 +75,7 @@ class Feature:
             if attributes:
                 for k, v in attributes.items():
                     self._attributes[k] = v
-        self.bin = bin if bin is not None else self.calc_bin()
+        self._bin = bin
 
     # -- construction from the database (fast path) ---------------------------
     @classmethod
@@ -83,9 +83,9 @@ class Feature:
         f = cls.__new__(cls)
         (f.seqid, f.source, f.featuretype, f.start, f.end, score, f.strand, f.frame, f._raw, f.id,
          f.file_order, _flags, f._row) = t
-        f.score = "." if score is None else _score_text(score)
+        f.score = "." if score is None else score if isinstance(score, str) else _score_text(score)
         f.extra = []
-        f.bin = None
+        f._bin = None
         f.dialect = dialect
         f.keep_order = False
         f.sort_attribute_values = False
@@ -132,6 +132,17 @@ class Feature:
         return self.attributes.items()
 
     # -- aliases and derived values -------------------------------------------
+    @property
+    def bin(self) -> Optional[int]:
+        """UCSC bin (computed on first use)."""
+        if self._bin is None:
+            self._bin = self.calc_bin()
+        return self._bin
+
+    @bin.setter
+    def bin(self, value) -> None:
+        self._bin = value
+
     @property
     def chrom(self) -> str:
         return self.seqid

@@ -332,7 +332,9 @@ class FeatureDB:
 
     # -- changes: a .gffdb is immutable; these write a new file and swap it in ------------------
     def update(self, data, make_backup=False, **kwargs) -> "FeatureDB":
-        """Add features (an iterable of Features/lines, a path or a FeatureDB) by rebuilding the file."""
+        """Add features (an iterable of Features/lines, a path or a FeatureDB) by rebuilding the file.
+
+        Keyword arguments of create_db (merge_strategy, id_spec, ...) apply to the rebuild."""
         from .mutate import update
 
         return update(self, data, **kwargs)
@@ -364,8 +366,8 @@ class FeatureDB:
 
 
 def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optional[str]]:
-    if isinstance(region, Feature):
-        return region.seqid, region.start, region.end, None
+    if isinstance(region, Feature):  # gffutils also filters by the feature's strand
+        return region.seqid, region.start, region.end, region.strand if region.strand in ("+", "-") else None
     if isinstance(region, (tuple, list)):
         if len(region) == 3:
             return region[0], int(region[1]), int(region[2]), None

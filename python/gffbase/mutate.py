@@ -36,15 +36,20 @@ def _lines(db, skip_ids=frozenset(), edit: Optional[Callable[[Feature], Feature]
     return out
 
 
-def _rebuild(db, lines: List[str]):
+def _rebuild(db, lines: List[str], merge_strategy: Optional[str] = None, id_spec=None, **ignored):
     if db.dbfn == ":memory:":
         raise InvalidArgumentError("an in-memory database cannot be rebuilt in place; create it with a file path")
     opts = _core.IngestOptions()
     opts.format = db._meta.get("format", "auto")
     m = re.search(r"merge_strategy=(\w+)", db._meta.get("options", ""))
-    opts.merge_strategy = m.group(1) if m else "create_unique"
+    opts.merge_strategy = merge_strategy or (m.group(1) if m else "create_unique")
+    if id_spec is not None:
+        from .create import _apply_id_spec
+
+        _apply_id_spec(opts, id_spec)
     opts.force = True
-    opts.source_name = db._meta.get("source_name", "") + " (edited)"
+    source = db._meta.get("source_name", "")
+    opts.source_name = source if source.endswith(" (edited)") else source + " (edited)"
     _core.ingest_text(("\n".join(lines) + "\n").encode(), db.dbfn, opts)
     db.__init__(db.dbfn)
     return db
@@ -61,14 +66,14 @@ def update(db, data, **kwargs):
         new = [str(f) for f in DataIterator(os.fspath(data))]
     else:
         new = [str(f) for f in data]
-    return _rebuild(db, lines + new)
+    return _rebuild(db, lines + new, **kwargs)
 
 
 def delete(db, features, **kwargs):
     if isinstance(features, (str, Feature)):
         features = [features]
     ids = frozenset(f.id if isinstance(f, Feature) else f for f in features)
-    return _rebuild(db, _lines(db, skip_ids=ids))
+    return _rebuild(db, _lines(db, skip_ids=ids), **kwargs)
 
 
 def add_relation(db, parent, child, level=None, parent_func=None, child_func=None):

@@ -97,9 +97,8 @@ class SqlSession:
 
     def sql(self, query: str, params: Optional[Sequence[Any]] = None):
         """A DuckDB relation (``.arrow()``, ``.df()``, ``.pl()``, ``.fetchall()``)."""
-        if params is None:
-            return self._con.sql(query)
-        return self._con.execute(query, params)
+        # params are bound by DuckDB; each call returns its own relation.
+        return self._con.sql(query, params=params)
 
     def execute(self, query: str, params: Optional[Sequence[Any]] = None) -> Cursor:
         if params is None:

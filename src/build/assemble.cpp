@@ -297,7 +297,7 @@ class Assembler {
     s.attributes = d_.owned.emplace_back(std::move(attrs));
     DraftRow row;
     row.rec = &s;
-    row.flags = kRowSynthetic | (like.flags & kRowNoCoords);
+    row.flags = kRowSynthetic | kRowNoCoords;  // extents are set by the extend() that follows
     const auto index = static_cast<std::uint32_t>(d_.rows.size());
     row.feature = new_feature(id, index, 0);
     d_.rows.push_back(row);
@@ -315,11 +315,39 @@ class Assembler {
     return s;
   }
 
+  // Grows a synthesised gene/transcript over a child.  Extents come from
+  // gtf_subfeature children (exons) when the feature has any, as gffutils
+  // does, else from all children; children on another seqid than the first
+  // are not spanned (a warning says so).
   void extend(std::uint32_t feature, const DraftRow& r) {
     DraftRow& s = d_.rows[first_row_[feature]];
     if (!(s.flags & kRowSynthetic) || (r.flags & kRowNoCoords)) return;
-    if (s.flags & kRowNoCoords) {  // the first child had '.' coordinates
+    if (extent_state_.size() <= feature) extent_state_.resize(d_.feature_ids.size() + 1, 0);
+    std::uint8_t& state = extent_state_[feature];
+    const bool is_sub = o_.gtf_subfeature.empty() || r.rec->type == o_.gtf_subfeature;
+    if (s.flags & kRowNoCoords) {  // first child with coordinates
       s.flags &= static_cast<std::uint8_t>(~kRowNoCoords);
+      s.rec->seqid = r.rec->seqid;
+      s.rec->start = r.rec->start;
+      s.rec->end = r.rec->end;
+      state = is_sub ? kSeenSubfeature : 0;
+      return;
+    }
+    if (r.rec->seqid != s.rec->seqid) {
+      if (!(state & kWarnedSeqid)) {
+        state |= kWarnedSeqid;
+        log_.add(problem(Severity::kWarning, "multi-seqid-parent", r.rec->line, "attribute " + o_.gtf_gene_key,
+                         "all children of an inferred feature on one seqid",
+                         quote(d_.feature_ids[feature]) + " has children on " + std::string(s.rec->seqid) + " and " +
+                             std::string(r.rec->seqid),
+                         "the inferred " + std::string(s.rec->type) + " spans only its children on " +
+                             std::string(s.rec->seqid)));
+      }
+      return;
+    }
+    if ((state & kSeenSubfeature) && !is_sub) return;
+    if (!(state & kSeenSubfeature) && is_sub) {  // the first exon replaces extents from other children
+      state |= kSeenSubfeature;
       s.rec->start = r.rec->start;
       s.rec->end = r.rec->end;
       return;
@@ -535,6 +563,8 @@ class Assembler {
   std::vector<std::uint32_t> auto_number_;
   std::vector<std::uint32_t> replaced_from_;
   IdMap gene_ids_, tx_ids_;
+  static constexpr std::uint8_t kSeenSubfeature = 1, kWarnedSeqid = 2;
+  std::vector<std::uint8_t> extent_state_;  ///< per synthesised feature
   std::string_view last_gid_, last_tid_;
   std::uint32_t last_gene_ = kNone, last_tx_ = kNone;
   const RawRecord* pending_gtf_ = nullptr;

@@ -49,6 +49,7 @@ std::string options_summary(const IngestOptions& o, const Dialect& d) {
   s += " infer_genes=" + std::string(o.infer_genes ? "1" : "0");
   s += " infer_transcripts=" + std::string(o.infer_transcripts ? "1" : "0");
   s += " gtf_gene_key=" + o.gtf_gene_key + " gtf_transcript_key=" + o.gtf_transcript_key;
+  s += " gtf_subfeature=" + o.gtf_subfeature;
   if (!o.id_spec.empty()) {
     s += " id_spec=";
     for (auto& k : o.id_spec.keys) s += k + ",";

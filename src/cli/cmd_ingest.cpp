@@ -25,6 +25,7 @@ const std::vector<OptionSpec> kBuildOptions = {
     {"--no-infer-transcripts", "", false, false, "GTF: do not synthesise missing transcript rows", ""},
     {"--gtf-gene-key", "", true, false, "GTF attribute naming the gene (default gene_id)", "KEY"},
     {"--gtf-transcript-key", "", true, false, "GTF attribute naming the transcript (default transcript_id)", "KEY"},
+    {"--gtf-subfeature", "", true, false, "GTF: child type giving inferred extents (default exon)", "TYPE"},
 };
 
 bool read_build_options(const Args& a, IngestOptions& o, std::string& err) {
@@ -59,6 +60,7 @@ bool read_build_options(const Args& a, IngestOptions& o, std::string& err) {
   o.infer_transcripts = !a.flag("--no-infer-transcripts");
   if (auto k = a.value("--gtf-gene-key")) o.gtf_gene_key = *k;
   if (auto k = a.value("--gtf-transcript-key")) o.gtf_transcript_key = *k;
+  if (auto k = a.value("--gtf-subfeature")) o.gtf_subfeature = *k;
   return true;
 }
 

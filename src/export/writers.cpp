@@ -93,8 +93,23 @@ void append_score(std::string& out, double score) {
   out.append(buf, p);
 }
 
+namespace {
+// The score as the input wrote it ("1.50"), falling back to the number.
+void append_score_text(const Database& db, RowId row, double score, std::string& out) {
+  const std::string_view text = db.row_column_text(row, 6);
+  if (!text.empty()) out += text;
+  else append_score(out, score);
+}
+}  // namespace
+
 void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out) {
   const RowView v = db.row(row);
+  if (as_gtf == !db_is_gff3(db) && !(v.flags & kRowSynthetic)) {
+    // The input's own dialect: the line exactly as it was read.
+    out += db.row_line(row);
+    out += '\n';
+    return;
+  }
   out += v.seqid;
   out += '\t';
   out += v.source;
@@ -105,7 +120,7 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
   out += '\t';
   append_coord(out, v, v.end);
   out += '\t';
-  append_score(out, v.score);
+  append_score_text(db, row, v.score, out);
   out += '\t';
   out += v.strand;
   out += '\t';
@@ -224,7 +239,7 @@ void write_tsv_line(const Database& db, RowId row, std::string& out) {
   out += '\t';
   append_coord(out, v, v.end);
   out += '\t';
-  append_score(out, v.score);
+  append_score_text(db, row, v.score, out);
   out += '\t';
   out += v.strand;
   out += '\t';

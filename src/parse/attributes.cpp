@@ -211,7 +211,13 @@ void parse_items(std::string_view field, bool gff3, std::vector<AttributeItem>& 
                  std::deque<std::string>& scratch, const AttributeIssueSink& on_issue, KeyCounter* counter) {
   field = trim(field);
   if (field.empty() || field == ".") return;
+  bool comment = false;
   const bool closed = for_each_item(field, [&](std::string_view item) {
+    // GTF/GFF2: text after a '#' that starts an item is a comment.
+    if (comment || (!gff3 && item.front() == '#')) {
+      comment = true;
+      return;
+    }
     if (gff3) parse_gff3_item(item, out, scratch, on_issue, counter);
     else parse_gtf_item(item, out, counter);
   });

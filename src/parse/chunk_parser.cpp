@@ -49,6 +49,19 @@ class LineParser {
       report(Severity::kWarning, "space-separated", "line", "9 tab-separated columns",
              "columns separated by spaces", "lenient mode split the line on runs of spaces; use tabs");
     }
+    if (n == 8) {
+      // No attribute column: optional in GFF2; GFF3/GTF lines are read with
+      // no attributes (a warning, or an error in strict mode).
+      col[8] = text_.substr(text_.size());
+      n = 9;
+      if (o_.format != Format::kGff2) {
+        const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
+        if (!report(s, "missing-attributes", "column 9 (attributes)", "9 tab-separated columns",
+                    "8 columns (no attributes)", "lenient mode reads the line with no attributes")) {
+          return false;
+        }
+      }
+    }
     if (n < 9) {
       const bool spaces = text_.find(' ') != std::string_view::npos;
       report(Severity::kError, "column-count", "line", "9 tab-separated columns",

@@ -43,7 +43,13 @@ nb::tuple row_tuple(PyDatabase& p, RowId r) {
   const bool coords = !(v.flags & kRowNoCoords);
   nb::object start = coords ? nb::object(nb::int_(v.start)) : nb::none();
   nb::object end = coords ? nb::object(nb::int_(v.end)) : nb::none();
-  nb::object score = std::isnan(v.score) ? nb::none() : nb::object(nb::float_(v.score));
+  // The score as written in the input ("1.50" stays "1.50"), else from the number.
+  nb::object score;
+  if (std::string_view text = db.row_column_text(r, 6); !text.empty()) {
+    score = nb::str(text.data(), text.size());
+  } else {
+    score = std::isnan(v.score) ? nb::none() : nb::object(nb::float_(v.score));
+  }
   const char frame = v.phase < 0 ? '.' : static_cast<char>('0' + v.phase);
   return nb::make_tuple(p.seqid_str(db.row_seqid_code(r)), nb::str(v.source.data(), v.source.size()),
                         p.type_str(db.row_type_code(r)), start, end, score, nb::str(&v.strand, 1),

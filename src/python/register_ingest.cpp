@@ -20,6 +20,7 @@ struct PyIngestOptions {
   std::vector<std::pair<std::string, std::vector<std::string>>> id_by_type;
   std::string gtf_gene_key = "gene_id";
   std::string gtf_transcript_key = "transcript_id";
+  std::string gtf_subfeature = "exon";
   bool infer_genes = true;
   bool infer_transcripts = true;
   int check_lines = 1000;
@@ -43,6 +44,7 @@ IngestOptions convert(const PyIngestOptions& p) {
   o.id_spec.by_type = p.id_by_type;
   o.gtf_gene_key = p.gtf_gene_key;
   o.gtf_transcript_key = p.gtf_transcript_key;
+  o.gtf_subfeature = p.gtf_subfeature;
   o.infer_genes = p.infer_genes;
   o.infer_transcripts = p.infer_transcripts;
   o.check_lines = p.check_lines > 0 ? p.check_lines : 1000;
@@ -102,6 +104,7 @@ void register_ingest(nb::module_& m) {
       .def_rw("id_by_type", &PyIngestOptions::id_by_type)
       .def_rw("gtf_gene_key", &PyIngestOptions::gtf_gene_key)
       .def_rw("gtf_transcript_key", &PyIngestOptions::gtf_transcript_key)
+      .def_rw("gtf_subfeature", &PyIngestOptions::gtf_subfeature)
       .def_rw("infer_genes", &PyIngestOptions::infer_genes)
       .def_rw("infer_transcripts", &PyIngestOptions::infer_transcripts)
       .def_rw("check_lines", &PyIngestOptions::check_lines)

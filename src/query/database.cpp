@@ -359,6 +359,17 @@ std::string_view Database::row_line(RowId r) const {
   return {reinterpret_cast<const char*>(d.s[kTextExtra].data) + x, std::min<std::uint64_t>(len, extra - x)};
 }
 
+std::string_view Database::row_column_text(RowId r, int column) const {
+  if (column < 1 || column > 9 || (flags()[r] & kRowSynthetic)) return {};
+  std::string_view line = row_line(r);
+  for (int c = 1; c < column; ++c) {
+    const std::size_t tab = line.find('\t');
+    if (tab == std::string_view::npos) return {};
+    line.remove_prefix(tab + 1);
+  }
+  return line.substr(0, column == 9 ? line.size() : line.find('\t'));
+}
+
 std::string_view Database::row_attributes(RowId r) const {
   const std::string_view line = row_line(r);
   const std::uint32_t a = impl_->col<std::uint32_t>(kRAttrStart)[r];

@@ -30,6 +30,10 @@ struct IngestOptions {
   IdSpec id_spec;                                   ///< empty: format default
   std::string gtf_gene_key = "gene_id";
   std::string gtf_transcript_key = "transcript_id";
+  /// GTF: the child type whose extents define inferred transcripts and genes
+  /// (gffutils' gtf_subfeature); other children count only when a feature
+  /// has none of this type.  Empty: every child.
+  std::string gtf_subfeature = "exon";
   bool infer_genes = true;        ///< GTF: synthesise absent gene rows
   bool infer_transcripts = true;  ///< GTF: synthesise absent transcript rows
   int check_lines = 1000;         ///< lines examined by dialect detection

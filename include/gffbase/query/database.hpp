@@ -107,6 +107,9 @@ class Database {
   std::string_view row_attributes(RowId r) const;
   /// The row's line exactly as in the input (for a synthetic row: its column 9).
   std::string_view row_line(RowId r) const;
+  /// Column `column` (1-9) of the row's input line, as written; empty when
+  /// the row is synthetic or its line is not tab-separated.
+  std::string_view row_column_text(RowId r, int column) const;
   FeatureIndex row_feature(RowId r) const;
   std::uint32_t row_type_code(RowId r) const;
   std::uint32_t row_seqid_code(RowId r) const;

@@ -1,0 +1,207 @@
+"""The installed `gffbase` command (exit codes: 0 ok, 1 error, 2 usage)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import gffbase
+
+SUBCOMMANDS = ["ingest", "validate", "info", "get", "children", "parents", "region", "export"]
+
+
+def run(exe, *args, stdin=None, cwd=None):
+    return subprocess.run([exe, *map(str, args)], input=stdin, capture_output=True, text=True, timeout=60,
+                          cwd=cwd)
+
+
+def feature_lines(path):
+    return [line for line in Path(path).read_text().splitlines() if line and not line.startswith("#")]
+
+
+def ids_of(stdout):
+    out = []
+    for line in stdout.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        col9 = line.split("\t")[8]
+        out.append(next(kv[3:] for kv in col9.split(";") if kv.startswith("ID=")))
+    return out
+
+
+@pytest.fixture(scope="module")
+def cli_db(gffbase_cli, example_gff3, tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "example.gffdb"
+    r = run(gffbase_cli, "ingest", example_gff3, "-o", out, "-q")
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_help_lists_every_subcommand(gffbase_cli):
+    r = run(gffbase_cli, "--help")
+    assert r.returncode == 0
+    for cmd in SUBCOMMANDS:
+        assert f"\n  {cmd} " in r.stdout, cmd
+    for cmd in SUBCOMMANDS:
+        sub = run(gffbase_cli, cmd, "--help")
+        assert sub.returncode == 0, cmd
+        assert f"usage: gffbase {cmd}" in sub.stdout
+
+
+def test_version(gffbase_cli):
+    r = run(gffbase_cli, "--version")
+    assert r.returncode == 0
+    assert r.stdout.strip() == f"gffbase {gffbase.__version__}"
+
+
+def test_no_arguments_and_unknown_command_are_usage_errors(gffbase_cli):
+    r = run(gffbase_cli)
+    assert r.returncode == 2 and "usage: gffbase" in (r.stdout + r.stderr)
+    r = run(gffbase_cli, "frobnicate")
+    assert r.returncode == 2 and "frobnicate" in r.stderr
+    r = run(gffbase_cli, "info")
+    assert r.returncode == 2 and "usage: gffbase info" in r.stderr
+
+
+def test_ingest_writes_a_database_python_can_open(gffbase_cli, example_gff3, tmp_path):
+    out = tmp_path / "ex.gffdb"
+    r = run(gffbase_cli, "ingest", example_gff3, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert "13 features" in r.stdout + r.stderr
+    db = gffbase.FeatureDB(str(out))
+    assert len(db) == 15 and db["tx1"].attributes["tag"] == ["MANE_Select"]
+    # exists -> error without --force
+    again = run(gffbase_cli, "ingest", example_gff3, "-o", out)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert run(gffbase_cli, "ingest", example_gff3, "-o", out, "--force", "-q").returncode == 0
+
+
+def test_ingest_default_output_name(gffbase_cli, example_gff3, tmp_path):
+    src = tmp_path / "copy.gff3"
+    src.write_text(Path(example_gff3).read_text())
+    r = run(gffbase_cli, "ingest", src, "-q")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == ""
+    made = [p.name for p in tmp_path.iterdir() if p.suffix == ".gffdb"]
+    assert len(made) == 1 and made[0].startswith("copy")
+
+
+def test_ingest_from_stdin(gffbase_cli, example_gff3, tmp_path):
+    out = tmp_path / "stdin.gffdb"
+    r = run(gffbase_cli, "ingest", "-", "-o", out, "-q", stdin=Path(example_gff3).read_text())
+    assert r.returncode == 0, r.stderr
+    assert sorted(str(f) for f in gffbase.FeatureDB(str(out)).all_features()) == sorted(feature_lines(example_gff3))
+
+
+def test_ingest_missing_file(gffbase_cli, tmp_path):
+    r = run(gffbase_cli, "ingest", tmp_path / "missing.gff3", "-o", tmp_path / "x.gffdb")
+    assert r.returncode == 1
+    assert "missing.gff3" in r.stderr
+    assert not (tmp_path / "x.gffdb").exists()
+
+
+def test_children(gffbase_cli, cli_db):
+    r = run(gffbase_cli, "children", cli_db, "gene1", "--level", "1")
+    assert r.returncode == 0, r.stderr
+    assert ids_of(r.stdout) == ["tx1", "tx2"]
+    r = run(gffbase_cli, "children", cli_db, "tx1", "-t", "exon")
+    assert ids_of(r.stdout) == ["tx1.e1", "tx1.e2", "tx1.e3"]
+    assert r.stdout.splitlines()[0] == "chrX\texample\texon\t1000\t1500\t.\t+\t.\tID=tx1.e1;Parent=tx1"
+    r = run(gffbase_cli, "children", cli_db, "gene1")
+    assert sorted(ids_of(r.stdout)) == sorted(
+        ["tx1", "tx2", "tx1.e1", "tx1.e2", "tx1.e3", "cds1", "cds1", "cds1", "tx2.e1", "tx2.e2"])
+    r = run(gffbase_cli, "children", cli_db, "no-such-id")
+    assert r.returncode == 1 and "no-such-id" in r.stderr
+
+
+def test_parents(gffbase_cli, cli_db):
+    r = run(gffbase_cli, "parents", cli_db, "tx1.e2")
+    assert r.returncode == 0
+    assert sorted(ids_of(r.stdout)) == ["gene1", "tx1"]
+    r = run(gffbase_cli, "parents", cli_db, "tx1.e2", "-l", "2")
+    assert ids_of(r.stdout) == ["gene1"]
+
+
+def test_region(gffbase_cli, cli_db):
+    r = run(gffbase_cli, "region", cli_db, "chrX:1400-3000")
+    assert r.returncode == 0, r.stderr
+    assert sorted(ids_of(r.stdout)) == sorted(["tx1.e1", "tx2.e1", "gene1", "tx1", "tx2", "cds1", "tx1.e2", "cds1"])
+    r = run(gffbase_cli, "region", cli_db, "chrX:20500-20600", "--strand", "-")
+    assert sorted(ids_of(r.stdout)) == ["gene2", "tx3", "tx3.e1"]
+    r = run(gffbase_cli, "region", cli_db, "chrX:20500-20600:+")
+    assert r.returncode == 0 and r.stdout == ""
+    r = run(gffbase_cli, "region", cli_db, "chrX:900-1600", "--within", "-t", "exon")
+    assert sorted(ids_of(r.stdout)) == ["tx1.e1", "tx2.e1"]
+    r = run(gffbase_cli, "region", cli_db, "chrX:100-50")
+    assert r.returncode == 2 and "start is after end" in r.stderr
+
+
+def test_region_bed_from_stdin(gffbase_cli, cli_db):
+    # BED is 0-based half-open: 999-1500 is 1000-1500
+    r = run(gffbase_cli, "region", cli_db, "--regions", "-", "-t", "exon", stdin="chrX\t999\t1500\n")
+    assert r.returncode == 0, r.stderr
+    assert sorted(ids_of(r.stdout)) == ["tx1.e1", "tx2.e1"]
+    r = run(gffbase_cli, "region", cli_db, "--regions", "-", "-t", "exon", stdin="chrX:25000-25000\n")
+    assert ids_of(r.stdout) == ["tx3.e2"]
+
+
+def test_get_formats(gffbase_cli, cli_db):
+    r = run(gffbase_cli, "get", cli_db, "cds1")
+    assert r.returncode == 0
+    assert len(r.stdout.splitlines()) == 3  # every line of the split CDS
+    bed = run(gffbase_cli, "get", cli_db, "cds1", "-f", "bed").stdout.splitlines()
+    assert [line.split("\t")[:3] for line in bed] == [["chrX", "1199", "1500"], ["chrX", "2999", "3400"],
+                                                      ["chrX", "7999", "8300"]]
+    js = json.loads(run(gffbase_cli, "get", cli_db, "tx1", "-f", "jsonl").stdout)
+    assert js["id"] == "tx1" and js["start"] == 1000 and js["attributes"]["tag"] == ["MANE_Select"]
+    r = run(gffbase_cli, "get", cli_db, "nope")
+    assert r.returncode == 1
+
+
+def test_export_reproduces_the_input(gffbase_cli, cli_db, example_gff3):
+    r = run(gffbase_cli, "export", cli_db)
+    assert r.returncode == 0
+    want = [line for line in Path(example_gff3).read_text().splitlines() if line.startswith("##") or
+            (line and not line.startswith("#"))]
+    assert r.stdout.splitlines() == want
+    bed12 = run(gffbase_cli, "export", cli_db, "-f", "bed12").stdout.splitlines()
+    tx1 = next(line for line in bed12 if line.split("\t")[3] == "tx1").split("\t")
+    assert tx1[:8] == ["chrX", "999", "9000", "tx1", "0", "+", "1199", "8300"]
+
+
+def test_info(gffbase_cli, cli_db):
+    r = run(gffbase_cli, "info", cli_db, "--verify")
+    assert r.returncode == 0, r.stderr
+    assert "features: 13" in r.stdout and "rows: 15" in r.stdout
+    assert "exon" in r.stdout and "chrX" in r.stdout
+    r = run(gffbase_cli, "info", Path(cli_db).parent / "nope.gffdb")
+    assert r.returncode == 1
+
+
+def test_validate_json(gffbase_cli, example_gff3, tmp_path):
+    r = run(gffbase_cli, "validate", example_gff3, "--json")
+    assert r.returncode == 0
+    report = json.loads(r.stdout)
+    assert report["ok"] is True and report["errors"] == 0 and report["features"] == 13
+    assert report["problems"] == []
+    bad = tmp_path / "bad.gff3"
+    bad.write_text("##gff-version 3\nchr1\tx\tgene\t1\t100\t.\t+\t.\tID=g1\nchr1\tx\tgene\tabc\t100\t.\t+\t.\tID=g2\n")
+    r = run(gffbase_cli, "validate", bad, "--json")
+    assert r.returncode == 1
+    report = json.loads(r.stdout)
+    assert report["ok"] is False and report["errors"] == 1
+    (p,) = report["problems"]
+    assert p["line"] == 3 and p["severity"] == "error" and p["field"] == "column 4 (start)"
+    # plain text names file:line
+    r = run(gffbase_cli, "validate", bad)
+    assert r.returncode == 1 and f"{bad}:3:" in (r.stdout + r.stderr)
+
+
+def test_validate_stdin(gffbase_cli, example_gtf):
+    r = run(gffbase_cli, "validate", "-", "--json", stdin=Path(example_gtf).read_text())
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["ok"] is True and report["errors"] == 0
