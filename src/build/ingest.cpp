@@ -63,8 +63,11 @@ std::string options_summary(const IngestOptions& o, const Dialect& d) {
   return s;
 }
 
+// `writer` (may be null) starts writing the input text as soon as parsing
+// has finished with it, so the write overlaps assembly and indexing.
 Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk_bytes, std::uint32_t disk_crc,
-                           std::string_view compression, const IngestOptions& o, IngestReport& report) {
+                           std::string_view compression, const IngestOptions& o, IngestReport& report,
+                           GffdbWriter* writer = nullptr) {
   const auto t0 = std::chrono::steady_clock::now();
   const int threads = resolve_threads(o.threads);
   auto last = std::chrono::steady_clock::now();
@@ -145,6 +148,15 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
 
   internal::Draft draft;
   progress("parse", 0.5);
+  if (writer) writer->begin_text(features);
+  // Every return from here on, success or failure, waits for that write
+  // before `text` (which it reads) can be freed.
+  struct WaitForText {
+    GffdbWriter* w;
+    ~WaitForText() {
+      if (w) w->wait_text();
+    }
+  } wait_for_text{writer};
   GFFBASE_RETURN_IF_ERROR(internal::assemble(chunks, report.dialect, o, name, draft, log, report));
   progress("assemble", 0.65);
   internal::finish_table(draft, chunks, features, threads, table);
@@ -210,11 +222,14 @@ Result<IngestReport> build_and_write(std::string name, TextBuffer text, std::uin
                                      std::chrono::steady_clock::time_point t0) {
   IngestReport report;
   report.stage_seconds.emplace_back("read", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  Result<FeatureTable> table = build(std::move(name), std::move(text), disk_bytes, disk_crc, compression, o, report);
+  Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create(db_path, o.force);
+  if (!writer.is_ok()) return writer.status();
+  Result<FeatureTable> table =
+      build(std::move(name), std::move(text), disk_bytes, disk_crc, compression, o, report, writer->get());
   if (!table.is_ok()) return table.status();
   if (o.progress) o.progress("write", 0.9);
   const auto w0 = std::chrono::steady_clock::now();
-  Result<std::uint64_t> bytes = write_gffdb(*table, db_path, o.force);
+  Result<std::uint64_t> bytes = (*writer)->commit(*table);
   if (!bytes.is_ok()) return bytes.status();
   report.stage_seconds.emplace_back("write", std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
   report.db_bytes = *bytes;

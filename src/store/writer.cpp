@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 
 #include <atomic>
+#include <thread>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -37,9 +38,12 @@ void add_strings(std::vector<Blob>& out, std::string_view offsets_name, std::str
   out.push_back(blob(data_name, c.data));
 }
 
+// Every section, text.main first: its offset is then known before the rest
+// of the table exists, so it can be written early (GffdbWriter::begin_text).
 std::vector<Blob> table_blobs(const FeatureTable& t) {
   namespace s = store::section;
   std::vector<Blob> b;
+  b.push_back({s::kTextMain, t.text.data(), t.text.size(), 1});
   add_strings(b, s::kSeqidOffsets, s::kSeqidData, t.seqids);
   add_strings(b, s::kSourceOffsets, s::kSourceData, t.sources);
   add_strings(b, s::kTypeOffsets, s::kTypeData, t.types);
@@ -58,7 +62,6 @@ std::vector<Blob> table_blobs(const FeatureTable& t) {
   b.push_back(blob(s::kRowTextOffset, t.row_text_offset));
   b.push_back(blob(s::kRowTextLength, t.row_text_length));
   b.push_back(blob(s::kRowAttrStart, t.row_attr_start));
-  b.push_back({s::kTextMain, t.text.data(), t.text.size(), 1});
   b.push_back(blob(s::kTextExtra, t.extra_text));
   b.push_back(blob(s::kRowMaxEnd, t.row_max_end));
   b.push_back(blob(s::kSeqidRows, t.seqid_rows));
@@ -87,16 +90,17 @@ std::vector<Blob> table_blobs(const FeatureTable& t) {
 
 std::uint64_t align_up(std::uint64_t x) { return (x + store::kAlignment - 1) & ~(store::kAlignment - 1); }
 
-Status write_all(int fd, const void* data, std::uint64_t bytes) {
+Status pwrite_all(int fd, const void* data, std::uint64_t bytes, std::uint64_t offset) {
   const char* p = static_cast<const char*>(data);
   while (bytes > 0) {
-    const ssize_t w = ::write(fd, p, bytes > (1u << 30) ? (1u << 30) : bytes);
+    const ssize_t w = ::pwrite(fd, p, bytes > (1u << 30) ? (1u << 30) : bytes, static_cast<off_t>(offset));
     if (w < 0) {
       if (errno == EINTR) continue;
       return Status::io(std::string("write failed: ") + std::strerror(errno));
     }
     p += w;
     bytes -= static_cast<std::uint64_t>(w);
+    offset += static_cast<std::uint64_t>(w);
   }
   return Status::ok();
 }
@@ -108,30 +112,74 @@ std::string directory_of(const std::string& path) {
   return path.substr(0, slash);
 }
 
-// Removes the temporary file unless released (RAII: every early return cleans up).
-struct TempFile {
-  std::string path;
+}  // namespace
+
+struct GffdbWriter::State {
+  std::string path, tmp_path;
   int fd = -1;
-  bool keep = false;
-  ~TempFile() {
+  bool committed = false;
+  std::size_t section_count = 0;
+  std::uint64_t text_offset = 0;
+  std::string_view text;
+  std::thread text_thread;
+  Status text_status;
+  std::uint32_t text_crc = 0;
+  bool text_started = false;
+
+  ~State() {
+    if (text_thread.joinable()) text_thread.join();
     if (fd >= 0) ::close(fd);
-    if (!keep && !path.empty()) ::unlink(path.c_str());
+    if (!committed && !tmp_path.empty()) ::unlink(tmp_path.c_str());
   }
 };
 
-}  // namespace
-
-Result<std::uint64_t> write_gffdb(const FeatureTable& table, const std::string& path, bool overwrite) {
+Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path, bool overwrite) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::io(path + ": is a directory, expected a .gffdb file path");
-    if (!overwrite) {
-      return Status::io(path + ": already exists (hint: use --force / force=True to replace it)");
-    }
+    if (!overwrite) return Status::io(path + ": already exists (hint: use --force / force=True to replace it)");
   }
+  static std::atomic<unsigned> counter{0};
+  std::unique_ptr<GffdbWriter> w(new GffdbWriter());
+  w->s_ = std::make_unique<State>();
+  State& s = *w->s_;
+  s.path = path;
+  s.tmp_path = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  s.fd = ::open(s.tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (s.fd < 0) {
+    const std::string err = std::strerror(errno);
+    s.tmp_path.clear();
+    return Status::io(path + ": cannot create a temporary file beside it: " + err);
+  }
+  s.section_count = table_blobs(FeatureTable{}).size();
+  s.text_offset = align_up(sizeof(store::FileHeader) + s.section_count * sizeof(store::SectionEntry));
+  return w;
+}
+
+GffdbWriter::~GffdbWriter() = default;
+
+void GffdbWriter::begin_text(std::string_view text) {
+  State& s = *s_;
+  if (s.text_started) return;
+  s.text_started = true;
+  s.text = text;
+  s.text_thread = std::thread([&s] {
+    s.text_crc = static_cast<std::uint32_t>(libdeflate_crc32(0, s.text.data(), s.text.size()));
+    s.text_status = pwrite_all(s.fd, s.text.data(), s.text.size(), s.text_offset);
+  });
+}
+
+void GffdbWriter::wait_text() {
+  if (s_->text_thread.joinable()) s_->text_thread.join();
+}
+
+Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
+  State& s = *s_;
+  if (!s.text_started) begin_text(table.text);
   const std::vector<Blob> blobs = table_blobs(table);
+  // Everything but the text is computed while the text is being written.
   std::vector<store::SectionEntry> entries(blobs.size());
-  std::uint64_t offset = align_up(sizeof(store::FileHeader) + blobs.size() * sizeof(store::SectionEntry));
+  std::uint64_t offset = s.text_offset;
   for (std::size_t i = 0; i < blobs.size(); ++i) {
     store::SectionEntry& e = entries[i];
     std::memset(&e, 0, sizeof e);
@@ -139,9 +187,19 @@ Result<std::uint64_t> write_gffdb(const FeatureTable& table, const std::string& 
     e.offset = offset;
     e.length = blobs[i].bytes;
     e.element_size = blobs[i].element_size;
-    e.crc32 = static_cast<std::uint32_t>(libdeflate_crc32(0, blobs[i].data, blobs[i].bytes));
+    if (i > 0) e.crc32 = static_cast<std::uint32_t>(libdeflate_crc32(0, blobs[i].data, blobs[i].bytes));
     offset = align_up(offset + blobs[i].bytes);
   }
+  auto fail = [&](const Status& st) { return Status::io(s.path + ": " + st.message()); };
+  for (std::size_t i = 1; i < blobs.size(); ++i) {
+    if (Status st = pwrite_all(s.fd, blobs[i].data, blobs[i].bytes, entries[i].offset); !st) return fail(st);
+  }
+  if (s.text_thread.joinable()) s.text_thread.join();
+  if (!s.text_status) return fail(s.text_status);
+  if (blobs.size() != s.section_count || table.text.data() != s.text.data() || table.text.size() != s.text.size()) {
+    return Status::io(s.path + ": internal error: the text section changed between begin_text and commit");
+  }
+  entries[0].crc32 = s.text_crc;
   store::FileHeader h;
   std::memset(&h, 0, sizeof h);
   std::memcpy(h.magic, store::kMagic, sizeof h.magic);
@@ -153,40 +211,32 @@ Result<std::uint64_t> write_gffdb(const FeatureTable& table, const std::string& 
   h.section_table_crc =
       static_cast<std::uint32_t>(libdeflate_crc32(0, entries.data(), entries.size() * sizeof(store::SectionEntry)));
   h.header_crc = static_cast<std::uint32_t>(libdeflate_crc32(0, &h, offsetof(store::FileHeader, header_crc)));
-
-  static std::atomic<unsigned> counter{0};
-  TempFile tmp;
-  tmp.path = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (tmp.fd < 0) {
-    const std::string err = std::strerror(errno);
-    tmp.path.clear();
-    return Status::io(path + ": cannot create a temporary file beside it: " + err);
+  // Gaps between sections stay holes (they read as zeros); the size covers the
+  // last section's padding.
+  if (::ftruncate(s.fd, static_cast<off_t>(offset)) != 0) return Status::io(s.path + ": " + std::strerror(errno));
+  if (Status st = pwrite_all(s.fd, entries.data(), entries.size() * sizeof(store::SectionEntry), sizeof h); !st) {
+    return fail(st);
   }
-  static const char zeros[store::kAlignment] = {};
-  auto fail = [&](const Status& s) { return Status::io(path + ": " + s.message()); };
-  if (Status s = write_all(tmp.fd, &h, sizeof h); !s) return fail(s);
-  if (Status s = write_all(tmp.fd, entries.data(), entries.size() * sizeof(store::SectionEntry)); !s) return fail(s);
-  std::uint64_t written = sizeof h + entries.size() * sizeof(store::SectionEntry);
-  for (std::size_t i = 0; i < blobs.size(); ++i) {
-    if (Status s = write_all(tmp.fd, zeros, entries[i].offset - written); !s) return fail(s);
-    if (Status s = write_all(tmp.fd, blobs[i].data, blobs[i].bytes); !s) return fail(s);
-    written = entries[i].offset + blobs[i].bytes;
+  if (Status st = pwrite_all(s.fd, &h, sizeof h, 0); !st) return fail(st);
+  if (::fsync(s.fd) != 0) return Status::io(s.path + ": fsync failed: " + std::strerror(errno));
+  ::close(s.fd);
+  s.fd = -1;
+  if (::rename(s.tmp_path.c_str(), s.path.c_str()) != 0) {
+    return Status::io(s.path + ": cannot rename the finished database into place: " + std::strerror(errno));
   }
-  if (Status s = write_all(tmp.fd, zeros, offset - written); !s) return fail(s);
-  if (::fsync(tmp.fd) != 0) return Status::io(path + ": fsync failed: " + std::strerror(errno));
-  ::close(tmp.fd);
-  tmp.fd = -1;
-  if (::rename(tmp.path.c_str(), path.c_str()) != 0) {
-    return Status::io(path + ": cannot rename the finished database into place: " + std::strerror(errno));
-  }
-  tmp.keep = true;
-  const int dir = ::open(directory_of(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  s.committed = true;
+  const int dir = ::open(directory_of(s.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     ::fsync(dir);
     ::close(dir);
   }
   return offset;
+}
+
+Result<std::uint64_t> write_gffdb(const FeatureTable& table, const std::string& path, bool overwrite) {
+  Result<std::unique_ptr<GffdbWriter>> w = GffdbWriter::create(path, overwrite);
+  if (!w.is_ok()) return w.status();
+  return (*w)->commit(table);
 }
 
 }  // namespace gffbase

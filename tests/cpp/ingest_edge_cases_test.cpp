@@ -100,8 +100,10 @@ TEST(IngestGtfExtents, SyntheticExtentsIgnoreChildrenWithoutCoordinates) {
   }
 }
 
-TEST(IngestGtfExtents, ExtentsAreMinAndMaxOfChildrenInAnyOrder) {
+TEST(IngestGtfExtents, ExtentsAreMinAndMaxOfExonsInAnyOrder) {
   TempDir dir;
+  // The CDS reaches past its transcript's exon: gffutils (gtf_subfeature =
+  // "exon") spans exons only; gtf_subfeature = "" spans every child.
   const std::string text = "chr1\tt\texon\t500\t600\t.\t-\t.\tgene_id \"g\"; transcript_id \"t1\";\n"
                            "chr1\tt\texon\t100\t200\t.\t-\t.\tgene_id \"g\"; transcript_id \"t2\";\n"
                            "chr1\tt\tCDS\t550\t900\t.\t-\t0\tgene_id \"g\"; transcript_id \"t1\";\n";
@@ -109,14 +111,33 @@ TEST(IngestGtfExtents, ExtentsAreMinAndMaxOfChildrenInAnyOrder) {
   ASSERT_TRUE(db);
   const RowView g = db->row(db->primary_row(*db->find("g")));
   EXPECT_EQ(g.start, 100);
-  EXPECT_EQ(g.end, 900);
+  EXPECT_EQ(g.end, 600);
   EXPECT_EQ(g.strand, '-');
   const RowView t1 = db->row(db->primary_row(*db->find("t1")));
   EXPECT_EQ(t1.start, 500);
-  EXPECT_EQ(t1.end, 900);
+  EXPECT_EQ(t1.end, 600);
   // Synthetic rows sort among the real ones by coordinates.
   const auto st = db->starts();
   EXPECT_TRUE(std::is_sorted(st.begin(), st.end()));
+
+  IngestOptions every_child = default_options();
+  every_child.gtf_subfeature = "";
+  auto all = build_db(text, dir.file("all.gffdb"), every_child);
+  ASSERT_TRUE(all);
+  const RowView t1_all = all->row(all->primary_row(*all->find("t1")));
+  EXPECT_EQ(t1_all.start, 500);
+  EXPECT_EQ(t1_all.end, 900);
+}
+
+TEST(IngestGtfExtents, ATranscriptWithoutExonsSpansAllItsLines) {
+  TempDir dir;
+  const std::string text = "chr1\tt\tCDS\t300\t400\t.\t+\t0\tgene_id \"g\"; transcript_id \"t\";\n"
+                           "chr1\tt\tstop_codon\t401\t403\t.\t+\t0\tgene_id \"g\"; transcript_id \"t\";\n";
+  auto db = build_db(text, dir.file("x.gffdb"));
+  ASSERT_TRUE(db);
+  const RowView t = db->row(db->primary_row(*db->find("t")));
+  EXPECT_EQ(t.start, 300);
+  EXPECT_EQ(t.end, 403);
 }
 
 TEST(IngestLines, LinesCountIncludesAFinalLineWithoutNewline) {

@@ -8,15 +8,50 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/status.hpp"
 
 namespace gffbase {
 
-/// Writes `table` to `path`.  Fails (kIo) when `path` exists and !overwrite.
-/// Returns the number of bytes written.
+/// Writes a .gffdb in two steps so that the bulk of the bytes — the input
+/// text, the first section — is written on a background thread while the
+/// builder is still indexing:
+///
+///   auto w = GffdbWriter::create(path, overwrite);   // temp file beside path
+///   w->begin_text(text);                              // background write
+///   ... build the table ...
+///   w->commit(table);                                 // rest, sync, rename
+///
+/// Destroying a writer that was not committed removes its temporary file.
+class GffdbWriter {
+ public:
+  static Result<std::unique_ptr<GffdbWriter>> create(const std::string& path, bool overwrite);
+  ~GffdbWriter();
+  GffdbWriter(const GffdbWriter&) = delete;
+  GffdbWriter& operator=(const GffdbWriter&) = delete;
+
+  /// Starts writing `text` (which must stay alive and unchanged until
+  /// commit) as the text.main section.  At most once.
+  void begin_text(std::string_view text);
+  /// Waits for the background text write (the text may be freed afterwards).
+  void wait_text();
+  /// Writes everything else (table.text must be the text given to
+  /// begin_text, which is started here if it was not), syncs, and renames
+  /// the file into place.  Returns the file size.
+  Result<std::uint64_t> commit(const FeatureTable& table);
+
+ private:
+  GffdbWriter() = default;
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+/// Writes `table` to `path` in one call.  Fails (kIo) when `path` exists and
+/// !overwrite.  Returns the number of bytes written.
 Result<std::uint64_t> write_gffdb(const FeatureTable& table, const std::string& path, bool overwrite);
 
 }  // namespace gffbase
