@@ -5,7 +5,7 @@
 # Idempotent: packages already present are not reinstalled.
 set -euo pipefail
 
-apt_packages=(g++ cmake ninja-build pkg-config zlib1g-dev libdeflate-dev libgtest-dev tabix)
+apt_packages=(g++ cmake ninja-build pkg-config zlib1g-dev libdeflate-dev libgtest-dev tabix clang-14 libclang-rt-14-dev)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything and runs every test: the C++ suite (GoogleTest via
-# ctest, built with -Werror and ASan+UBSan) and the Python suite (pytest).
+# ctest, built with -Werror and ASan+UBSan), the Python suite (pytest) and a
+# short run of every fuzz target.
 # Exits non-zero when any test fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,5 +22,12 @@ status=0
 
 echo "== Python tests (pytest) =="
 python3 -m pytest tests/python -q -p no:cacheprovider || status=1
+
+# A short libFuzzer run of every target (ASan+UBSan); GFFBASE_FUZZ_SECONDS=0 skips it.
+fuzz_seconds="${GFFBASE_FUZZ_SECONDS:-45}"
+if [ "$fuzz_seconds" -gt 0 ]; then
+  echo "== fuzz smoke run (${fuzz_seconds}s per target) =="
+  bash scripts/fuzz.sh "$fuzz_seconds" || status=1
+fi
 
 exit $status

@@ -105,19 +105,27 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
         target = os.fspath(dbfn)
         opts.force = bool(force)
 
-    if from_string:
-        text = data.encode() if isinstance(data, str) else bytes(data)
-        opts.source_name = "<string>"
-        report = _core.ingest_text(text, target, opts)
-    elif isinstance(data, (str, os.PathLike)) and transform is None:
-        report = _core.ingest_file(os.fspath(data), target, opts)
-    else:
-        if isinstance(data, (str, os.PathLike)):
-            from .iterators import DataIterator
+    try:
+        if from_string:
+            text = data.encode() if isinstance(data, str) else bytes(data)
+            opts.source_name = "<string>"
+            report = _core.ingest_text(text, target, opts)
+        elif isinstance(data, (str, os.PathLike)) and transform is None:
+            report = _core.ingest_file(os.fspath(data), target, opts)
+        else:
+            if isinstance(data, (str, os.PathLike)):
+                from .iterators import DataIterator
 
-            data = DataIterator(os.fspath(data))
-        opts.source_name = "<features>"
-        report = _core.ingest_text(_features_to_text(data, transform), target, opts)
+                data = DataIterator(os.fspath(data))
+            opts.source_name = "<features>"
+            report = _core.ingest_text(_features_to_text(data, transform), target, opts)
+    except BaseException:
+        if in_memory:  # the placeholder file of ':memory:' must not outlive a failure
+            try:
+                os.unlink(target)
+            except OSError:
+                pass
+        raise
 
     db = FeatureDB(target)
     db._report = report

@@ -160,6 +160,10 @@ def bed12(db, feature, block_featuretype=("exon",), thick_featuretype=("CDS",), 
         raise ValueError("give thick_featuretype or thin_featuretype, not both")
     if isinstance(feature, str):
         feature = db[feature]
+    if not isinstance(feature, Feature):
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError(f"bed12: expected a feature ID or a Feature, found {type(feature).__name__}")
     blocks = list(db.children(feature.id, featuretype=block_featuretype, order_by="start")) or [feature]
     if blocks[0].start != feature.start:
         raise ValueError(f"first block starts at {blocks[0].start}, the feature at {feature.start}")

@@ -94,6 +94,9 @@ class SqlSession:
               SELECT a.parent, c.child, 3 AS level FROM _edges a JOIN _edges b ON a.child = b.parent
                                                      JOIN _edges c ON b.child = c.parent
         """)
+        # SQL typed by a user reaches only these views: no files, no extensions.
+        self._con.execute("SET enable_external_access = false")
+        self._con.execute("SET lock_configuration = true")
 
     def sql(self, query: str, params: Optional[Sequence[Any]] = None):
         """A DuckDB relation (``.arrow()``, ``.df()``, ``.pl()``, ``.fetchall()``)."""

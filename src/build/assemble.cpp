@@ -17,7 +17,7 @@ using IdMap = std::unordered_map<std::string_view, std::uint32_t>;
 
 std::string quote(std::string_view v) {
   std::string q(1, '"');
-  q.append(v);
+  q += truncate_for_message(v, 120);
   q += '"';
   return q;
 }

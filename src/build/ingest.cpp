@@ -3,6 +3,8 @@
 #include "gffbase/build/ingest.hpp"
 
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <chrono>
 #include <unistd.h>
 #include <cstring>
@@ -96,15 +98,24 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   std::vector<ParsedChunk> chunks(cuts.size() - 1);
   {
     std::atomic<std::size_t> next{0};
+    std::mutex failure_mutex;
+    std::exception_ptr failure;  // bad_alloc in a worker reaches the caller, not terminate()
     auto worker = [&] {
-      for (std::size_t i; (i = next.fetch_add(1)) < chunks.size();) {
-        parse_chunk(text.data() + bom + cuts[i], cuts[i + 1] - cuts[i], po, chunks[i]);
+      try {
+        for (std::size_t i; (i = next.fetch_add(1)) < chunks.size();) {
+          parse_chunk(text.data() + bom + cuts[i], cuts[i + 1] - cuts[i], po, chunks[i]);
+        }
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+        next.store(chunks.size());
       }
     };
     std::vector<std::thread> pool;
     for (int t = 1; t < std::min<int>(threads, static_cast<int>(chunks.size())); ++t) pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
   }
   // Rebase chunk-local line numbers to file lines.
   std::uint64_t base = 0;
@@ -126,6 +137,35 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   if (o.strict && log.errors > 0) {
     for (const Problem& p : log.items) {
       if (p.severity == Severity::kError) return Status::invalid_input(p.format());
+    }
+  }
+  // The FASTA section is stored as text: invalid UTF-8 there is an error
+  // (strict) or repaired to '?' with a warning (lenient), as in feature lines.
+  if (fasta_at < text.size()) {
+    char* fasta = text.data() + fasta_at;
+    const std::size_t n = text.size() - fasta_at;
+    std::size_t bad = find_invalid_utf8(std::string_view(fasta, n)), repaired = 0;
+    if (bad != std::string_view::npos) {
+      Problem p;
+      p.severity = o.strict ? Severity::kError : Severity::kWarning;
+      p.code = "invalid-utf8";
+      p.path = name;
+      p.line = base + 1 + static_cast<std::uint64_t>(std::count(fasta, fasta + bad, '\n'));
+      p.field = "##FASTA section";
+      p.expected = "sequence text (UTF-8)";
+      if (o.strict) {
+        p.found = "a byte that is not UTF-8";
+        return Status::invalid_input(p.format());
+      }
+      while (bad != std::string_view::npos) {
+        fasta[bad] = '?';
+        ++repaired;
+        const std::size_t next = find_invalid_utf8(std::string_view(fasta + bad + 1, n - bad - 1));
+        bad = next == std::string_view::npos ? next : bad + 1 + next;
+      }
+      p.found = std::to_string(repaired) + " bytes that are not UTF-8";
+      p.hint = "lenient mode replaced them with '?'";
+      log.add(std::move(p));
     }
   }
   for (auto& c : chunks) report.feature_lines += c.records.size();
@@ -218,9 +258,10 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
 
 Result<IngestReport> build_and_write(std::string name, TextBuffer text, std::uint64_t disk_bytes,
                                      std::uint32_t disk_crc, std::string_view compression,
-                                     const std::string& db_path, const IngestOptions& o,
-                                     std::chrono::steady_clock::time_point t0) {
+                                     const std::vector<std::string>& input_warnings, const std::string& db_path,
+                                     const IngestOptions& o, std::chrono::steady_clock::time_point t0) {
   IngestReport report;
+  add_input_warnings(name, input_warnings, report);
   report.stage_seconds.emplace_back("read", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create(db_path, o.force);
   if (!writer.is_ok()) return writer.status();
@@ -238,6 +279,18 @@ Result<IngestReport> build_and_write(std::string name, TextBuffer text, std::uin
 }
 
 }  // namespace
+
+void add_input_warnings(const std::string& name, const std::vector<std::string>& warnings, IngestReport& report) {
+  for (const std::string& w : warnings) {
+    Problem p;
+    p.severity = Severity::kWarning;
+    p.code = "input";
+    p.path = name;
+    p.found = w;
+    p.hint = "check the file with `gzip -t` or `bgzip -t`; lines after the damage would be missing";
+    report.problems.add(std::move(p));
+  }
+}
 
 Result<FeatureTable> build_table(std::string name, std::string text, const IngestOptions& options,
                                  IngestReport& report) {
@@ -261,7 +314,8 @@ Result<IngestReport> ingest_file(const std::string& input, const std::string& db
   if (!in.is_ok()) return in.status();
   InputText& t = *in;
   const auto compression = compression_name(t.compression);
-  return build_and_write(t.name, std::move(t.text), t.disk_bytes, t.disk_crc32, compression, db_path, o, t0);
+  return build_and_write(t.name, std::move(t.text), t.disk_bytes, t.disk_crc32, compression, t.warnings, db_path, o,
+                         t0);
 }
 
 Result<IngestReport> ingest_text(std::string text, const std::string& db_path, const IngestOptions& o) {
@@ -274,7 +328,8 @@ Result<IngestReport> ingest_text(std::string text, const std::string& db_path, c
   if (!in.is_ok()) return in.status();
   InputText& t = *in;
   const auto compression = compression_name(t.compression);
-  return build_and_write(t.name, std::move(t.text), t.disk_bytes, t.disk_crc32, compression, db_path, o, t0);
+  return build_and_write(t.name, std::move(t.text), t.disk_bytes, t.disk_crc32, compression, t.warnings, db_path, o,
+                         t0);
 }
 
 }  // namespace gffbase

@@ -160,6 +160,7 @@ int cmd_validate(const Argv& argv) {
   Result<InputText> in = read_input(input, o.threads);
   if (!in.is_ok()) return report_error("validate", in.status().message());
   IngestReport rep;
+  add_input_warnings(input, in->warnings, rep);
   Result<FeatureTable> t = build_table(input, std::move(in->text), o, rep);
   const bool failed = !t.is_ok();
   if (a.flag("--json")) {

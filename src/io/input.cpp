@@ -75,8 +75,11 @@ Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& o
   const auto* in = reinterpret_cast<const unsigned char*>(raw.data());
   std::size_t in_pos = 0;
   std::size_t out_len = 0;
+  // DEFLATE expands at most ~1032:1, which bounds any honest output; the
+  // ISIZE footer is only a hint (it is garbage in a cut-off file).
+  const std::size_t ceiling = raw.size() * 1032 + (1 << 20);
   std::size_t guess = raw.size() >= 4 ? le32(in + raw.size() - 4) : 0;
-  guess = std::max<std::size_t>({guess, raw.size() * 4, 1 << 16});
+  guess = std::min(std::max<std::size_t>({guess, raw.size() * 4, 1 << 16}), ceiling);
   out = TextBuffer::allocate(guess);
   out.set_size(0);
   while (in_pos < raw.size()) {
@@ -98,7 +101,7 @@ Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& o
         break;
       }
       if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
-        if (out.capacity() > (std::size_t(1) << 40)) return Status::invalid_input(offset_note(name, in_pos));
+        if (out.capacity() >= ceiling) return Status::invalid_input(offset_note(name, in_pos));
         out.set_size(out_len);
         out.grow(out.capacity() * 2);
         continue;
@@ -114,7 +117,8 @@ Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& o
 // BGZF: every block declares its compressed size and (in its footer) its
 // uncompressed size, so all output offsets are known before inflating and
 // the blocks can be inflated independently on all threads.
-Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& out, int threads) {
+Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& out, int threads,
+                    std::vector<std::string>& warnings) {
   struct Block {
     std::size_t in_off, in_len, out_off, out_len;
   };
@@ -130,9 +134,18 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& o
       return Status::invalid_input(offset_note(name, pos) + " (BGZF block exceeds the file)");
     }
     const std::size_t isize = le32(in + pos + bsize - 4);
+    if (isize > 65536) {  // a BGZF block holds at most 64 KiB
+      return Status::invalid_input(offset_note(name, pos) + " (BGZF block claims " + std::to_string(isize) +
+                                   " bytes; at most 65536 are possible)");
+    }
     blocks.push_back({pos, bsize, total, isize});
     total += isize;
     pos += bsize;
+  }
+  // bgzip ends every file with an empty 28-byte block; without it the file
+  // may have been cut at a block boundary, which inflates cleanly.
+  if (blocks.empty() || blocks.back().in_len != 28 || blocks.back().out_len != 0) {
+    warnings.push_back("the BGZF input has no end-of-file block: it may be truncated");
   }
   out = TextBuffer::allocate(total);
   const int n_threads = std::max(1, std::min<int>(threads, static_cast<int>(blocks.size() / 16 + 1)));
@@ -220,7 +233,7 @@ Result<InputText> decode_input(std::string name, TextBuffer raw, int threads) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   if (bgzf_block_size(p, bytes.size()) != 0) {
     result.compression = Compression::kBgzf;
-    GFFBASE_RETURN_IF_ERROR(inflate_bgzf(result.name, bytes, result.text, resolve_threads(threads)));
+    GFFBASE_RETURN_IF_ERROR(inflate_bgzf(result.name, bytes, result.text, resolve_threads(threads), result.warnings));
   } else {
     result.compression = Compression::kGzip;
     GFFBASE_RETURN_IF_ERROR(inflate_gzip(result.name, bytes, result.text));

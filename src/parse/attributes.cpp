@@ -1,5 +1,7 @@
 #include "gffbase/parse/attributes.hpp"
 
+#include "gffbase/parse/chunk_parser.hpp"
+
 #include <array>
 #include <cstring>
 #include <unordered_map>
@@ -48,7 +50,7 @@ class KeyCounter {
 // Splits on ';' that are not inside double quotes.  Calls f(item) for each
 // non-empty trimmed item.  Returns false when a quote is left open.
 template <typename F>
-bool for_each_item(std::string_view field, F&& f) {
+bool for_each_item(std::string_view field, bool quotes, F&& f) {
   // memchr jumps from separator to separator: a ';' ends an item unless a
   // '"' opened before it is still open, in which case the search resumes
   // after the closing quote.
@@ -58,7 +60,8 @@ bool for_each_item(std::string_view field, F&& f) {
   while (p < end) {
     const char* semi = static_cast<const char*>(std::memchr(p, ';', end - p));
     const char* stop = semi ? semi : end;
-    const char* quote = static_cast<const char*>(std::memchr(p, '"', stop - p));
+    // GFF3 has no quoting: a '"' there is an ordinary character.
+    const char* quote = quotes ? static_cast<const char*>(std::memchr(p, '"', stop - p)) : nullptr;
     if (quote) {
       const char* close = static_cast<const char*>(std::memchr(quote + 1, '"', end - quote - 1));
       if (!close) {  // unterminated: the rest of the field is one item
@@ -97,9 +100,15 @@ void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std
       return;
     }
     std::string& decoded = scratch.emplace_back();
-    if (!percent_decode(v, decoded) && on_issue) {
-      on_issue({"bad-percent-escape", std::string(key), "a percent escape %XX with two hex digits",
-                std::string(v)});
+    if (!percent_decode(v, decoded)) {
+      // A malformed escape, or one that decodes to bytes that are not UTF-8
+      // (%FF, %00): the value is kept exactly as written.
+      if (on_issue) {
+        on_issue({"bad-percent-escape", std::string(key),
+                  "percent escapes %XX with two hex digits that decode to UTF-8 text", std::string(v)});
+      }
+      out.push_back({key, v, index++, true});
+      return;
     }
     out.push_back({key, decoded, index++, true});
   };
@@ -184,6 +193,7 @@ bool percent_decode(std::string_view in, std::string& out) {
     }
     out += in[i];
   }
+  if (ok && find_invalid_utf8(out) != std::string_view::npos) ok = false;
   return ok;
 }
 
@@ -212,7 +222,7 @@ void parse_items(std::string_view field, bool gff3, std::vector<AttributeItem>& 
   field = trim(field);
   if (field.empty() || field == ".") return;
   bool comment = false;
-  const bool closed = for_each_item(field, [&](std::string_view item) {
+  const bool closed = for_each_item(field, !gff3, [&](std::string_view item) {
     // GTF/GFF2: text after a '#' that starts an item is a comment.
     if (comment || (!gff3 && item.front() == '#')) {
       comment = true;

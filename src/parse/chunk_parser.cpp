@@ -27,6 +27,16 @@ class LineParser {
  public:
   LineParser(const ChunkParseOptions& o, ParsedChunk& out) : o_(o), out_(out) {}
 
+  // A "##" line: checked for UTF-8 like a feature line (repaired in lenient
+  // mode), then kept verbatim.  Returns false when strict mode must stop.
+  bool directive_line(char* begin, std::size_t len, std::uint64_t line) {
+    line_ = line;
+    text_ = std::string_view(begin, len);
+    if (!check_bytes(begin, len)) return false;
+    out_.directives.push_back({line, text_});
+    return true;
+  }
+
   // Returns false when strict mode must stop.
   bool feature_line(char* begin, std::size_t len, std::uint64_t line) {
     line_ = line;
@@ -265,9 +275,12 @@ class LineParser {
                 "lenient mode replaces each invalid byte with '?'; convert the file to UTF-8 (iconv)")) {
       return false;
     }
+    // Resume after each repaired byte: one pass over the line, however many
+    // bytes are bad.
     while (bad != std::string_view::npos) {
       begin[bad] = '?';
-      bad = find_invalid_utf8(s);
+      const std::size_t next = find_invalid_utf8(s.substr(bad + 1));
+      bad = next == std::string_view::npos ? next : bad + 1 + next;
     }
     return true;
   }
@@ -365,6 +378,13 @@ void parse_chunk(char* text, std::size_t size, const ChunkParseOptions& options,
   LineParser parser(options, out);
   std::size_t pos = 0;
   std::uint64_t line = 0;
+  // Strict stop: still count the remaining lines so later chunks' line
+  // numbers rebase correctly.
+  auto stop = [&](std::uint64_t at) {
+    const std::size_t rest = pos < size ? size - pos : 0;
+    out.lines = at + static_cast<std::uint64_t>(std::count(text + size - rest, text + size, '\n')) +
+                (rest > 0 && text[size - 1] != '\n' ? 1 : 0);
+  };
   while (pos < size) {
     const void* nl = std::memchr(text + pos, '\n', size - pos);
     const std::size_t end = nl ? static_cast<const char*>(nl) - text : size;
@@ -376,7 +396,7 @@ void parse_chunk(char* text, std::size_t size, const ChunkParseOptions& options,
     if (len == 0) continue;
     if (begin[0] == '#') {
       if (len >= 2 && begin[1] == '#') {
-        out.directives.push_back({line, std::string_view(begin, len)});
+        if (!parser.directive_line(begin, len, line)) return stop(line);
       } else {
         out.comment_lines++;
       }
@@ -386,14 +406,7 @@ void parse_chunk(char* text, std::size_t size, const ChunkParseOptions& options,
     std::size_t k = 0;
     while (k < len && (begin[k] == ' ' || begin[k] == '\t')) ++k;
     if (k == len) continue;
-    if (!parser.feature_line(begin, len, line)) {
-      // Strict stop: still count the remaining lines so later chunks' line
-      // numbers rebase correctly.
-      const std::size_t rest = pos < size ? size - pos : 0;
-      out.lines = line + static_cast<std::uint64_t>(std::count(text + size - rest, text + size, '\n')) +
-                  (rest > 0 && text[size - 1] != '\n' ? 1 : 0);
-      return;
-    }
+    if (!parser.feature_line(begin, len, line)) return stop(line);
   }
   out.lines = line;
 }

@@ -150,6 +150,7 @@ void register_ingest(nb::module_& m) {
           if (!in.is_ok()) {
             fatal = in.status().message();
           } else {
+            add_input_warnings(input, in->warnings, rep);
             Result<FeatureTable> t = build_table(input, std::move(in->text), o, rep);
             if (!t.is_ok()) fatal = t.status().message();
           }

@@ -518,7 +518,8 @@ std::pair<RowId, RowId> Database::seqid_rows(std::uint32_t s) const {
 
 void Database::region_into(std::uint32_t seqid, Coord qs, Coord qe, const RegionQuery& f,
                            std::vector<RowId>& out) const {
-  const auto [b, e] = seqid_rows(seqid);
+  const std::pair<RowId, RowId> range = seqid_rows(seqid);
+  const RowId b = range.first, e = range.second;
   const auto starts = this->starts().subspan(b, e - b);
   const auto ends = this->ends().subspan(b, e - b);
   const auto maxe = impl_->col<std::int64_t>(kRMaxEnd).subspan(b, e - b);

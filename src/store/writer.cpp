@@ -144,8 +144,13 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
   w->s_ = std::make_unique<State>();
   State& s = *w->s_;
   s.path = path;
-  s.tmp_path = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  s.fd = ::open(s.tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  // A writer killed earlier can leave its temp file behind, and its pid may
+  // come back (containers): on EEXIST, try the next name.
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    s.tmp_path = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    s.fd = ::open(s.tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (s.fd >= 0 || errno != EEXIST) break;
+  }
   if (s.fd < 0) {
     const std::string err = std::strerror(errno);
     s.tmp_path.clear();

@@ -57,6 +57,9 @@ Result<FeatureTable> build_table(std::string name, std::string text, const Inges
 Result<FeatureTable> build_table(std::string name, TextBuffer text, const IngestOptions& options,
                                  IngestReport& report);
 
+/// Records read_input's warnings (InputText::warnings) as problems of `report`.
+void add_input_warnings(const std::string& name, const std::vector<std::string>& warnings, IngestReport& report);
+
 /// Reads `input`, builds, writes `db_path` atomically.
 Result<IngestReport> ingest_file(const std::string& input, const std::string& db_path,
                                  const IngestOptions& options);

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gffbase/io/text_buffer.hpp"
 #include "gffbase/status.hpp"
@@ -37,6 +38,7 @@ struct InputText {
   std::uint64_t disk_bytes = 0; ///< size of the bytes read from disk/stdin
   std::uint32_t disk_crc32 = 0; ///< CRC-32 of those bytes
   Compression compression = Compression::kNone;
+  std::vector<std::string> warnings;  ///< e.g. a BGZF file without its EOF block
 };
 
 /// Reads and decompresses `path` ("-" = stdin).  `threads` <= 0 means all cores.

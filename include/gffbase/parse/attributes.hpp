@@ -55,8 +55,9 @@ void parse_attributes(std::string_view field, bool gff3, std::vector<AttributeIt
 void parse_attributes_unnumbered(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
                                  std::deque<std::string>& scratch, const AttributeIssueSink& on_issue = {});
 
-/// Percent-decodes `in` into `out`; returns false (and copies the rest
-/// literally) at the first malformed escape.
+/// Percent-decodes `in` into `out`; returns false (copying the rest
+/// literally) at the first malformed escape, or when the decoded bytes are not
+/// UTF-8 (%FF, %00).  Callers then keep the value as written.
 bool percent_decode(std::string_view in, std::string& out);
 
 /// Percent-encodes the characters GFF3 reserves in values (; = & , tab,
