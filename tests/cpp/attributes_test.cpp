@@ -139,11 +139,20 @@ TEST(AttributesGff3, BadPercentEscapeIsReportedAndRawTextKept) {
   ASSERT_EQ(p.issues.size(), 2u);
   EXPECT_EQ(p.issues[0].code, "bad-percent-escape");
   EXPECT_EQ(p.issues[0].key, "Note");
-  EXPECT_EQ(p.issues[0].expected, "a percent escape %XX with two hex digits");
+  EXPECT_EQ(p.issues[0].expected, "percent escapes %XX with two hex digits that decode to UTF-8 text");
   EXPECT_EQ(p.issues[0].found, "50%ZZ off");
   EXPECT_EQ(p.issues[1].code, "bad-percent-escape");
   EXPECT_EQ(p.issues[1].key, "Name");
   EXPECT_EQ(p.issues[1].found, "trunc%4");
+}
+
+TEST(AttributesGff3, EscapesThatDecodeToInvalidUtf8KeepTheRawText) {
+  Parsed p;
+  parse("ID=x%FFy;Name=nul%00;Note=caf%C3%A9", true, p);
+  expect_items(p, {{"ID", "x%FFy", 0, true}, {"Name", "nul%00", 0, true}, {"Note", "caf\xC3\xA9", 0, true}});
+  ASSERT_EQ(p.issues.size(), 2u);
+  EXPECT_EQ(p.issues[0].key, "ID");
+  EXPECT_EQ(p.issues[1].key, "Name");
 }
 
 TEST(AttributesGff3, NoSinkIsFine) {
