@@ -5,8 +5,10 @@ not ok), wall_s (whole process), peak_rss_kb, and error when not ok.
 """
 from __future__ import annotations
 
+import glob
 import json
 import os
+import shutil
 from pathlib import Path
 
 import runner
@@ -18,11 +20,21 @@ SIDECARS = ("", ".wal", "-wal", "-journal", "-shm", ".stamp.json")
 
 
 def remove_db(db: Path) -> None:
-    for suffix in SIDECARS:
-        p = Path(str(db) + suffix)
-        if p.is_dir():
-            continue
-        p.unlink(missing_ok=True)
+    """Delete a database with everything named after it: sidecars, the stamp,
+    and the temporary files a killed build leaves (ours: `<db>.tmp-<pid>-<n>`,
+    gffbase 0.3: `<db>.gffbase-building.<pid>[.wal]`) -- gigabytes on GENCODE-scale."""
+    if db.parent.is_dir():
+        for p in db.parent.glob(glob.escape(db.name) + "*"):
+            if p.is_file() or p.is_symlink():
+                p.unlink(missing_ok=True)
+
+
+def fresh_tmpdir(work: Path) -> Path:
+    """An empty TMPDIR for one run, so temporary files of killed runs do not pile up."""
+    tmp = work / "tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True, exist_ok=True)
+    return tmp
 
 
 def db_bytes(db: Path) -> int | None:
@@ -48,7 +60,7 @@ def floor(rep: int, cmd: list[str], cap_s: float, log: Path) -> dict:
 def worker(rep: int, python: str, spec: dict, cap_s: float, log: Path, cwd: Path) -> dict:
     """Run worker.py under `python` with `spec`; returns the merged run record."""
     cwd.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(fresh_tmpdir(cwd)))
     proc = runner.run([python, str(WORKER)], stdin_text=json.dumps(spec), cap_s=cap_s,
                       log_prefix=log, cwd=cwd, env=env)
     rec = _record(rep, proc)
@@ -75,8 +87,9 @@ def worker(rep: int, python: str, spec: dict, cap_s: float, log: Path, cwd: Path
 def cli_ingest(rep: int, cli: str, src: str, db: Path, cap_s: float, log: Path, cwd: Path) -> dict:
     """`gffbase ingest INPUT -o DB --force`, timed as a whole process."""
     cwd.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, TMPDIR=str(fresh_tmpdir(cwd)))
     proc = runner.run([cli, "ingest", src, "-o", str(db), "--force"], cap_s=cap_s,
-                      log_prefix=log, cwd=cwd)
+                      log_prefix=log, cwd=cwd, env=env)
     rec = _record(rep, proc)
     size = db_bytes(db)
     rec["ok"] = proc["rc"] == 0 and not proc["censored"] and size is not None

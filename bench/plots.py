@@ -29,7 +29,7 @@ def _cells(results, workload):
 
 def ingest_scatter(results, out: Path, key: str, ylabel: str, fname: str) -> None:
     lines = {c["name"]: c["lines"] for c in results["corpora"]}
-    fig, ax = plt.subplots(figsize=(8, 5.5))
+    fig, ax = plt.subplots(figsize=(9.5, 5.5))
     rows = {}
     for c in _cells(results, "ingest") + (_cells(results, "floor") if key == "seconds" else []):
         rows.setdefault(c["row"], []).append(c)
@@ -63,7 +63,7 @@ def ingest_scatter(results, out: Path, key: str, ylabel: str, fname: str) -> Non
     ax.set_ylabel(ylabel)
     ax.set_title(f"ingest: {ylabel} vs input size (median, min–max; warm cache)")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7, ncol=2)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
     fig.savefig(out / fname, dpi=110)
     plt.close(fig)
@@ -78,17 +78,20 @@ def workload_bars(results, out: Path, workload: str) -> bool:
     rate = workload in RATE
     fig, ax = plt.subplots(figsize=(max(6, 1.6 * len(corpora) + 2), 4.8))
     width = 0.8 / len(tools)
+    labelled: set = set()
     for j, tool in enumerate(tools):
         for i, corpus in enumerate(corpora):
             c = next((x for x in cells if x["tool"] == tool and x["corpus"] == corpus), None)
             x = i + (j - (len(tools) - 1) / 2) * width
             st = c and (c.get("rate") if rate else c["summary"]["stats"])
-            if st:
-                ax.bar(x, st["median"], width, color=COLORS[tool], label=tool if i == 0 else None)
+            if st:  # dots, not bars: bars on a log axis exaggerate whatever the axis floor is
                 ax.errorbar(x, st["median"], yerr=[[st["median"] - st["min"]], [st["max"] - st["median"]]],
-                            color="k", capsize=2)
+                            color=COLORS[tool], marker="o", markersize=7, capsize=3, linestyle="none",
+                            label=tool if tool not in labelled else None)
+                labelled.add(tool)
             elif c and c["summary"]["censored"]:
-                ax.annotate(f">{c['summary']['cap_s']:g}s", (x, 1), ha="center", fontsize=7, rotation=90)
+                ax.annotate(f"{tool}: censored >{c['summary']['cap_s']:g}s", (x, 0.03),
+                            xycoords=("data", "axes fraction"), ha="center", fontsize=7, rotation=90)
     ax.set_xticks(range(len(corpora)))
     ax.set_xticklabels(corpora, rotation=20, ha="right", fontsize=8)
     ax.set_yscale("log")

@@ -18,7 +18,7 @@ from workloads import QUERY_WORKLOADS
 BENCH = Path(__file__).resolve().parent
 CHUNK = 6                                      # corpus columns per table
 RATE_WORKLOADS = {"region": "q/s", "children": "calls/s"}
-INGEST_ORDER = ["gffbase", "gffbase-cli", "gffbase03-rec", "gffbase03-default", "gffutils-rec", "gffutils-default"]
+INGEST_ORDER = ["gffbase", "gffbase-rec", "gffbase-cli", "gffbase03-rec", "gffbase03-default", "gffutils-rec", "gffutils-default"]
 
 
 def fmt_time(s: float) -> str:
@@ -65,21 +65,27 @@ def _spread(st: dict, f) -> str:
     return f"{f(st['median'])} [{f(st['min'])}–{f(st['max'])}]"
 
 
-def time_cell(cell, ref_label, row) -> str:
+def _n_note(cell, nominal) -> str:
+    """Say so when a corpus had fewer anchors than the workload plans for."""
+    n = next((r.get("n") for r in cell["runs"] if r.get("ok") and r.get("n")), None)
+    return f"<br><sub>n={n:,} (corpus has fewer)</sub>" if nominal and n and n < nominal else ""
+
+
+def time_cell(cell, ref_label, row, nominal=None) -> str:
     bad = _status(cell)
     if bad:
         return bad
-    text = _spread(cell["summary"]["stats"], fmt_time)
+    text = _spread(cell["summary"]["stats"], fmt_time) + _n_note(cell, nominal)
     ratio = fmt_ratio(cell.get("ratio_vs_ref"), row == ref_label)
     return text + (f"<br>{ratio}" if ratio else "")
 
 
-def rate_cell(cell, ref_label, row, unit) -> str:
+def rate_cell(cell, ref_label, row, unit, nominal=None) -> str:
     bad = _status(cell)
     if bad:
         return bad
     st = cell["rate"]
-    text = f"{fmt_rate(st['median'])} {unit} [{fmt_rate(st['min'])}–{fmt_rate(st['max'])}]"
+    text = f"{fmt_rate(st['median'])} {unit} [{fmt_rate(st['min'])}–{fmt_rate(st['max'])}]" + _n_note(cell, nominal)
     ratio = fmt_ratio(cell.get("ratio_vs_ref"), row == ref_label)
     return text + (f"<br>{ratio}" if ratio else "")
 
@@ -104,6 +110,11 @@ class Report:
         self.ref_tool = ref
         self.ref_ingest = {"gffbase": "gffbase", "gffbase03": "gffbase03-rec", "gffutils": "gffutils-rec"}.get(ref)
 
+    def _ref_row(self, corpus):
+        """The row ingest ratios on `corpus` are relative to (run.py picks it)."""
+        return next((c.get("ratio_ref_row") for c in self.r["cells"]
+                     if c["workload"] == "ingest" and c["corpus"] == corpus and c.get("ratio_ref_row")), None)
+
     def cell(self, w, corpus, row):
         return self.index.get((w, corpus, row))
 
@@ -124,7 +135,12 @@ class Report:
         out = ["## Ingest", "",
                f"Time of `create_db` inside the worker (CLI: the whole process), median [min–max] of the runs; "
                f"second line: paired ratio to `{self.ref_ingest}` (time / its time; higher = {self.ref_ingest} faster).", ""]
-        out += table(rows, corp, lambda row, c: time_cell(self.cell("ingest", c, row), self.ref_ingest, row))
+        out += table(rows, corp, lambda row, c: time_cell(self.cell("ingest", c, row), self._ref_row(c), row))
+        fallbacks = sorted({(self._ref_row(c["name"]), c["name"]) for c in corp
+                            if self._ref_row(c["name"]) not in (None, self.ref_ingest)})
+        for ref_row, corpus in fallbacks:
+            out.append(f"- {corpus}: `{self.ref_ingest}` failed, so its ratios are against `{ref_row}`.")
+        out += [""] if fallbacks else []
         out += ["### Ingest time / physical floor", "",
                 "Paired ratio of ingest time to the floor of the same input (`gzip -dc` for .gz, `cat` otherwise).", ""]
 
@@ -163,10 +179,10 @@ class Report:
             out += [f"## {w.title}", ""]
             if unit:
                 out += [f"Throughput ({unit}), median [min–max] over runs; second line: paired time ratio to `{self.ref_tool}`.", ""]
-                out += table(rows, corp, lambda row, c, w=w, unit=unit: rate_cell(self.cell(w.name, c, row), self.ref_tool, row, unit))
+                out += table(rows, corp, lambda row, c, w=w, unit=unit: rate_cell(self.cell(w.name, c, row), self.ref_tool, row, unit, w.nominal))
             else:
                 out += [f"Time of the call, median [min–max] over runs; second line: paired ratio to `{self.ref_tool}`.", ""]
-                out += table(rows, corp, lambda row, c, w=w: time_cell(self.cell(w.name, c, row), self.ref_tool, row))
+                out += table(rows, corp, lambda row, c, w=w: time_cell(self.cell(w.name, c, row), self.ref_tool, row, w.nominal if w.name != "open" else None))
             missing = [t for t in ("gffutils", "gffbase03", "gffbase") if t not in w.tools and t in self.r["meta"]["tools"]]
             if missing:
                 out += [f"Not applicable: {', '.join(missing)} (no such API, or this workload is ours only).", ""]
@@ -199,18 +215,23 @@ class Report:
         return out + [""]
 
     def problems(self) -> list[str]:
-        out = ["## Errors and censored runs", ""]
-        seen = False
+        """Every censored, failed or not-applicable cell; one line per (corpus, row, reason)."""
+        grouped: dict[tuple, list[str]] = {}
         for c in self.r["cells"]:
             s = c.get("summary") or {}
-            if s.get("censored") or (s.get("error") and not s.get("stats")) or c.get("note"):
-                seen = True
-                what = (f"censored at {s['cap_s']:g} s" if s.get("censored")
-                        else c.get("note") or s.get("error"))
-                out.append(f"- `{c['workload']}` / `{c['corpus']}` / `{c['row']}`: {str(what)[:400]}")
-        if not seen:
-            out.append("None.")
-        return out + [""]
+            if s.get("censored"):
+                what = f"censored at {s['cap_s']:g} s"
+            elif c.get("note"):
+                what = c["note"]
+            elif s.get("error") and not s.get("stats"):
+                what = s["error"]
+            else:
+                continue
+            grouped.setdefault((c["corpus"], c["row"], str(what)[:400]), []).append(c["workload"])
+        out = ["## Errors, censored runs and gaps", ""]
+        for (corpus, row, what), wls in grouped.items():
+            out.append(f"- `{corpus}` / `{row}` ({', '.join(wls)}): {what}")
+        return out + (["None.", ""] if not grouped else [""])
 
     def plots(self) -> list[str]:
         plot_dir = BENCH / "results" / "plots"

@@ -32,13 +32,14 @@ import report
 import stats
 import targets
 import workloads
-from tools import INGEST_ROWS, QUERY_DB, REFERENCE_ORDER, TOOLS, db_ext, ingest_rows
+from tools import INGEST_REF, INGEST_ROWS, QUERY_DB, REFERENCE_ORDER, TOOLS, db_ext, ingest_rows
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 CACHE = BENCH / ".cache"
 RESULTS = BENCH / "results"
-CAPS = {"full": {"small": 600.0, "large": 150.0, "xl": 60.0}, "quick": {"small": 60.0, "large": 60.0, "xl": 60.0}}
+CAPS = {"full": {"small": 600.0, "large": 150.0, "xl": 30.0, "default_large": 60.0},
+        "quick": {"small": 60.0, "large": 60.0, "xl": 30.0, "default_large": 60.0}}
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -52,8 +53,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--ours-python", default=sys.executable, help="interpreter where our gffbase is installed")
     ap.add_argument("--reps", type=int, default=3, help="runs per cell (median of these; default 3)")
     ap.add_argument("--cap", type=float, help="per-run cap in s for small corpora (default 600 full, 60 quick)")
-    ap.add_argument("--cap-large", type=float, help="cap for >= 1M-line corpora (default 150 full)")
-    ap.add_argument("--cap-xl", type=float, help="cap for >= 3M-line corpora (default 60 full)")
+    ap.add_argument("--cap-large", type=float, help="cap for >= 1M-line corpora (default 150)")
+    ap.add_argument("--cap-xl", type=float, help="cap for >= 3M-line corpora (default 30)")
+    ap.add_argument("--cap-gffutils-default", type=float,
+                    help="cap for gffutils-default on >= 1M-line corpora (default 60; its GTF inference takes > 10 min)")
+    ap.add_argument("--gffbase03-default", action="store_true",
+                    help="also ingest with gffbase 0.3's defaults (row gffbase03-default; off for budget)")
     ap.add_argument("--data", type=Path, default=corpora_mod.DEFAULT_DATA)
     ap.add_argument("--no-plots", action="store_true")
     args = ap.parse_args(argv)
@@ -64,7 +69,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     args.corpus = _split(args.corpus)
     mode = "quick" if args.quick else "full"
     args.caps = dict(CAPS[mode])
-    for key, val in (("small", args.cap), ("large", args.cap_large), ("xl", args.cap_xl)):
+    for key, val in (("small", args.cap), ("large", args.cap_large), ("xl", args.cap_xl),
+                     ("default_large", args.cap_gffutils_default)):
         if val is not None:
             args.caps[key] = val
     if args.reps < 1:
@@ -118,6 +124,7 @@ class Bench:
                 self.notes.append("`gffbase` console script not found beside --ours-python: no gffbase-cli row")
                 wanted.remove("gffbase-cli")
         self.selected = wanted
+        self.optional = {"gffbase03-default"} if self.args.gffbase03_default else set()
         self.query_tools = [t for t in ("gffutils", "gffbase03", "gffbase") if t in wanted]
         self.ref = next((t for t in REFERENCE_ORDER if t in self.query_tools), None)
         return versions
@@ -133,10 +140,21 @@ class Bench:
         chosen = corpora_mod.select(real, want)
         qnames = self.args.corpus or (corpora_mod.QUICK_QUERY if self.args.quick else corpora_mod.FULL_QUERY)
         self.query_corpora = {c.name for c in chosen if c.name in qnames}
+        names_1m = self.args.corpus or (corpora_mod.QUICK_1M if self.args.quick else corpora_mod.FULL_1M)
+        self.corpora_1m = {c.name for c in chosen if c.name in names_1m}
         return chosen
 
-    def cap(self, corpus) -> float:
-        return self.args.caps[corpus.size_class]
+    def cap(self, corpus, tool: str, row: str | None = None) -> float:
+        """Per-run cap. The size-class caps exist to bound the peers; ours (the
+        subject of the targets) always gets the small-corpus cap, so it is
+        measured to completion unless it is pathologically slow. gffutils'
+        defaults (GTF inference) get `default_large` on >= 1M-line corpora."""
+        if tool == "gffbase":
+            return max(self.args.caps[corpus.size_class], self.args.caps["small"])
+        cap = self.args.caps[corpus.size_class]
+        if row == "gffutils-default" and corpus.size_class != "small":
+            cap = min(cap, self.args.caps["default_large"])
+        return cap
 
     # ------------------------------------------------------------ cells
     def new_cell(self, workload, corpus, row, tool, note=None) -> dict:
@@ -168,14 +186,13 @@ class Bench:
         return CACHE / "dbs" / corpus.name / f"{row}{db_ext(row)}"
 
     def run_ingest(self, corpus) -> None:
-        rows = [r for r in ingest_rows(self.selected) if corpus.peers or INGEST_ROWS[r]["tool"] == "gffbase"]
+        rows = self.rows_for(corpus)
         fcmds = floors.floor_commands(corpus.path, corpus.gz)
         fcells = {f: self.new_cell("floor", corpus, f, f) for f in fcmds}
         icells = {r: self.new_cell("ingest", corpus, r, INGEST_ROWS[r]["tool"]) for r in rows}
-        cap = self.cap(corpus)
         for rep in range(self.args.reps):
             for name, cmd in fcmds.items():
-                rec = execute.floor(rep, cmd, cap, self.raw / corpus.name / f"floor-{name}-{rep}")
+                rec = execute.floor(rep, cmd, self.cap(corpus, "floor"), self.raw / corpus.name / f"floor-{name}-{rep}")
                 fcells[name]["runs"].append(rec)
             for row in rows:
                 cell, db = icells[row], self.db_path(corpus, row)
@@ -187,6 +204,7 @@ class Bench:
                 db.parent.mkdir(parents=True, exist_ok=True)
                 log = self.raw / corpus.name / f"ingest-{row}-{rep}"
                 spec_row = INGEST_ROWS[row]
+                cap = self.cap(corpus, spec_row["tool"], row)
                 if spec_row.get("cli"):
                     rec = execute.cli_ingest(rep, self.cli, corpus.path, db, cap, log, CACHE / "work")
                 else:
@@ -200,10 +218,17 @@ class Bench:
                 cell["runs"].append(rec)
                 self._log_run(cell, rec)
 
+    def rows_for(self, corpus) -> list[str]:
+        return [r for r in ingest_rows(self.selected, self.optional) if corpus.rows is None or r in corpus.rows]
+
     def _stamp_key(self, corpus, row) -> dict:
         tool = INGEST_ROWS[row]["tool"]
+        info = self.versions.get(tool, {})
+        module_file = info.get("module_file")
+        # ours is rebuilt often under one version number: the install time tells builds apart
+        built = Path(module_file).stat().st_mtime if module_file and Path(module_file).exists() else None
         return {"row": row, "input_sha256": corpus.sha256, "kwargs": INGEST_ROWS[row].get("kwargs"),
-                "versions": self.versions.get(tool, {}).get("dists")}
+                "versions": info.get("dists"), "module_mtime": built}
 
     def _write_stamp(self, corpus, row, db) -> None:
         Path(str(db) + ".stamp.json").write_text(json.dumps(self._stamp_key(corpus, row)))
@@ -211,7 +236,7 @@ class Bench:
     def query_db(self, corpus, tool) -> tuple[Path | None, str]:
         """The database `tool` queries: this run's ingest, a matching cached one, or a fresh build."""
         for row in QUERY_DB[tool]:
-            if row not in ingest_rows(self.selected):
+            if row not in self.rows_for(corpus):
                 continue
             db = self.db_path(corpus, row)
             stamp = Path(str(db) + ".stamp.json")
@@ -221,18 +246,18 @@ class Bench:
                 return db, f"{row} ({'this run' if fresh else 'cached from an earlier run'})"
         if "ingest" in self.args.only:
             return None, "no database: ingest " + ", ".join(
-                f"{r}: {self._ingest_state(corpus, r)}" for r in QUERY_DB[tool] if r in ingest_rows(self.selected))
-        row = next((r for r in QUERY_DB[tool] if r in ingest_rows(self.selected)), QUERY_DB[tool][0])
+                f"{r}: {self._ingest_state(corpus, r)}" for r in QUERY_DB[tool] if r in self.rows_for(corpus))
+        row = next((r for r in QUERY_DB[tool] if r in self.rows_for(corpus)), QUERY_DB[tool][0])
         self.log(f"[prep] building {row} database for {corpus.name} (not timed)")
         db = self.db_path(corpus, row)
         execute.remove_db(db)
         db.parent.mkdir(parents=True, exist_ok=True)
         if INGEST_ROWS[row].get("cli"):
-            rec = execute.cli_ingest(0, self.cli, corpus.path, db, self.cap(corpus), self.raw / corpus.name / f"prep-{row}", CACHE / "work")
+            rec = execute.cli_ingest(0, self.cli, corpus.path, db, self.cap(corpus, tool), self.raw / corpus.name / f"prep-{row}", CACHE / "work")
         else:
             spec = {"op": "ingest", "module": TOOLS[tool]["module"], "input": corpus.path, "db": str(db),
                     "kwargs": INGEST_ROWS[row]["kwargs"]}
-            rec = execute.worker(0, self.pythons[tool], spec, self.cap(corpus), self.raw / corpus.name / f"prep-{row}", CACHE / "work")
+            rec = execute.worker(0, self.pythons[tool], spec, self.cap(corpus, tool), self.raw / corpus.name / f"prep-{row}", CACHE / "work")
         if rec.get("ok"):
             self._write_stamp(corpus, row, db)
             return db, f"{row} (built untimed for the query workloads)"
@@ -246,17 +271,18 @@ class Bench:
         return "not run"
 
     def run_queries(self, corpus) -> None:
-        wl = [w for w in workloads.QUERY_WORKLOADS if w.name in self.args.only]
+        wl = [w for w in workloads.QUERY_WORKLOADS if w.name in self.args.only
+              and (w.inputs != "regions_1m" or corpus.name in self.corpora_1m)]
         if not wl:
             return
         scan = corpora_mod.scan(corpus)
         want_1m = any(w.inputs == "regions_1m" and set(w.tools) & set(self.query_tools) for w in wl)
         inputs = workloads.write_inputs(scan, CACHE / "inputs" / f"{corpus.name}-{corpus.sha256[:16]}-v1", want_1m)
-        dbs = {t: self.query_db(corpus, t) for t in self.query_tools if t in {x for w in wl for x in w.tools}}
-        cap = self.cap(corpus)
+        tools_here = [t for t in self.query_tools if corpus.peers or t == "gffbase"]
+        dbs = {t: self.query_db(corpus, t) for t in tools_here if t in {x for w in wl for x in w.tools}}
         for w in wl:
             cells = []
-            for tool in self.query_tools:
+            for tool in tools_here:
                 if tool not in w.tools:
                     continue
                 db, how = dbs[tool]
@@ -264,6 +290,7 @@ class Bench:
                         else how if db is None else None)
                 cell = self.new_cell(w.name, corpus, tool, tool, note)
                 cell["db_from"] = how if db is not None else None
+                cell["db_path"] = str(db) if db is not None else None
                 if not note:
                     cells.append((cell, db))
             for rep in range(self.args.reps):
@@ -275,7 +302,7 @@ class Bench:
                     spec = {"op": w.op, "module": TOOLS[cell["tool"]]["module"], "db": str(db),
                             "inputs": str(inputs[w.inputs]), "kwargs": w.kwargs, "n_opens": workloads.N_OPENS,
                             "agree_prefix": workloads.N_REGIONS if w.inputs == "regions_1m" else None}
-                    rec = execute.worker(rep, self.pythons[cell["tool"]], spec, cap,
+                    rec = execute.worker(rep, self.pythons[cell["tool"]], spec, self.cap(corpus, cell["tool"]),
                                          self.raw / corpus.name / f"{w.name}-{cell['tool']}-{rep}", CACHE / "work")
                     cell["runs"].append(rec)
                     self._log_run(cell, rec)
@@ -283,7 +310,6 @@ class Bench:
     # ------------------------------------------------------------ summaries
     def summarise(self) -> None:
         index = {(c["workload"], c["corpus"], c["row"]): c for c in self.cells}
-        ref_row = {"gffbase": "gffbase", "gffbase03": "gffbase03-rec", "gffutils": "gffutils-rec"}.get(self.ref)
         for c in self.cells:
             c["summary"] = stats.cell_summary(c["runs"])
             if c["workload"] == "ingest":
@@ -292,7 +318,9 @@ class Bench:
                 corpus = next(x for x in self.corpora if x.name == c["corpus"])
                 fl = index.get(("floor", c["corpus"], floors.reference_floor(corpus.gz)))
                 c["ratio_to_floor"] = stats.paired_ratios(c["runs"], fl["runs"]) if fl else None
-                ref = index.get(("ingest", c["corpus"], ref_row))
+                ref = next((index[k] for k in (("ingest", c["corpus"], r) for r in INGEST_REF.get(self.ref, []))
+                            if k in index and any(x.get("ok") for x in index[k]["runs"])), None)
+                c["ratio_ref_row"] = ref["row"] if ref else None
             elif c["workload"] == "floor":
                 continue
             else:
@@ -308,11 +336,37 @@ class Bench:
                 groups.setdefault((w.agree, c["corpus"]), []).append({"label": f"{c['tool']}/{c['workload']}", "runs": c["runs"]})
         return [agreement.check(g, corpus, cells) for (g, corpus), cells in groups.items()]
 
+    def prune_dbs(self, corpus) -> None:
+        """Keep only the databases the query workloads use (reusable by a later
+        `--only`); the rest were built to be timed and weighed, and GENCODE-scale
+        ones take gigabytes each."""
+        keep = {c.get("db_path") for c in self.cells if c["corpus"] == corpus.name and c.get("db_path")}
+        folder = CACHE / "dbs" / corpus.name
+        for row in INGEST_ROWS:
+            db = self.db_path(corpus, row)
+            if str(db) not in keep and folder.is_dir():
+                execute.remove_db(db)
+
+    def check_ours_unchanged(self) -> None:
+        """Other people reinstall our package while benchmarks run: say so if it happened."""
+        start = self.versions.get("gffbase", {})
+        if not start.get("available"):
+            return
+        end = peers.ours_status(self.args.ours_python)
+        was, now = start.get("module_file"), end.get("module_file")
+        changed = (not end.get("available") or was != now or
+                   (Path(was).stat().st_mtime if was and Path(was).exists() else None) != self._ours_mtime)
+        if changed:
+            self.notes.append("our gffbase was reinstalled or changed while this run was going (its module file "
+                              "changed): its rows may mix builds, and a missing CLI/module gives transient errors")
+
     # ------------------------------------------------------------ main
     def main(self) -> int:
         args = self.args
         self.log(f"gffbase benchmarks ({'quick' if args.quick else 'full'}), results -> {RESULTS}")
         self.versions = self.setup_tools()
+        ours_file = self.versions.get("gffbase", {}).get("module_file")
+        self._ours_mtime = Path(ours_file).stat().st_mtime if ours_file and Path(ours_file).exists() else None
         self.log(f"tools: {', '.join(self.selected)}; ratios vs {self.ref}")
         if not args.no_plots:
             try:
@@ -321,13 +375,19 @@ class Bench:
                 self.notes.append(f"plots skipped: {exc}")
                 self.plot_python = None
         self.machine = machine.describe(REPO)
+        load, cores = self.machine["loadavg_at_start"][0], self.machine["cores_usable"]
+        if load > 0.5 * cores:
+            self.notes.append(f"machine busy at start (1-min load average {load:.1f} on {cores} cores): "
+                              "timings are noisier than on an idle machine")
         self.corpora = self.setup_corpora()
-        self.log(f"corpora: {len(self.corpora)} ingest, {len(self.query_corpora)} query: {sorted(self.query_corpora)}")
+        self.log(f"corpora: {len(self.corpora)}; query workloads on {len(self.query_corpora)}: {sorted(self.query_corpora)}")
         for corpus in self.corpora:
             if "ingest" in args.only:
                 self.run_ingest(corpus)
             if corpus.name in self.query_corpora:
                 self.run_queries(corpus)
+            self.prune_dbs(corpus)
+        self.check_ours_unchanged()
         self.summarise()
         agree = self.check_agreement()
         disagreements = [a for a in agree if a["agree"] is False]

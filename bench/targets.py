@@ -37,7 +37,7 @@ def _fmt(x, unit):
     if unit == "/s":
         return f"{x:,.0f}/s"
     if unit == "x":
-        return f"{x:.1f}x"
+        return f"{x:.2f}x" if x < 10 else f"{x:.1f}x"
     return f"{x:.2f}{unit}"
 
 
@@ -52,7 +52,9 @@ def _verdict(value, threshold, unit, higher_is_better):
 def _ours_value(results, workload, corpus, key, row=OURS):
     cell = _cell(results, workload, corpus, row)
     if cell is None or not cell.get("summary", {}).get("stats"):
-        return None, _why_missing(results, cell, corpus)
+        return None, _why_missing(results, cell, corpus) + (
+            " (library create_db with defaults; see the ingest table for gffbase-rec / gffbase-cli)"
+            if workload == "ingest" and cell is not None else "")
     if key == "rate":
         return (cell.get("rate") or {}).get("median"), None
     return cell["summary"]["stats"]["median"], None
