@@ -28,6 +28,21 @@ bool db_is_gff3(const Database& db) {
   return db.meta_value("format") == "gff3";
 }
 
+// (key, values) in first-appearance order; a bare key has no values.
+std::vector<std::pair<std::string_view, std::vector<std::string_view>>> group_by_key(
+    const std::vector<AttributeItem>& items) {
+  std::vector<std::pair<std::string_view, std::vector<std::string_view>>> grouped;
+  for (const auto& it : items) {
+    auto g = std::find_if(grouped.begin(), grouped.end(), [&](auto& p) { return p.first == it.key; });
+    if (g == grouped.end()) {
+      grouped.push_back({it.key, {}});
+      g = grouped.end() - 1;
+    }
+    if (it.has_value) g->second.push_back(it.value);
+  }
+  return grouped;
+}
+
 std::string attributes_as(const Database& db, std::string_view raw, bool to_gtf, bool from_gff3) {
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
@@ -46,18 +61,9 @@ std::string attributes_as(const Database& db, std::string_view raw, bool to_gtf,
     }
     return out;
   }
-  // GFF3: group repeated keys into comma lists, first-appearance order.
-  std::vector<std::pair<std::string_view, std::vector<std::string_view>>> grouped;
-  for (const auto& it : items) {
-    auto g = std::find_if(grouped.begin(), grouped.end(), [&](auto& p) { return p.first == it.key; });
-    if (g == grouped.end()) {
-      grouped.push_back({it.key, {}});
-      g = grouped.end() - 1;
-    }
-    if (it.has_value) g->second.push_back(it.value);
-  }
+  // GFF3: repeated keys become comma lists, in first-appearance order.
   (void)db;
-  for (const auto& [k, vals] : grouped) {
+  for (const auto& [k, vals] : group_by_key(items)) {
     if (!out.empty()) out += ';';
     out += percent_encode(k);
     if (vals.empty()) continue;
@@ -302,15 +308,7 @@ void write_jsonl_line(const Database& db, RowId row, std::string& out) {
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
   parse_attributes(v.attributes, db_is_gff3(db), items, scratch);
-  std::vector<std::pair<std::string_view, std::vector<std::string_view>>> grouped;
-  for (const auto& it : items) {
-    auto g = std::find_if(grouped.begin(), grouped.end(), [&](auto& p) { return p.first == it.key; });
-    if (g == grouped.end()) {
-      grouped.push_back({it.key, {}});
-      g = grouped.end() - 1;
-    }
-    if (it.has_value) g->second.push_back(it.value);
-  }
+  const auto grouped = group_by_key(items);
   for (std::size_t i = 0; i < grouped.size(); ++i) {
     if (i) out += ',';
     append_json_string(out, grouped[i].first);

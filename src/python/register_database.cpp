@@ -66,6 +66,24 @@ std::vector<RowId> as_rows(const std::vector<RelatedRow>& rel, std::vector<std::
   }
   return out;
 }
+// children() / parents(): (rows, depths), walked with the GIL released.
+std::pair<std::vector<RowId>, std::vector<std::uint32_t>> related(PyDatabase& p, FeatureIndex f,
+                                                                  std::optional<std::uint32_t> level,
+                                                                  const std::optional<std::vector<std::string>>& types,
+                                                                  bool down) {
+  if (f >= p.db().feature_count()) throw nb::index_error("feature out of range");
+  HierarchyQuery q;
+  q.level = level;
+  q.type_codes = codes_for(p.db(), types, q.type_filter);
+  std::vector<std::uint32_t> depths;
+  std::vector<RowId> rows;
+  {
+    nb::gil_scoped_release release;
+    rows = as_rows(down ? p.db().children(f, q) : p.db().parents(f, q), &depths);
+  }
+  return {std::move(rows), std::move(depths)};
+}
+
 }  // namespace
 
 nb::object PyDatabase::seqid_str(std::uint32_t c) { return cached_str(seqids_, c, db_->seqid_name(c)); }
@@ -145,40 +163,12 @@ void register_database(nb::module_& m) {
              for (RowId r : rows) out.append(row_tuple(p, r));
              return out;
            })
-      .def(
-          "children",
-          [](PyDatabase& p, FeatureIndex f, std::optional<std::uint32_t> level,
-             std::optional<std::vector<std::string>> types) {
-            if (f >= p.db().feature_count()) throw nb::index_error("feature out of range");
-            HierarchyQuery q;
-            q.level = level;
-            q.type_codes = codes_for(p.db(), types, q.type_filter);
-            std::vector<std::uint32_t> depths;
-            std::vector<RowId> rows;
-            {
-              nb::gil_scoped_release release;
-              rows = as_rows(p.db().children(f, q), &depths);
-            }
-            return std::make_pair(rows, depths);
-          },
-          nb::arg("feature"), nb::arg("level") = nb::none(), nb::arg("types") = nb::none())
-      .def(
-          "parents",
-          [](PyDatabase& p, FeatureIndex f, std::optional<std::uint32_t> level,
-             std::optional<std::vector<std::string>> types) {
-            if (f >= p.db().feature_count()) throw nb::index_error("feature out of range");
-            HierarchyQuery q;
-            q.level = level;
-            q.type_codes = codes_for(p.db(), types, q.type_filter);
-            std::vector<std::uint32_t> depths;
-            std::vector<RowId> rows;
-            {
-              nb::gil_scoped_release release;
-              rows = as_rows(p.db().parents(f, q), &depths);
-            }
-            return std::make_pair(rows, depths);
-          },
-          nb::arg("feature"), nb::arg("level") = nb::none(), nb::arg("types") = nb::none())
+      .def("children", [](PyDatabase& p, FeatureIndex f, std::optional<std::uint32_t> level,
+                          std::optional<std::vector<std::string>> types) { return related(p, f, level, types, true); },
+           nb::arg("feature"), nb::arg("level") = nb::none(), nb::arg("types") = nb::none())
+      .def("parents", [](PyDatabase& p, FeatureIndex f, std::optional<std::uint32_t> level,
+                         std::optional<std::vector<std::string>> types) { return related(p, f, level, types, false); },
+           nb::arg("feature"), nb::arg("level") = nb::none(), nb::arg("types") = nb::none())
       .def(
           "region",
           [](PyDatabase& p, std::string_view seqid, Coord start, Coord end, std::optional<std::string> strand,
