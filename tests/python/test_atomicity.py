@@ -62,11 +62,15 @@ def test_sigkill_during_replacement_leaves_old_or_new(tmp_path, inputs, gffbase_
     a, b = inputs
     db = tmp_path / "target.gffdb"
     expected = {}
+    durations = []
     for src in (a, b):
         start = time.monotonic()
         subprocess.run(ingest_cmd(gffbase_cli, src, db), check=True)
-        duration = time.monotonic() - start
+        durations.append(time.monotonic() - start)
         expected[str(src)] = version_of(db)
+    # Kill within the shorter measured ingest, so most kills land mid-write
+    # however fast or loaded the machine is.
+    duration = min(durations)
     assert expected[str(a)] != expected[str(b)]
     # db now holds B; alternate targets so every kill replaces one with the other.
     state = str(b)
@@ -78,7 +82,7 @@ def test_sigkill_during_replacement_leaves_old_or_new(tmp_path, inputs, gffbase_
         before = set(temp_files(tmp_path))
         proc = subprocess.Popen(ingest_cmd(gffbase_cli, src, db), stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.0, 1.4 * duration))
+        time.sleep(rng.uniform(0.0, 0.8 * duration))
         proc.send_signal(signal.SIGKILL)
         _out, err = proc.communicate()
         got = version_of(db)  # must open and verify
@@ -98,7 +102,7 @@ def test_sigkill_during_replacement_leaves_old_or_new(tmp_path, inputs, gffbase_
             leftovers.add(name)
     print(f"SIGKILL outcomes over {KILLS} runs (ingest ~{duration:.2f} s): {outcomes}, "
           f"{len(leftovers)} temp files left")
-    assert outcomes["killed_old"] + outcomes["killed_new"] >= KILLS * 2 // 3, outcomes
+    assert outcomes["killed_old"] + outcomes["killed_new"] >= KILLS // 2, outcomes
     assert outcomes["killed_old"] >= 5, outcomes
     # Stale temporary files from SIGKILLed writers do not disturb the next ingest.
     subprocess.run(ingest_cmd(gffbase_cli, a, db), check=True)
