@@ -4,8 +4,9 @@
 //   raw      the bytes as they are.  open() must fail with kCorrupt/kIo or
 //            succeed; every query afterwards must work or throw
 //            gffbase::Error(kCorrupt) (lazy section checksums) — never crash.
-//   fixed    the checksums are first recomputed (header, section table and
-//            every section whose bounds are sane), so mutations get past the
+//   fixed    the checksums are first recomputed (header, section table,
+//            every section whose bounds are sane and its block checksums:
+//            tests/cpp/gffdb_checksums.hpp), so mutations get past the
 //            CRCs and reach the structural checks: this stands for a file
 //            written by a faulty writer, the case verify()'s index checks
 //            exist for.  When open() and verify() both succeed, every query
@@ -24,6 +25,7 @@
 #include "fuzz_common.hpp"
 #include "gffbase/query/database.hpp"
 #include "gffbase/store/format.hpp"
+#include "../tests/cpp/gffdb_checksums.hpp"
 
 using namespace gffbase;
 using fuzz::check;
@@ -39,30 +41,6 @@ void write_file(const std::string& path, std::string_view bytes) {
   check(f != nullptr, "can create the temporary file");
   if (!bytes.empty()) check(std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size(), "temporary file written");
   std::fclose(f);
-}
-
-void fix_checksums(std::string& b) {
-  using store::FileHeader;
-  using store::SectionEntry;
-  if (b.size() < sizeof(FileHeader)) return;
-  FileHeader h;
-  std::memcpy(&h, b.data(), sizeof h);
-  const std::uint64_t count = h.section_count;
-  if (count <= store::kMaxSections && sizeof h + count * sizeof(SectionEntry) <= b.size()) {
-    for (std::uint64_t i = 0; i < count; ++i) {
-      SectionEntry e;
-      std::memcpy(&e, b.data() + sizeof h + i * sizeof e, sizeof e);
-      if (e.offset <= b.size() && e.length <= b.size() - e.offset) {
-        e.crc32 = static_cast<std::uint32_t>(libdeflate_crc32(0, b.data() + e.offset, e.length));
-        std::memcpy(b.data() + sizeof h + i * sizeof e, &e, sizeof e);
-      }
-    }
-    h.section_table_crc =
-        static_cast<std::uint32_t>(libdeflate_crc32(0, b.data() + sizeof h, count * sizeof(SectionEntry)));
-  }
-  h.file_size = b.size();
-  h.header_crc = static_cast<std::uint32_t>(libdeflate_crc32(0, &h, offsetof(FileHeader, header_crc)));
-  std::memcpy(b.data(), &h, sizeof h);
 }
 
 // A few of every kind of query; bounded so one input stays fast.
@@ -119,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const bool fixed = data[0] & 1;
   std::string bytes(reinterpret_cast<const char*>(data + 1), size - 1);
-  if (fixed) fix_checksums(bytes);
+  if (fixed) gffbase::testing::recompute_gffdb_checksums(bytes);
   write_file(temp_path(), bytes);
   Result<std::shared_ptr<const Database>> db = Database::open(temp_path());
   if (!db.is_ok()) {

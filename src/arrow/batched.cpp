@@ -154,6 +154,7 @@ void apply_permutation(std::vector<T>& v, const std::vector<std::uint32_t>& dest
 
 HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
                                  bool children, int threads) {
+  db.check_query_sections();
   // Walk anchors in feature order: neighbouring features share cache lines in
   // every adjacency array, so a random batch costs streaming, not misses.
   std::vector<std::uint32_t> order;
@@ -222,6 +223,7 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
       codes[i] = last_code;
     }
   }
+  db.check_query_sections();
   // Answer queries in (seqid, start) order so consecutive queries walk
   // neighbouring parts of the interval index; then restore input order.
   std::vector<std::uint32_t> order;

@@ -31,11 +31,13 @@ enum S : int {
   kRSeqid, kRSource, kRType, kRStart, kREnd, kRScore, kRStrand, kRPhase, kRFlags, kRFileOrder, kRLine, kRFeature,
   kRTextOff, kRTextLen, kRAttrStart, kTextMain, kTextExtra, kRMaxEnd, kSeqidRows, kFIdOff, kFIdData, kFRowsOff, kFRows, kParOff, kPar, kChOff, kCh,
   kIdSlots, kTypeRowsOff, kTypeRows, kFileOrderRows, kAttrEntries, kDirOff, kDirData, kDirLines,
-  kProbOff, kProbData, kProbLines, kProbSev, kFasta, kMetaKOff, kMetaKData, kMetaVOff, kMetaVData, kSectionCount
+  kProbOff, kProbData, kProbLines, kProbSev, kFasta, kMetaKOff, kMetaKData, kMetaVOff, kMetaVData, kSectionCount,
+  // Optional sections (absent from older minor versions) follow the required ones.
+  kBlockCrc = kSectionCount, kSlotCount
 };
 
 namespace {
-constexpr std::string_view kSectionNames[kSectionCount] = {
+constexpr std::string_view kSectionNames[kSlotCount] = {
     sec::kSeqidOffsets, sec::kSeqidData, sec::kSourceOffsets, sec::kSourceData, sec::kTypeOffsets, sec::kTypeData,
     sec::kRowSeqid, sec::kRowSource, sec::kRowType, sec::kRowStart, sec::kRowEnd, sec::kRowScore, sec::kRowStrand,
     sec::kRowPhase, sec::kRowFlags, sec::kRowFileOrder, sec::kRowLine, sec::kRowFeature, sec::kRowTextOffset,
@@ -44,10 +46,10 @@ constexpr std::string_view kSectionNames[kSectionCount] = {
     sec::kChildren, sec::kIdSlots, sec::kTypeRowsOffsets, sec::kTypeRows, sec::kFileOrderRows, sec::kAttrEntries,
     sec::kDirectiveOffsets, sec::kDirectiveData, sec::kDirectiveLines, sec::kProblemOffsets,
     sec::kProblemData, sec::kProblemLines, sec::kProblemSeverity, sec::kFasta, sec::kMetaKeyOffsets,
-    sec::kMetaKeyData, sec::kMetaValueOffsets, sec::kMetaValueData};
-constexpr std::uint32_t kElementSize[kSectionCount] = {
+    sec::kMetaKeyData, sec::kMetaValueOffsets, sec::kMetaValueData, sec::kBlockChecksums};
+constexpr std::uint32_t kElementSize[kSlotCount] = {
     8, 1, 8, 1, 8, 1, 4, 4, 4, 8, 8, 8, 1, 1, 1, 4, 8, 4, 8, 4, 4, 1, 1, 8, 4, 8, 1, 4, 4, 4, 4, 4, 4,
-    4, 4, 4, 4, 8, 8, 1, 8, 8, 1, 8, 1, 1, 8, 1, 8, 1};
+    4, 4, 4, 4, 8, 8, 1, 8, 8, 1, 8, 1, 1, 8, 1, 8, 1, 4};
 }  // namespace
 
 struct Database::Impl {
@@ -58,27 +60,93 @@ struct Database::Impl {
     const std::byte* data = nullptr;
     std::uint64_t length = 0;
     std::uint32_t crc = 0;
+    const std::uint32_t* block_crc = nullptr;  ///< this section's block CRCs (format >= 1.1), else null
+    std::size_t block_base = 0;                ///< index of its first block in block_state
   };
-  Section s[kSectionCount];
-  mutable std::atomic<std::uint8_t> state[kSectionCount] = {};  // 0 unchecked, 1 ok, 2 bad
+  Section s[kSlotCount];
+  // 0 unchecked, 1 ok, 2 bad: per section, and per block of every section.
+  mutable std::atomic<std::uint8_t> state[kSlotCount] = {};
+  std::unique_ptr<std::atomic<std::uint8_t>[]> block_state;
   std::size_t n_rows = 0, n_features = 0;
 
   ~Impl() {
     if (base) ::munmap(const_cast<std::byte*>(base), size);
   }
 
+  [[noreturn]] void fail_checksum(int i, const std::string& where) const {
+    throw Error(ErrorKind::kCorrupt, path + ": corrupt database: " + where + "section '" +
+                                         std::string(kSectionNames[i]) +
+                                         "' fails its checksum (hint: rebuild it with `gffbase ingest --force`)");
+  }
+
+  void check_block(int i, std::uint64_t b) const {
+    std::atomic<std::uint8_t>& st = block_state[s[i].block_base + b];
+    std::uint8_t v = st.load(std::memory_order_acquire);
+    if (v == 1) return;
+    if (v == 0) {
+      const std::uint64_t at = b * store::kBlockBytes;
+      const std::uint64_t n = std::min<std::uint64_t>(store::kBlockBytes, s[i].length - at);
+      v = static_cast<std::uint32_t>(libdeflate_crc32(0, s[i].data + at, n)) == s[i].block_crc[b] ? 1 : 2;
+      st.store(v, std::memory_order_release);
+    }
+    if (v == 2) fail_checksum(i, "block " + std::to_string(b) + " of ");
+  }
+
+  // The whole section: every block (format >= 1.1), else its CRC.
   void require(int i) const {
     std::uint8_t st = state[i].load(std::memory_order_acquire);
     if (st == 1) return;
     if (st == 0) {
-      const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, s[i].data, s[i].length));
-      st = crc == s[i].crc ? 1 : 2;
+      if (s[i].block_crc) {
+        for (std::uint64_t b = 0; b < store::block_count(s[i].length); ++b) check_block(i, b);
+        st = 1;
+      } else {
+        const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, s[i].data, s[i].length));
+        st = crc == s[i].crc ? 1 : 2;
+      }
       state[i].store(st, std::memory_order_release);
     }
-    if (st == 2) {
-      throw Error(ErrorKind::kCorrupt, path + ": corrupt database: section '" + std::string(kSectionNames[i]) +
-                                           "' fails its checksum (hint: rebuild it with `gffbase ingest --force`)");
+    if (st == 2) fail_checksum(i, "");
+  }
+
+  // Bytes [off, off + len) of section i (clamped to the section): only the
+  // blocks they fall in, when the file has block checksums.
+  void require_bytes(int i, std::uint64_t off, std::uint64_t len) const {
+    if (state[i].load(std::memory_order_acquire) == 1) return;
+    if (!s[i].block_crc) return require(i);
+    if (len == 0 || off >= s[i].length) return;
+    const std::uint64_t last = std::min(off + len, s[i].length) - 1;
+    for (std::uint64_t b = off / store::kBlockBytes; b <= last / store::kBlockBytes; ++b) check_block(i, b);
+  }
+
+  // Element k of section i, checking only the block it lies in.
+  template <typename T>
+  T at(int i, std::size_t k) const {
+    require_bytes(i, k * sizeof(T), sizeof(T));
+    return reinterpret_cast<const T*>(s[i].data)[k];
+  }
+  // Elements [b, e) of section i.
+  template <typename T>
+  std::span<const T> range(int i, std::size_t b, std::size_t e) const {
+    require_bytes(i, b * sizeof(T), (e - b) * sizeof(T));
+    return {reinterpret_cast<const T*>(s[i].data) + b, e - b};
+  }
+  // Element access for loops that may touch few or many elements: no check
+  // per access once the whole section is known good, a block check otherwise.
+  template <typename T>
+  struct Column {
+    const Impl* d;
+    int i;
+    const T* p;
+    bool whole_ok;
+    T operator[](std::size_t k) const {
+      if (!whole_ok) d->require_bytes(i, k * sizeof(T), sizeof(T));
+      return p[k];
     }
+  };
+  template <typename T>
+  Column<T> column(int i) const {
+    return {this, i, reinterpret_cast<const T*>(s[i].data), state[i].load(std::memory_order_acquire) == 1};
   }
   template <typename T>
   std::span<const T> col(int i) const {
@@ -86,9 +154,10 @@ struct Database::Impl {
     return {reinterpret_cast<const T*>(s[i].data), s[i].length / sizeof(T)};
   }
   std::string_view str(int off, int data, std::size_t k) const {
-    auto o = col<std::int64_t>(off);
-    require(data);
-    return std::string_view(reinterpret_cast<const char*>(s[data].data) + o[k], o[k + 1] - o[k]);
+    const std::int64_t b = at<std::int64_t>(off, k), e = at<std::int64_t>(off, k + 1);
+    const std::uint64_t n = e > b ? static_cast<std::uint64_t>(e - b) : 0;
+    require_bytes(data, static_cast<std::uint64_t>(b), n);
+    return std::string_view(reinterpret_cast<const char*>(s[data].data) + b, n);
   }
   std::size_t str_count(int off) const { return s[off].length / 8 - 1; }
 };
@@ -168,7 +237,9 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
       h.section_table_crc) {
     return corrupt(path, "the section table fails its checksum");
   }
-  bool found[kSectionCount] = {};
+  bool found[kSlotCount] = {};
+  std::uint64_t table_blocks = 0;  // blocks of every section before checksums.blocks, in table order
+  std::size_t block_base[kSlotCount] = {};
   for (std::uint32_t i = 0; i < h.section_count; ++i) {
     store::SectionEntry e;
     std::memcpy(&e, &table[i], sizeof e);
@@ -176,17 +247,38 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
     if (e.offset % store::kAlignment || e.offset > size || e.length > size - e.offset) {
       return corrupt(path, "section '" + std::string(name) + "' lies outside the file or is misaligned");
     }
-    for (int k = 0; k < kSectionCount; ++k) {
+    for (int k = 0; k < kSlotCount; ++k) {
       if (kSectionNames[k] != name) continue;
+      if (found[k]) return corrupt(path, "section '" + std::string(name) + "' appears twice");
       if (e.element_size != kElementSize[k] || e.length % kElementSize[k]) {
         return corrupt(path, "section '" + std::string(name) + "' has the wrong element size");
       }
       impl->s[k] = {impl->base + e.offset, e.length, e.crc32};
+      block_base[k] = table_blocks;
       found[k] = true;
     }
+    if (name != sec::kBlockChecksums) table_blocks += store::block_count(e.length);
   }
   for (int k = 0; k < kSectionCount; ++k) {
     if (!found[k]) return corrupt(path, "section '" + std::string(kSectionNames[k]) + "' is missing");
+  }
+  if (found[kBlockCrc]) {
+    // Small (4 bytes per 64 KiB of file): checked now, then every section
+    // can check its blocks as they are read.
+    const auto& bc = impl->s[kBlockCrc];
+    if (bc.length != table_blocks * 4) {
+      return corrupt(path, "section 'checksums.blocks' does not have one checksum per block");
+    }
+    if (static_cast<std::uint32_t>(libdeflate_crc32(0, bc.data, bc.length)) != bc.crc) {
+      return corrupt(path, "section 'checksums.blocks' fails its checksum");
+    }
+    impl->state[kBlockCrc].store(1);
+    impl->block_state = std::make_unique<std::atomic<std::uint8_t>[]>(table_blocks);
+    const auto* crcs = reinterpret_cast<const std::uint32_t*>(bc.data);
+    for (int k = 0; k < kSectionCount; ++k) {
+      impl->s[k].block_crc = crcs + block_base[k];
+      impl->s[k].block_base = block_base[k];
+    }
   }
   // Structural checks that keep every later access in bounds.
   const std::size_t n = impl->s[kRStart].length / 8;
@@ -229,7 +321,15 @@ Database::~Database() = default;
 
 Status Database::verify() const {
   try {
-    for (int i = 0; i < kSectionCount; ++i) impl_->require(i);
+    for (int i = 0; i < kSlotCount; ++i) {
+      if (i >= kSectionCount && impl_->s[i].data == nullptr) continue;
+      impl_->require(i);
+      // The section CRC too: block checksums and section checksums must agree.
+      const auto& sec = impl_->s[i];
+      if (static_cast<std::uint32_t>(libdeflate_crc32(0, sec.data, sec.length)) != sec.crc) {
+        impl_->fail_checksum(i, "");
+      }
+    }
   } catch (const Error& e) {
     return Status(e.kind(), e.what());
   }
@@ -280,6 +380,13 @@ Status Database::verify() const {
   return Status::ok();
 }
 
+void Database::check_query_sections() const {
+  for (int i : {kRStart, kREnd, kRMaxEnd, kRStrand, kRType, kRFlags, kSeqidRows, kChOff, kCh, kParOff, kPar, kFRowsOff,
+                kFRows}) {
+    impl_->require(i);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // sizes, dictionaries, rows
 
@@ -324,43 +431,45 @@ std::vector<std::uint32_t> Database::type_codes(const std::vector<std::string>& 
 RowView Database::row(RowId r) const {
   const Impl& d = *impl_;
   RowView v;
-  v.seqid = seqid_name(d.col<std::uint32_t>(kRSeqid)[r]);
-  v.source = source_name(d.col<std::uint32_t>(kRSource)[r]);
-  v.type = type_name(d.col<std::uint32_t>(kRType)[r]);
-  v.id = feature_id(d.col<std::uint32_t>(kRFeature)[r]);
+  // Element reads: a query for a few rows checks only the blocks it reads.
+  v.seqid = seqid_name(d.at<std::uint32_t>(kRSeqid, r));
+  v.source = source_name(d.at<std::uint32_t>(kRSource, r));
+  v.type = type_name(d.at<std::uint32_t>(kRType, r));
+  v.id = feature_id(d.at<std::uint32_t>(kRFeature, r));
   v.attributes = row_attributes(r);
-  v.start = d.col<std::int64_t>(kRStart)[r];
-  v.end = d.col<std::int64_t>(kREnd)[r];
-  v.score = d.col<double>(kRScore)[r];
-  v.strand = static_cast<Strand>(d.col<std::uint8_t>(kRStrand)[r]);
-  v.phase = d.col<std::int8_t>(kRPhase)[r];
-  v.flags = d.col<std::uint8_t>(kRFlags)[r];
-  v.file_order = d.col<std::uint32_t>(kRFileOrder)[r];
-  v.line = d.col<std::uint64_t>(kRLine)[r];
+  v.start = d.at<std::int64_t>(kRStart, r);
+  v.end = d.at<std::int64_t>(kREnd, r);
+  v.score = d.at<double>(kRScore, r);
+  v.strand = static_cast<Strand>(d.at<std::uint8_t>(kRStrand, r));
+  v.phase = d.at<std::int8_t>(kRPhase, r);
+  v.flags = d.at<std::uint8_t>(kRFlags, r);
+  v.file_order = d.at<std::uint32_t>(kRFileOrder, r);
+  v.line = d.at<std::uint64_t>(kRLine, r);
   return v;
 }
 
-std::string_view Database::row_id(RowId r) const { return feature_id(impl_->col<std::uint32_t>(kRFeature)[r]); }
+std::string_view Database::row_id(RowId r) const { return feature_id(impl_->at<std::uint32_t>(kRFeature, r)); }
 std::string_view Database::row_line(RowId r) const {
   const Impl& d = *impl_;
-  const std::uint64_t off = d.col<std::uint64_t>(kRTextOff)[r];
-  const std::uint32_t len = d.col<std::uint32_t>(kRTextLen)[r];
-  d.require(kTextMain);
+  const std::uint64_t off = d.at<std::uint64_t>(kRTextOff, r);
+  const std::uint32_t len = d.at<std::uint32_t>(kRTextLen, r);
   const std::uint64_t main = d.s[kTextMain].length;
   // Bounds were checked by verify(); clamp anyway so a bad offset cannot read
   // outside the map before the checksum of these sections is known bad.
   if (off < main) {
     const std::uint64_t n = std::min<std::uint64_t>(len, main - off);
+    d.require_bytes(kTextMain, off, n);
     return {reinterpret_cast<const char*>(d.s[kTextMain].data) + off, n};
   }
-  d.require(kTextExtra);
   const std::uint64_t x = off - main, extra = d.s[kTextExtra].length;
   if (x >= extra) return {};
-  return {reinterpret_cast<const char*>(d.s[kTextExtra].data) + x, std::min<std::uint64_t>(len, extra - x)};
+  const std::uint64_t n = std::min<std::uint64_t>(len, extra - x);
+  d.require_bytes(kTextExtra, x, n);
+  return {reinterpret_cast<const char*>(d.s[kTextExtra].data) + x, n};
 }
 
 std::string_view Database::row_column_text(RowId r, int column) const {
-  if (column < 1 || column > 9 || (flags()[r] & kRowSynthetic)) return {};
+  if (column < 1 || column > 9 || (impl_->at<std::uint8_t>(kRFlags, r) & kRowSynthetic)) return {};
   std::string_view line = row_line(r);
   for (int c = 1; c < column; ++c) {
     const std::size_t tab = line.find('\t');
@@ -372,12 +481,12 @@ std::string_view Database::row_column_text(RowId r, int column) const {
 
 std::string_view Database::row_attributes(RowId r) const {
   const std::string_view line = row_line(r);
-  const std::uint32_t a = impl_->col<std::uint32_t>(kRAttrStart)[r];
+  const std::uint32_t a = impl_->at<std::uint32_t>(kRAttrStart, r);
   return a <= line.size() ? line.substr(a) : std::string_view();
 }
-FeatureIndex Database::row_feature(RowId r) const { return impl_->col<std::uint32_t>(kRFeature)[r]; }
-std::uint32_t Database::row_type_code(RowId r) const { return impl_->col<std::uint32_t>(kRType)[r]; }
-std::uint32_t Database::row_seqid_code(RowId r) const { return impl_->col<std::uint32_t>(kRSeqid)[r]; }
+FeatureIndex Database::row_feature(RowId r) const { return impl_->at<std::uint32_t>(kRFeature, r); }
+std::uint32_t Database::row_type_code(RowId r) const { return impl_->at<std::uint32_t>(kRType, r); }
+std::uint32_t Database::row_seqid_code(RowId r) const { return impl_->at<std::uint32_t>(kRSeqid, r); }
 std::span<const std::int64_t> Database::starts() const { return impl_->col<std::int64_t>(kRStart); }
 std::span<const std::int64_t> Database::ends() const { return impl_->col<std::int64_t>(kREnd); }
 std::span<const double> Database::scores() const { return impl_->col<double>(kRScore); }
@@ -399,8 +508,8 @@ std::string_view Database::feature_id_bytes() const {
 // features
 
 std::optional<FeatureIndex> Database::find(std::string_view id) const {
-  auto slots = impl_->col<std::uint32_t>(kIdSlots);
-  const std::size_t mask = slots.size() - 1;
+  const auto slots = impl_->column<std::uint32_t>(kIdSlots);
+  const std::size_t mask = impl_->s[kIdSlots].length / 4 - 1;
   std::size_t h = hash_bytes(id) & mask;
   for (std::size_t probes = 0; probes <= mask; ++probes, h = (h + 1) & mask) {
     const std::uint32_t f = slots[h];
@@ -413,20 +522,20 @@ std::optional<FeatureIndex> Database::find(std::string_view id) const {
 std::string_view Database::feature_id(FeatureIndex f) const { return impl_->str(kFIdOff, kFIdData, f); }
 
 std::span<const std::uint32_t> Database::feature_rows(FeatureIndex f) const {
-  auto off = impl_->col<std::uint32_t>(kFRowsOff);
-  return impl_->col<std::uint32_t>(kFRows).subspan(off[f], off[f + 1] - off[f]);
+  const Impl& d = *impl_;
+  return d.range<std::uint32_t>(kFRows, d.at<std::uint32_t>(kFRowsOff, f), d.at<std::uint32_t>(kFRowsOff, f + 1));
 }
 RowId Database::primary_row(FeatureIndex f) const {
   auto r = feature_rows(f);
   return r.empty() ? kNone : r[0];
 }
 std::span<const std::uint32_t> Database::parents_of(FeatureIndex f) const {
-  auto off = impl_->col<std::uint32_t>(kParOff);
-  return impl_->col<std::uint32_t>(kPar).subspan(off[f], off[f + 1] - off[f]);
+  const Impl& d = *impl_;
+  return d.range<std::uint32_t>(kPar, d.at<std::uint32_t>(kParOff, f), d.at<std::uint32_t>(kParOff, f + 1));
 }
 std::span<const std::uint32_t> Database::children_of(FeatureIndex f) const {
-  auto off = impl_->col<std::uint32_t>(kChOff);
-  return impl_->col<std::uint32_t>(kCh).subspan(off[f], off[f + 1] - off[f]);
+  const Impl& d = *impl_;
+  return d.range<std::uint32_t>(kCh, d.at<std::uint32_t>(kChOff, f), d.at<std::uint32_t>(kChOff, f + 1));
 }
 
 // ---------------------------------------------------------------------------
@@ -442,12 +551,13 @@ bool type_ok(const std::vector<std::uint32_t>& codes, bool filter, std::uint32_t
 void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down, WalkScratch& w,
                          std::vector<RelatedRow>& out) const {
   const Impl& d = *impl_;
-  // Spans fetched once: the inner loops touch only plain arrays.
-  const auto off = d.col<std::uint32_t>(down ? kChOff : kParOff);
-  const auto adj = d.col<std::uint32_t>(down ? kCh : kPar);
-  const auto rows_off = d.col<std::uint32_t>(kFRowsOff);
-  const auto rows = d.col<std::uint32_t>(kFRows);
-  const auto types = d.col<std::uint32_t>(kRType);
+  // Columns fetched once; a walk from a freshly opened database checks only
+  // the blocks it reads (hierarchy_batched checks whole sections up front).
+  const auto off = d.column<std::uint32_t>(down ? kChOff : kParOff);
+  const auto adj = d.column<std::uint32_t>(down ? kCh : kPar);
+  const auto rows_off = d.column<std::uint32_t>(kFRowsOff);
+  const auto rows = d.column<std::uint32_t>(kFRows);
+  const auto types = d.column<std::uint32_t>(kRType);
   const std::size_t first_out = out.size();
   // Breadth-first; each feature is visited once (DAGs, cycles).  Small walks
   // remember visited features in a short list; large ones switch to a mark
@@ -512,20 +622,22 @@ std::vector<RelatedRow> Database::parents(FeatureIndex f, const HierarchyQuery& 
 // regions
 
 std::pair<RowId, RowId> Database::seqid_rows(std::uint32_t s) const {
-  auto sr = impl_->col<std::uint32_t>(kSeqidRows);
-  return {sr[s], sr[s + 1]};
+  return {impl_->at<std::uint32_t>(kSeqidRows, s), impl_->at<std::uint32_t>(kSeqidRows, s + 1)};
 }
 
 void Database::region_into(std::uint32_t seqid, Coord qs, Coord qe, const RegionQuery& f,
                            std::vector<RowId>& out) const {
   const std::pair<RowId, RowId> range = seqid_rows(seqid);
   const RowId b = range.first, e = range.second;
-  const auto starts = this->starts().subspan(b, e - b);
-  const auto ends = this->ends().subspan(b, e - b);
-  const auto maxe = impl_->col<std::int64_t>(kRMaxEnd).subspan(b, e - b);
-  const auto strands = this->strands();
-  const auto types = type_codes_column();
-  const auto flags = this->flags();
+  // Only this seqid's part of the interval index is checked, and the other
+  // columns block by block as hits are read.
+  const Impl& d = *impl_;
+  const auto starts = d.range<std::int64_t>(kRStart, b, e);
+  const auto ends = d.range<std::int64_t>(kREnd, b, e);
+  const auto maxe = d.range<std::int64_t>(kRMaxEnd, b, e);
+  const auto strands = d.column<std::uint8_t>(kRStrand);
+  const auto types = d.column<std::uint32_t>(kRType);
+  const auto flags = d.column<std::uint8_t>(kRFlags);
   query_interval_overlaps(starts, ends, maxe, qs, qe, [&](std::size_t i) {
     const RowId r = static_cast<RowId>(b + i);
     if (flags[r] & kRowNoCoords) return;

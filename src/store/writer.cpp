@@ -2,6 +2,7 @@
 
 #include <libdeflate.h>
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <cerrno>
@@ -88,6 +89,19 @@ std::vector<Blob> table_blobs(const FeatureTable& t) {
   return b;
 }
 
+// CRC-32 of `bytes` as a whole and of each store::kBlockBytes block (appended
+// to `blocks`), in one sweep: each block is still in cache for its second CRC.
+std::uint32_t checksum_blocks(const void* data, std::uint64_t bytes, std::vector<std::uint32_t>& blocks) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  std::uint32_t whole = 0;
+  for (std::uint64_t at = 0; at < bytes; at += store::kBlockBytes) {
+    const std::uint64_t n = std::min<std::uint64_t>(store::kBlockBytes, bytes - at);
+    blocks.push_back(static_cast<std::uint32_t>(libdeflate_crc32(0, p + at, n)));
+    whole = static_cast<std::uint32_t>(libdeflate_crc32(whole, p + at, n));
+  }
+  return whole;
+}
+
 std::uint64_t align_up(std::uint64_t x) { return (x + store::kAlignment - 1) & ~(store::kAlignment - 1); }
 
 Status pwrite_all(int fd, const void* data, std::uint64_t bytes, std::uint64_t offset) {
@@ -124,6 +138,7 @@ struct GffdbWriter::State {
   std::thread text_thread;
   Status text_status;
   std::uint32_t text_crc = 0;
+  std::vector<std::uint32_t> text_block_crcs;
   bool text_started = false;
 
   ~State() {
@@ -156,7 +171,7 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
     s.tmp_path.clear();
     return Status::io(path + ": cannot create a temporary file beside it: " + err);
   }
-  s.section_count = table_blobs(FeatureTable{}).size();
+  s.section_count = table_blobs(FeatureTable{}).size() + 1;  // + checksums.blocks
   s.text_offset = align_up(sizeof(store::FileHeader) + s.section_count * sizeof(store::SectionEntry));
   return w;
 }
@@ -169,7 +184,7 @@ void GffdbWriter::begin_text(std::string_view text) {
   s.text_started = true;
   s.text = text;
   s.text_thread = std::thread([&s] {
-    s.text_crc = static_cast<std::uint32_t>(libdeflate_crc32(0, s.text.data(), s.text.size()));
+    s.text_crc = checksum_blocks(s.text.data(), s.text.size(), s.text_block_crcs);
     s.text_status = pwrite_all(s.fd, s.text.data(), s.text.size(), s.text_offset);
   });
 }
@@ -181,9 +196,17 @@ void GffdbWriter::wait_text() {
 Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
   State& s = *s_;
   if (!s.text_started) begin_text(table.text);
-  const std::vector<Blob> blobs = table_blobs(table);
+  std::vector<Blob> blobs = table_blobs(table);
+  // checksums.blocks goes last: its size is known now, its first entries
+  // (the text's blocks) only when the text thread is done.
+  std::uint64_t block_total = 0;
+  for (const Blob& b : blobs) block_total += store::block_count(b.bytes);
+  blobs.push_back({store::section::kBlockChecksums, nullptr, block_total * 4, 4});
+  const std::size_t checksum_blob = blobs.size() - 1;
   // Everything but the text is computed while the text is being written.
   std::vector<store::SectionEntry> entries(blobs.size());
+  std::vector<std::uint32_t> other_block_crcs;
+  other_block_crcs.reserve(block_total);
   std::uint64_t offset = s.text_offset;
   for (std::size_t i = 0; i < blobs.size(); ++i) {
     store::SectionEntry& e = entries[i];
@@ -192,11 +215,11 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
     e.offset = offset;
     e.length = blobs[i].bytes;
     e.element_size = blobs[i].element_size;
-    if (i > 0) e.crc32 = static_cast<std::uint32_t>(libdeflate_crc32(0, blobs[i].data, blobs[i].bytes));
+    if (i > 0 && i != checksum_blob) e.crc32 = checksum_blocks(blobs[i].data, blobs[i].bytes, other_block_crcs);
     offset = align_up(offset + blobs[i].bytes);
   }
   auto fail = [&](const Status& st) { return Status::io(s.path + ": " + st.message()); };
-  for (std::size_t i = 1; i < blobs.size(); ++i) {
+  for (std::size_t i = 1; i < checksum_blob; ++i) {
     if (Status st = pwrite_all(s.fd, blobs[i].data, blobs[i].bytes, entries[i].offset); !st) return fail(st);
   }
   if (s.text_thread.joinable()) s.text_thread.join();
@@ -205,6 +228,16 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
     return Status::io(s.path + ": internal error: the text section changed between begin_text and commit");
   }
   entries[0].crc32 = s.text_crc;
+  std::vector<std::uint32_t> block_crcs = std::move(s.text_block_crcs);
+  block_crcs.insert(block_crcs.end(), other_block_crcs.begin(), other_block_crcs.end());
+  if (block_crcs.size() != block_total) {
+    return Status::io(s.path + ": internal error: block checksums do not cover the sections");
+  }
+  entries[checksum_blob].crc32 =
+      static_cast<std::uint32_t>(libdeflate_crc32(0, block_crcs.data(), block_crcs.size() * 4));
+  if (Status st = pwrite_all(s.fd, block_crcs.data(), block_crcs.size() * 4, entries[checksum_blob].offset); !st) {
+    return fail(st);
+  }
   store::FileHeader h;
   std::memset(&h, 0, sizeof h);
   std::memcpy(h.magic, store::kMagic, sizeof h.magic);

@@ -11,6 +11,7 @@
 
 #include "gffbase/query/database.hpp"
 #include "gffbase/store/format.hpp"
+#include "gffdb_checksums.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -256,7 +257,10 @@ TEST_F(CorruptDb, FlippedByteInEachSectionIsDetected) {
       EXPECT_EQ(s.message().rfind(path_ + ": not a valid .gffdb: ", 0), 0u) << s.message();
       continue;
     }
-    const std::string want = path_ + ": corrupt database: section '" + name +
+    // The damage is found in the 64 KiB block holding it (format 1.1 block
+    // checksums); verify() reports the same block.
+    const std::string want = path_ + ": corrupt database: block " +
+                             std::to_string((e.length / 2) / store::kBlockBytes) + " of section '" + name +
                              "' fails its checksum (hint: rebuild it with `gffbase ingest --force`)";
     bool threw = false;
     try {
@@ -282,6 +286,76 @@ TEST_F(CorruptDb, FlippedByteInEachSectionIsDetected) {
   for (const auto& e : sections_of(good_)) EXPECT_TRUE(covered.count(name_of(e))) << name_of(e) << " never damaged";
 }
 
+TEST_F(CorruptDb, QueriesCheckOnlyTheBlocksTheyRead) {
+  // ~1 MB of text: damage near its end must not fail a query that reads only
+  // the first rows (the first query after opening costs what it touches),
+  // but must fail a query that reads the damaged line, and verify().
+  std::string text = "##gff-version 3\n";
+  for (int i = 0; i < 12000; ++i) {
+    const std::string id = "g" + std::to_string(i);
+    text += "chr1\tsrc\tgene\t" + std::to_string(1000 + 100 * i) + "\t" + std::to_string(1050 + 100 * i) +
+            "\t.\t+\t.\tID=" + id + ";note=padding-padding-padding-padding\n";
+  }
+  ASSERT_TRUE(build_db(text, dir_.file("big.gffdb")));
+  std::string b = read_file(dir_.file("big.gffdb"));
+  const store::SectionEntry main = sections_of(b)[index_of("text.main")];
+  ASSERT_GT(main.length, 8 * store::kBlockBytes);
+  b[main.offset + main.length - 100] ^= 0x20;  // in the last line (g11999)
+  std::shared_ptr<const Database> db;
+  ASSERT_TRUE(open_bytes(b, &db).is_ok());
+  auto first = db->find("g0");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(db->row_attributes(db->primary_row(*first)), "ID=g0;note=padding-padding-padding-padding");
+  RegionQuery q;
+  q.seqid = "chr1";
+  q.start = 1000;
+  q.end = 1300;
+  auto hits = db->region(q);
+  ASSERT_TRUE(hits.is_ok());
+  EXPECT_EQ(hits->size(), 4u);  // g0..g3 (g3 starts at 1300)
+  for (RowId r : *hits) EXPECT_FALSE(db->row_line(r).empty());
+  auto last = db->find("g11999");
+  ASSERT_TRUE(last);
+  const std::string want_block = "block " + std::to_string((main.length - 100) / store::kBlockBytes) +
+                                 " of section 'text.main' fails its checksum";
+  try {
+    (void)db->row_line(db->primary_row(*last));
+    ADD_FAILURE() << "reading the damaged line did not fail";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kCorrupt);
+    EXPECT_NE(std::string(e.what()).find(want_block), std::string::npos) << e.what();
+  }
+  Status v = db->verify();
+  ASSERT_FALSE(v.is_ok());
+  EXPECT_NE(v.message().find(want_block), std::string::npos) << v.message();
+}
+
+TEST_F(CorruptDb, FilesWithoutBlockChecksumsAreCheckedSectionBySection) {
+  // A format 1.0 file has no checksums.blocks; the reader falls back to one
+  // CRC per section on first use.  (Renaming the section stands for its
+  // absence: readers ignore sections they do not know.)
+  std::string b = good_;
+  const std::size_t i = index_of("checksums.blocks");
+  store::SectionEntry e = sections_of(b)[i];
+  std::memset(e.name, 0, sizeof e.name);
+  std::memcpy(e.name, "future.section", 14);
+  patch_section(b, i, e);
+  std::shared_ptr<const Database> db;
+  ASSERT_TRUE(open_bytes(b, &db).is_ok());
+  EXPECT_NO_THROW(touch_all(*db));
+  EXPECT_TRUE(db->verify().is_ok());
+  const store::SectionEntry start = sections_of(b)[index_of("row.start")];
+  b[start.offset] ^= 0x01;
+  ASSERT_TRUE(open_bytes(b, &db).is_ok());
+  try {
+    touch_all(*db);
+    ADD_FAILURE() << "damage in row.start went unnoticed";
+  } catch (const Error& err) {
+    EXPECT_EQ(std::string(err.what()), path_ + ": corrupt database: section 'row.start' fails its checksum (hint: "
+                                               "rebuild it with `gffbase ingest --force`)");
+  }
+}
+
 TEST_F(CorruptDb, VerifyCatchesIndexesPointingOutsideTheirTables) {
   // CRC-valid but inconsistent (as a faulty writer would produce): open()
   // cannot see it cheaply; verify() must.
@@ -293,8 +367,7 @@ TEST_F(CorruptDb, VerifyCatchesIndexesPointingOutsideTheirTables) {
     ASSERT_GE(e.length, 4u);
     const std::uint32_t huge = 0x7FFFFFF0u;
     std::memcpy(b.data() + e.offset, &huge, 4);
-    e.crc32 = crc32(b.data() + e.offset, e.length);
-    patch_section(b, i, e);
+    recompute_gffdb_checksums(b);
     std::shared_ptr<const Database> db;
     Status s = open_bytes(b, &db);
     if (!s.is_ok()) {

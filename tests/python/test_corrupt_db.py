@@ -30,6 +30,13 @@ import gffbase
 ENTRY = struct.Struct("<32sQQIIQ")
 HEADER = 64
 CORRUPT_HINT = "(hint: rebuild it with `gffbase ingest --force`)"
+BLOCK_BYTES = 64 << 10  # format 1.1: one checksum per 64 KiB block of every section
+
+
+def damaged_message(path, section: str, offset_in_section: int) -> str:
+    """The error for damage at `offset_in_section`: its block and section are named."""
+    return (f"{path}: corrupt database: block {offset_in_section // BLOCK_BYTES} of section '{section}' "
+            f"fails its checksum {CORRUPT_HINT}")
 NOT_VALID_HINT = " (hint: rebuild it with `gffbase ingest`; a .gffdb is made only by gffbase)"
 
 
@@ -148,7 +155,7 @@ def test_fixtures_cover_every_section(dbs):
     for name, path in dbs.items():
         for sec, (_i, _off, length, _crc, _e) in sections(path.read_bytes()).items():
             empty.setdefault(sec, []).append(length == 0)
-    assert len(empty) == 50
+    assert len(empty) == 51  # 50 data sections + checksums.blocks (format 1.1)
     assert [s for s, e in empty.items() if all(e)] == []
 
 
@@ -199,7 +206,7 @@ for sec, path in p["damaged"].items():
     failures = []
     for sec, r in res["sections"].items():
         path = damaged[sec]
-        want = f"{path}: corrupt database: section '{sec}' fails its checksum {CORRUPT_HINT}"
+        want = damaged_message(path, sec, sections(good)[sec][2] // 2)
         # Detected at open (a structural check, or FeatureDB reading meta and
         # directives) or else by verify(), naming the file and the section.
         if r["open"] != "ok":
@@ -366,8 +373,7 @@ def test_cli_info_on_damaged_and_foreign_files(dbs, tmp_path, gffbase_cli):
     flipped.write_bytes(bytes(good))
     proc = subprocess.run([gffbase_cli, "info", str(flipped), "--verify"], capture_output=True, text=True)
     assert proc.returncode == 1
-    assert proc.stderr == (f"gffbase info: error: {flipped}: corrupt database: section 'row.start' fails its "
-                           f"checksum {CORRUPT_HINT}\n")
+    assert proc.stderr == f"gffbase info: error: {damaged_message(flipped, 'row.start', length // 2)}\n"
     ok = subprocess.run([gffbase_cli, "info", str(dbs["gff3"]), "--verify"], capture_output=True, text=True)
     assert ok.returncode == 0 and ok.stdout.startswith("verify: ok")
     sqlite = tmp_path / "x.db"
@@ -411,7 +417,7 @@ try:
 except gffbase.CorruptDatabaseError as e:
     out["r"] = str(e)
 """, path=str(path))
-    assert res["r"] == f"{path}: corrupt database: section '{section}' fails its checksum {CORRUPT_HINT}"
+    assert res["r"] == damaged_message(path, section, length // 2)
 
 
 # ---------------------------------------------------------------------------

@@ -178,8 +178,16 @@ class Database {
   std::vector<StoredProblem> problems() const;
   std::string_view fasta() const;
 
-  /// Checks every section's CRC now.  kCorrupt names the first bad section.
+  /// Checks every section's CRC (and every block checksum) now, and that
+  /// every stored index points inside its table.  kCorrupt names the first
+  /// bad section.
   Status verify() const;
+
+  /// Checks, once per opened database, the checksums of the sections that
+  /// region and hierarchy queries read.  Single queries check only the
+  /// 64 KiB blocks they read; batched queries call this first so their inner
+  /// loops run without per-read checks.  Throws Error(kCorrupt).
+  void check_query_sections() const;
 
   struct Impl;
 

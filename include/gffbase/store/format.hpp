@@ -26,9 +26,13 @@ namespace gffbase::store {
 
 inline constexpr char kMagic[8] = {'\x89', 'G', 'F', 'F', 'D', 'B', '\r', '\n'};
 inline constexpr std::uint32_t kVersionMajor = 1;
-inline constexpr std::uint32_t kVersionMinor = 0;
+inline constexpr std::uint32_t kVersionMinor = 1;
 inline constexpr std::uint64_t kAlignment = 64;
 inline constexpr std::uint32_t kMaxSections = 4096;
+inline constexpr std::uint64_t kBlockBytes = 64 << 10;
+
+/// Number of kBlockBytes blocks covering `bytes`.
+constexpr std::uint64_t block_count(std::uint64_t bytes) { return (bytes + kBlockBytes - 1) / kBlockBytes; }
 
 struct FileHeader {
   char magic[8];
