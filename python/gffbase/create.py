@@ -4,8 +4,10 @@ Every gffutils keyword is accepted.  Those that change the result are
 honoured by the C++ ingest (``id_spec``, ``merge_strategy``,
 ``gtf_gene_key``/``gtf_transcript_key``, ``disable_infer_*``,
 ``force_gff``/``dialect``, ``checklines``, ``from_string``, ``force``);
-``transform`` and iterables of features are applied in Python before the
-text reaches the engine.  Keywords that only tuned SQLite (``pragmas``,
+``transform``, iterables of features and an ``id_spec`` the engine cannot
+evaluate itself (a callable, or gffutils' ``:seqid:``-style field keys) are
+applied in Python before the text reaches the engine: the IDs are computed
+per feature with gffutils' rules and handed over line by line.  Keywords that only tuned SQLite (``pragmas``,
 ``text_factory``, ``keep_order``, ``sort_attribute_values``,
 ``force_merge_fields``, ``force_dialect_check``, ``verbose``,
 ``infer_gene_extent``) are accepted and recorded; they do not change what a
@@ -22,9 +24,53 @@ from . import _core
 from .errors import InvalidArgumentError
 
 
+def _needs_python_ids(id_spec) -> bool:
+    """True for id_specs the engine cannot evaluate itself: callables and
+    gffutils' ``:field:`` keys (anywhere in a list or a dict's values)."""
+    def special(k) -> bool:
+        return callable(k) or (isinstance(k, str) and len(k) > 3 and k[0] == ":" and k[-1] == ":")
+
+    if id_spec is None or isinstance(id_spec, str):
+        return special(id_spec)
+    if callable(id_spec):
+        return True
+    values = id_spec.values() if isinstance(id_spec, dict) else [id_spec]
+    for v in values:
+        keys = [v] if isinstance(v, str) or callable(v) else list(v)
+        if any(special(k) for k in keys):
+            return True
+    return False
+
+
+def _python_id(id_spec, f) -> str:
+    """gffutils' ``_id_handler`` for one feature: the ID, ``""`` for its
+    autoincrement default, or ``"autoincrement:<name>"``."""
+    if isinstance(id_spec, str) or callable(id_spec):
+        keys = [id_spec]
+    elif isinstance(id_spec, dict):
+        if f.featuretype not in id_spec:
+            return ""
+        keys = id_spec[f.featuretype]
+        keys = [keys] if isinstance(keys, str) or callable(keys) else list(keys)
+    else:
+        keys = list(id_spec)
+    for k in keys:
+        if callable(k):
+            value = k(f)
+            if value:
+                return str(value)
+        elif len(k) > 3 and k[0] == ":" and k[-1] == ":":
+            return str(getattr(f, k[1:-1]))
+        else:
+            values = f.attributes.get(k)
+            if values:
+                return values[0]
+    return ""
+
+
 def _apply_id_spec(opts: "_core.IngestOptions", id_spec) -> None:
-    if id_spec is None:
-        return
+    if id_spec is None or _needs_python_ids(id_spec):
+        return  # default, or evaluated per feature (create_db sets opts.id_by_line)
     if isinstance(id_spec, str):
         opts.id_keys = [id_spec]
     elif isinstance(id_spec, dict):
@@ -33,9 +79,6 @@ def _apply_id_spec(opts: "_core.IngestOptions", id_spec) -> None:
             keys = [keys] if isinstance(keys, str) else list(keys)
             by_type.append((ftype, keys))
         opts.id_by_type = by_type
-    elif callable(id_spec):
-        raise InvalidArgumentError("id_spec: a callable is not supported; pass an attribute name, a list of "
-                                   "names, or a dict of featuretype -> name(s)")
     else:
         opts.id_keys = list(id_spec)
 
@@ -50,13 +93,22 @@ def _format_of(dialect, force_gff: bool) -> str:
     return "auto"
 
 
-def _features_to_text(features: Iterable[Any], transform: Optional[Callable]) -> bytes:
+def _features_to_text(features: Iterable[Any], transform: Optional[Callable], id_spec=None,
+                      ids: Optional[list] = None) -> bytes:
+    """One line per feature (after `transform`); with `ids`, also the ID of
+    each line from a callable / ``:field:`` id_spec (gffutils semantics)."""
+    from .feature import Feature, feature_from_line
+
     lines = []
     for f in features:
         if transform is not None:
             f = transform(f)
             if not f:
                 continue
+        if ids is not None:
+            if not isinstance(f, Feature):
+                f = feature_from_line(str(f))
+            ids.append(_python_id(id_spec, f))
         lines.append(str(f))
     return ("\n".join(lines) + "\n").encode()
 
@@ -105,20 +157,33 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
         target = os.fspath(dbfn)
         opts.force = bool(force)
 
+    python_ids = _needs_python_ids(id_spec)
     try:
-        if from_string:
+        if from_string and not python_ids:
             text = data.encode() if isinstance(data, str) else bytes(data)
             opts.source_name = "<string>"
             report = _core.ingest_text(text, target, opts)
-        elif isinstance(data, (str, os.PathLike)) and transform is None:
+        elif isinstance(data, (str, os.PathLike)) and transform is None and not python_ids:
             report = _core.ingest_file(os.fspath(data), target, opts)
         else:
-            if isinstance(data, (str, os.PathLike)):
-                from .iterators import DataIterator
+            # Features pass through Python: `transform`, a callable id_spec
+            # (evaluated here, one ID per line, as gffutils does), or an
+            # iterable of features.
+            from .iterators import DataIterator
 
+            if from_string:
+                data = DataIterator(data.decode() if isinstance(data, bytes) else data, from_string=True)
+                opts.source_name = "<string>"
+            elif isinstance(data, (str, os.PathLike)):
                 data = DataIterator(os.fspath(data))
-            opts.source_name = "<features>"
-            report = _core.ingest_text(_features_to_text(data, transform), target, opts)
+                opts.source_name = os.fspath(data.data) if hasattr(data, "data") else "<features>"
+            else:
+                opts.source_name = "<features>"
+            ids = [] if python_ids else None
+            text = _features_to_text(data, transform, id_spec, ids)
+            if ids is not None:
+                opts.id_by_line = ids
+            report = _core.ingest_text(text, target, opts)
     except BaseException:
         if in_memory:  # the placeholder file of ':memory:' must not outlive a failure
             try:

@@ -59,6 +59,12 @@ class Assembler {
  private:
   // --- IDs -----------------------------------------------------------------
   std::string_view id_of(const ParsedChunk& c, const RawRecord& r) const {
+    if (const auto& by_line = o_.id_spec.by_line; !by_line.empty()) {
+      // The caller's strings, not spec_'s copy: feature IDs are views that
+      // must outlive the assembler.
+      const std::uint64_t k = r.line - 1;
+      return k < by_line.size() ? std::string_view(by_line[k]) : std::string_view();
+    }
     for (const auto& [type, keys] : spec_.by_type) {
       if (type == r.type) {
         for (const auto& k : keys) {
@@ -151,7 +157,7 @@ class Assembler {
     for (auto& c : chunks_) {
       for (const RawRecord& r : c.records) {
         auto id = id_of(c, r);
-        if (!id.empty()) note_explicit_auto_like(id);
+        if (!id.empty() && !(id.starts_with("autoincrement:") && !spec_.by_line.empty())) note_explicit_auto_like(id);
       }
     }
     std::uint32_t record = 0;
@@ -168,6 +174,12 @@ class Assembler {
         pending_chunk_ = &c;
         if (id.empty()) {
           dr.feature = new_feature(r.type, row, next_auto_number(r.type));
+          push_row(dr);
+          continue;
+        }
+        if (constexpr std::string_view kAuto = "autoincrement:"; !spec_.by_line.empty() && id.starts_with(kAuto)) {
+          const std::string_view name = id.substr(kAuto.size());  // lives in spec_
+          dr.feature = new_feature(name, row, next_auto_number(name));
           push_row(dr);
           continue;
         }

@@ -60,6 +60,7 @@ std::string options_summary(const IngestOptions& o, const Dialect& d) {
       for (auto& k : ks) s += k + "|";
       s += ",";
     }
+    if (!o.id_spec.by_line.empty()) s += "<per-line IDs from the caller>";
   }
   if (!o.options_text.empty()) s += " " + o.options_text;
   return s;

@@ -18,6 +18,7 @@ struct PyIngestOptions {
   int threads = 0;
   std::vector<std::string> id_keys;
   std::vector<std::pair<std::string, std::vector<std::string>>> id_by_type;
+  std::vector<std::string> id_by_line;
   std::string gtf_gene_key = "gene_id";
   std::string gtf_transcript_key = "transcript_id";
   std::string gtf_subfeature = "exon";
@@ -42,6 +43,7 @@ IngestOptions convert(const PyIngestOptions& p) {
   o.threads = p.threads;
   o.id_spec.keys = p.id_keys;
   o.id_spec.by_type = p.id_by_type;
+  o.id_spec.by_line = p.id_by_line;
   o.gtf_gene_key = p.gtf_gene_key;
   o.gtf_transcript_key = p.gtf_transcript_key;
   o.gtf_subfeature = p.gtf_subfeature;
@@ -102,6 +104,7 @@ void register_ingest(nb::module_& m) {
       .def_rw("threads", &PyIngestOptions::threads)
       .def_rw("id_keys", &PyIngestOptions::id_keys)
       .def_rw("id_by_type", &PyIngestOptions::id_by_type)
+      .def_rw("id_by_line", &PyIngestOptions::id_by_line)
       .def_rw("gtf_gene_key", &PyIngestOptions::gtf_gene_key)
       .def_rw("gtf_transcript_key", &PyIngestOptions::gtf_transcript_key)
       .def_rw("gtf_subfeature", &PyIngestOptions::gtf_subfeature)

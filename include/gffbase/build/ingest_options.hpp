@@ -14,12 +14,19 @@ namespace gffbase {
 ///   keys:    tried in order for every feature type ("ID", or ["ID", "Name"])
 ///   by_type: per-featuretype keys, tried before `keys`
 ///            (GTF default: gene -> gene_id, transcript -> transcript_id)
-/// A key of the form ":seqid:" / ":source:" etc. is not supported; features
-/// with no matching key get gffutils' autoincrement ID "<featuretype>_<n>".
+///   by_line: IDs chosen by the caller for each line (gffutils' callable
+///            id_spec, evaluated by the Python layer): element k is the ID of
+///            the feature on input line k + 1.  When set it replaces `keys`
+///            and `by_type`; an empty string means "no ID" and
+///            "autoincrement:<name>" asks for the autoincrement ID "<name>_<n>".
+/// Keys of the form ":seqid:" / ":source:" and callables are evaluated by the
+/// Python layer into `by_line`; features with no matching key get gffutils'
+/// autoincrement ID "<featuretype>_<n>".
 struct IdSpec {
   std::vector<std::string> keys;
   std::vector<std::pair<std::string, std::vector<std::string>>> by_type;
-  bool empty() const { return keys.empty() && by_type.empty(); }
+  std::vector<std::string> by_line;
+  bool empty() const { return keys.empty() && by_type.empty() && by_line.empty(); }
 };
 
 struct IngestOptions {
