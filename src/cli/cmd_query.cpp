@@ -150,7 +150,7 @@ int cmd_region(const Argv& argv) {
                    "--regions reads one region per line: seqid:start-end, or BED (0-based, tab-separated).",
                    {{"--regions", "-r", true, false, "read regions from FILE (- = stdin); BED accepted", "FILE"},
                     {"--type", "-t", true, true, "only features of this type (repeatable)", "TYPE"},
-                    {"--strand", "-s", true, false, "only features on this strand (+ or -)", "S"},
+                    {"--strand", "-s", true, false, "only features on this strand (+, -, or . for unstranded)", "S"},
                     {"--within", "", false, false, "only features completely within the region", ""},
                     {"--format", "-f", true, false, kFormatHelp, "FMT"}}};
   Args a;
@@ -173,7 +173,9 @@ int cmd_region(const Argv& argv) {
   RegionQuery filters;
   filters.completely_within = a.flag("--within");
   if (auto s = a.value("--strand")) {
-    if (*s != "+" && *s != "-") return usage_error(spec, "--strand: expected + or -, found '" + *s + "'");
+    if (*s != "+" && *s != "-" && *s != "." && *s != "?") {
+      return usage_error(spec, "--strand: expected +, - or . (unstranded), found '" + *s + "'");
+    }
     filters.strand = (*s)[0];
   }
   if (auto t = a.values("--type"); !t.empty()) {

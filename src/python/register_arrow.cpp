@@ -60,10 +60,9 @@ void register_arrow(nb::module_& m) {
         q.level = level;
         q.type_codes = type_codes(db, types, q.type_filter);
         return stream_capsule([&](ArrowArrayStream* out) {
-          std::vector<FeatureIndex> idx(anchors.size());
-          for (std::size_t i = 0; i < anchors.size(); ++i) idx[i] = db.find(anchors[i]).value_or(kNone);
+          const std::vector<FeatureIndex> idx = find_many(db, anchors, threads);
           const HierarchyBatch batch = hierarchy_batched(db, idx, q, children, threads);
-          export_hierarchy_arrow(db, anchors, batch, out);
+          export_hierarchy_arrow(db, anchors, batch, out, threads);
         });
       },
       nb::arg("db"), nb::arg("anchors"), nb::arg("level") = nb::none(), nb::arg("types") = nb::none(),
@@ -76,7 +75,7 @@ void register_arrow(nb::module_& m) {
         RegionQuery filters;
         filters.completely_within = within;
         filters.type_codes = type_codes(db, types, filters.type_filter);
-        if (strand && !strand->empty() && (*strand)[0] != '.') filters.strand = (*strand)[0];
+        if (strand && !strand->empty()) filters.strand = (*strand)[0];  // '.' selects unstranded features (gffutils)
         RegionBatchQuery qs{std::move(seqids), std::move(starts), std::move(ends)};
         Status failure;
         nb::object cap = stream_capsule([&](ArrowArrayStream* out) {
@@ -87,7 +86,7 @@ void register_arrow(nb::module_& m) {
             export_region_arrow(db, qs, empty, out);
             return;
           }
-          export_region_arrow(db, qs, *r, out);
+          export_region_arrow(db, qs, *r, out, threads);
         });
         if (!failure) raise_error(Error(failure));
         return cap;
@@ -128,7 +127,7 @@ void register_arrow(nb::module_& m) {
         RegionQuery filters;
         filters.completely_within = within;
         filters.type_codes = type_codes(db, types, filters.type_filter);
-        if (strand && !strand->empty() && (*strand)[0] != '.') filters.strand = (*strand)[0];
+        if (strand && !strand->empty()) filters.strand = (*strand)[0];  // '.' selects unstranded features (gffutils)
         Status failure;
         nb::object cap = stream_capsule([&](ArrowArrayStream* out) {
           Result<RegionBatch> r = region_batched(db, qs, filters, threads);
@@ -137,7 +136,7 @@ void register_arrow(nb::module_& m) {
             export_region_arrow(db, qs, RegionBatch{}, out);
             return;
           }
-          export_region_arrow(db, qs, *r, out);
+          export_region_arrow(db, qs, *r, out, threads);
         });
         if (!failure) raise_error(Error(failure));
         return cap;

@@ -178,7 +178,7 @@ void register_database(nb::module_& m) {
             q.start = start;
             q.end = end;
             q.completely_within = within;
-            if (strand && !strand->empty() && (*strand)[0] != '.') q.strand = (*strand)[0];
+            if (strand && !strand->empty()) q.strand = (*strand)[0];  // '.' selects unstranded features (gffutils)
             q.type_codes = codes_for(p.db(), types, q.type_filter);
             Result<std::vector<RowId>> r = p.db().region(q);
             if (!r.is_ok()) raise_error(Error(r.status()));

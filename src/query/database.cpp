@@ -673,8 +673,8 @@ Status parse_region(std::string_view text, RegionQuery& out) {
   // Optional trailing :strand.
   out.strand = 0;
   if (rest.size() >= 2 && rest[rest.size() - 2] == ':' &&
-      (rest.back() == '+' || rest.back() == '-' || rest.back() == '.')) {
-    out.strand = rest.back() == '.' ? 0 : rest.back();
+      (rest.back() == '+' || rest.back() == '-' || rest.back() == '.' || rest.back() == '?')) {
+    out.strand = rest.back();  // ':.' = unstranded features only, as in gffutils
     rest.remove_suffix(2);
   }
   const std::size_t colon = rest.rfind(':');

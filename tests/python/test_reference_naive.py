@@ -18,9 +18,9 @@ start, end, strand, seqid).  GTF genes/transcripts that gffbase synthesises
 (file_order past the last input line) are matched to the naive inferred rows
 by their gene_id/transcript_id.
 
-Region queries mix overlap and completely_within, strand filters ('+'/'-';
-strand='.' is checked on its own in test_region_unstranded_filter, a strict
-xfail) and featuretype filters (one type or two), with windows of 1 bp - 50 kb.
+Region queries mix overlap and completely_within, strand filters ('+', '-',
+and '.' = unstranded only, as in gffutils; also checked on its own in
+test_region_unstranded_filter) and featuretype filters (one type or two), with windows of 1 bp - 50 kb.
 Hierarchy queries mix children and parents, level None / 1 (some 2), with and
 without featuretype filters; anchors are drawn with replacement.
 
@@ -367,7 +367,7 @@ def _region_queries(c: Corpus, n: int):
             start = rng.randint(1, 1_000_000)
         end = start + length - 1
         within = rng.random() < 0.35
-        strand = rng.choice([None] * 6 + ["+", "+", "-", "-"])
+        strand = rng.choice([None] * 6 + ["+", "+", "-", "-", "."])
         f = rng.random()
         if f < 0.6:
             ft = None
@@ -485,8 +485,6 @@ def test_region_matches_linear_scan(corpus):
     assert any(queries[k][3] for k in hit_q) and any(queries[k][4] for k in hit_q) and any(queries[k][5] for k in hit_q)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: region(strand='.') / region_batched(strand='.') apply no strand "
-                                      "filter; gffutils returns only unstranded ('.') features")
 def test_region_unstranded_filter(shared_data):
     """gffutils: strand='.' returns only unstranded features (see its region() docstring)."""
     path = shared_data / CORPORA["flybase_chr4"][1]  # chromosome 4: '+', '-' and '.' rows

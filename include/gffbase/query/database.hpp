@@ -65,7 +65,7 @@ struct HierarchyQuery {
 struct RegionQuery {
   std::string_view seqid;
   Coord start = 1, end = 0;               ///< 1-based closed; end < start = to the end of the seqid
-  Strand strand = 0;                      ///< 0 = either strand
+  Strand strand = 0;                      ///< 0 = any strand; '+', '-', '.' (unstranded) or '?' = only that
   bool completely_within = false;
   std::vector<std::uint32_t> type_codes;
   bool type_filter = false;
