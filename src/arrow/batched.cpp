@@ -57,32 +57,40 @@ std::vector<std::string_view> dictionary(const Database& db, std::string_view (D
   return d;
 }
 
-// The nine-column part shared by both result shapes.
+// A large_utf8 column of n strings, str(i) each, built in parallel parts:
+// lengths, then offsets (a serial prefix sum), then the bytes.
+template <typename Str>
+void add_gathered_strings(arrow::TableBuilder& t, const char* name, std::size_t n, int threads, Str&& str) {
+  std::vector<std::int64_t> off(n + 1, 0);
+  parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t i = b; i < e; ++i) off[i + 1] = static_cast<std::int64_t>(str(i).size());
+  });
+  for (std::size_t i = 0; i < n; ++i) off[i + 1] += off[i];
+  std::string data;
+  data.resize(static_cast<std::size_t>(off[n]));
+  parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t i = b; i < e; ++i) {
+      const std::string_view v = str(i);
+      std::memcpy(data.data() + off[i], v.data(), v.size());
+    }
+  });
+  t.add_large_utf8(name, std::move(off), std::move(data));
+}
+
+// The nine-column part shared by both result shapes.  Gathering from random
+// rows is memory-bound: the rows are split over the threads.
 void add_row_columns(const Database& db, const std::vector<RowId>& rows, arrow::TableBuilder& t, bool with_id,
-                     const char* id_name) {
+                     const char* id_name, int threads) {
   const std::size_t n = rows.size();
   if (with_id) {
-    // Gather the IDs straight from the feature-ID column.
+    // The IDs straight from the feature-ID column.
     const auto feat = db.row_features();
     const auto id_off = db.feature_id_offsets();
     const std::string_view id_bytes = db.feature_id_bytes();
-    std::vector<std::int64_t> off(n + 1, 0);
-    std::size_t total = 0;
-    for (std::size_t i = 0; i < n; ++i) {
+    add_gathered_strings(t, id_name, n, threads, [&](std::size_t i) {
       const std::uint32_t f = feat[rows[i]];
-      total += static_cast<std::size_t>(id_off[f + 1] - id_off[f]);
-    }
-    std::string data;
-    data.resize(total);
-    char* p = data.data();
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t f = feat[rows[i]];
-      const auto len = static_cast<std::size_t>(id_off[f + 1] - id_off[f]);
-      std::memcpy(p, id_bytes.data() + id_off[f], len);
-      p += len;
-      off[i + 1] = static_cast<std::int64_t>(p - data.data());
-    }
-    t.add_large_utf8(id_name, std::move(off), std::move(data));
+      return id_bytes.substr(static_cast<std::size_t>(id_off[f]), static_cast<std::size_t>(id_off[f + 1] - id_off[f]));
+    });
   }
   const auto seq = db.seqid_codes();
   const auto src = db.source_codes();
@@ -98,24 +106,32 @@ void add_row_columns(const Database& db, const std::vector<RowId>& rows, arrow::
   std::vector<std::int64_t> start(n), end(n), file_order(n);
   std::vector<double> score(n);
   std::vector<std::uint8_t> score_valid(n), coord_valid(n);
-  bool any_null_score = false, any_null_coord = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    const RowId r = rows[i];
-    seqid[i] = static_cast<std::int32_t>(seq[r]);
-    source[i] = static_cast<std::int32_t>(src[r]);
-    type[i] = static_cast<std::int32_t>(typ[r]);
-    start[i] = st[r];
-    end[i] = en[r];
-    coord_valid[i] = !(fl[r] & kRowNoCoords);
-    any_null_coord |= !coord_valid[i];
-    score[i] = std::isnan(sc[r]) ? 0.0 : sc[r];
-    score_valid[i] = !std::isnan(sc[r]);
-    any_null_score |= !score_valid[i];
-    const char s = static_cast<char>(sd[r]);
-    strand[i] = s == '+' ? 0 : s == '-' ? 1 : s == '.' ? 2 : 3;
-    frame[i] = ph[r] < 0 ? 3 : ph[r];
-    file_order[i] = fo[r];
-  }
+  const int parts = std::max(1, resolve_threads(threads));
+  std::vector<std::uint8_t> null_score(parts, 0), null_coord(parts, 0);
+  parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int part) {
+    bool any_null_score = false, any_null_coord = false;
+    for (std::size_t i = b; i < e; ++i) {
+      const RowId r = rows[i];
+      seqid[i] = static_cast<std::int32_t>(seq[r]);
+      source[i] = static_cast<std::int32_t>(src[r]);
+      type[i] = static_cast<std::int32_t>(typ[r]);
+      start[i] = st[r];
+      end[i] = en[r];
+      coord_valid[i] = !(fl[r] & kRowNoCoords);
+      any_null_coord |= !coord_valid[i];
+      score[i] = std::isnan(sc[r]) ? 0.0 : sc[r];
+      score_valid[i] = !std::isnan(sc[r]);
+      any_null_score |= !score_valid[i];
+      const char s = static_cast<char>(sd[r]);
+      strand[i] = s == '+' ? 0 : s == '-' ? 1 : s == '.' ? 2 : 3;
+      frame[i] = ph[r] < 0 ? 3 : ph[r];
+      file_order[i] = fo[r];
+    }
+    null_score[part] = any_null_score;
+    null_coord[part] = any_null_coord;
+  });
+  const bool any_null_score = std::find(null_score.begin(), null_score.end(), 1) != null_score.end();
+  const bool any_null_coord = std::find(null_coord.begin(), null_coord.end(), 1) != null_coord.end();
   static const std::vector<std::string_view> kStrands = {"+", "-", ".", "?"};
   static const std::vector<std::string_view> kFrames = {"0", "1", "2", "."};
   t.add_dictionary_utf8("seqid", std::move(seqid), dictionary(db, &Database::seqid_name, db.seqid_count()));
@@ -150,6 +166,15 @@ void apply_permutation(std::vector<T>& v, const std::vector<std::uint32_t>& dest
   std::vector<T> out(v.size());
   for (std::size_t k = 0; k < v.size(); ++k) out[dest[k]] = v[k];
   v.swap(out);
+}
+
+std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string> ids, int threads) {
+  std::vector<FeatureIndex> out(ids.size(), kNone);
+  // Each lookup is a few cache misses in large arrays: split over threads.
+  parallel_parts(ids.size(), threads, 8192, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t i = b; i < e; ++i) out[i] = db.find(ids[i]).value_or(kNone);
+  });
+  return out;
 }
 
 HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
@@ -257,42 +282,36 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
 }
 
 void export_hierarchy_arrow(const Database& db, const std::vector<std::string>& anchor_names,
-                            const HierarchyBatch& batch, ArrowArrayStream* out) {
+                            const HierarchyBatch& batch, ArrowArrayStream* out, int threads) {
   const std::size_t n = batch.rows.size();
   arrow::TableBuilder t(static_cast<std::int64_t>(n));
-  std::vector<std::int64_t> off(n + 1, 0);
-  std::string data;
-  for (std::size_t i = 0; i < n; ++i) {
-    data.append(anchor_names[batch.input_index[i]]);
-    off[i + 1] = static_cast<std::int64_t>(data.size());
-  }
-  t.add_large_utf8("anchor", std::move(off), std::move(data));
-  add_row_columns(db, batch.rows, t, true, "descendant_id");
+  add_gathered_strings(t, "anchor", n, threads,
+                       [&](std::size_t i) { return std::string_view(anchor_names[batch.input_index[i]]); });
+  add_row_columns(db, batch.rows, t, true, "descendant_id", threads);
   std::vector<std::int32_t> depth(batch.depth.begin(), batch.depth.end());
   t.add_int32("depth", std::move(depth));
   t.export_stream(out);
 }
 
 void export_region_arrow(const Database& db, const RegionBatchQuery& qs, const RegionBatch& batch,
-                         ArrowArrayStream* out) {
+                         ArrowArrayStream* out, int threads) {
   const std::size_t n = batch.rows.size();
   arrow::TableBuilder t(static_cast<std::int64_t>(n));
   std::vector<std::int64_t> qidx(n), qstart(n), qend(n);
-  std::vector<std::int64_t> off(n + 1, 0);
-  std::string data;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::uint32_t q = batch.query_index[i];
-    qidx[i] = q;
-    qstart[i] = qs.starts[q];
-    qend[i] = qs.ends[q];
-    data.append(qs.seqids[q]);
-    off[i + 1] = static_cast<std::int64_t>(data.size());
-  }
+  parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t i = b; i < e; ++i) {
+      const std::uint32_t q = batch.query_index[i];
+      qidx[i] = q;
+      qstart[i] = qs.starts[q];
+      qend[i] = qs.ends[q];
+    }
+  });
   t.add_int64("query_idx", std::move(qidx));
-  t.add_large_utf8("query_seqid", std::move(off), std::move(data));
+  add_gathered_strings(t, "query_seqid", n, threads,
+                       [&](std::size_t i) { return std::string_view(qs.seqids[batch.query_index[i]]); });
   t.add_int64("query_start", std::move(qstart));
   t.add_int64("query_end", std::move(qend));
-  add_row_columns(db, batch.rows, t, true, "id");
+  add_row_columns(db, batch.rows, t, true, "id", threads);
   t.export_stream(out);
 }
 
@@ -300,7 +319,7 @@ void export_features_arrow(const Database& db, ArrowArrayStream* out) {
   std::vector<RowId> rows(db.row_count());
   for (RowId r = 0; r < rows.size(); ++r) rows[r] = r;
   arrow::TableBuilder t(static_cast<std::int64_t>(rows.size()));
-  add_row_columns(db, rows, t, true, "id");
+  add_row_columns(db, rows, t, true, "id", 0);
   std::vector<std::int64_t> off(rows.size() + 1, 0);
   std::string data;
   for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -50,6 +50,9 @@ struct RegionBatch {
   std::vector<RowId> rows;
 };
 
+/// The feature index of every ID (kNone when absent), looked up on all cores.
+std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string> ids, int threads);
+
 /// Related rows of every anchor (kNone entries are skipped).
 HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
                                  bool children, int threads);
@@ -59,11 +62,12 @@ HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureInde
 Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& queries, const RegionQuery& filters,
                                    int threads);
 
-/// Builds the Arrow tables described above into `out` (a fresh stream).
+/// Builds the Arrow tables described above into `out` (a fresh stream),
+/// gathering the columns on `threads` threads (0 = all cores).
 void export_hierarchy_arrow(const Database& db, const std::vector<std::string>& anchor_names,
-                            const HierarchyBatch& batch, ArrowArrayStream* out);
+                            const HierarchyBatch& batch, ArrowArrayStream* out, int threads = 0);
 void export_region_arrow(const Database& db, const RegionBatchQuery& queries, const RegionBatch& batch,
-                         ArrowArrayStream* out);
+                         ArrowArrayStream* out, int threads = 0);
 
 /// Whole-table views for SQL: every row's columns (features), and the
 /// hierarchy edges (relations: parent, child, level=1 direct edges).
