@@ -189,7 +189,19 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
 
   internal::Draft draft;
   progress("parse", 0.5);
-  if (writer) writer->begin_text(features);
+  if (writer) {
+    // A mapped plain file whose feature text was not repaired in place is
+    // copied file to file; anything else is written from memory.
+    TextFileSource source;
+    bool repaired = false;
+    for (const auto& c : chunks) repaired |= c.repaired_bytes > 0;
+    if (text.source_fd() >= 0 && !repaired) {
+      source.fd = text.source_fd();
+      source.offset = bom;
+      source.unchanged = text.source_check();  // by value: `text` moves into the table below
+    }
+    writer->begin_text(features, std::move(source));
+  }
   // Every return from here on, success or failure, waits for that write
   // before `text` (which it reads) can be freed.
   struct WaitForText {

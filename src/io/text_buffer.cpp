@@ -3,7 +3,10 @@
 #include <cstring>
 #include <utility>
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace gffbase {
 
@@ -16,6 +19,10 @@ TextBuffer& TextBuffer::operator=(TextBuffer&& o) noexcept {
   mapped_ = o.mapped_;
   size_ = o.size_;
   capacity_ = o.capacity_;
+  source_fd_ = std::exchange(o.source_fd_, -1);
+  source_size_ = o.source_size_;
+  source_mtime_ns_ = o.source_mtime_ns_;
+  source_ctime_ns_ = o.source_ctime_ns_;
   if (from_string_) {
     string_ = std::move(o.string_);
     data_ = string_.data();
@@ -38,9 +45,23 @@ void TextBuffer::release() {
   } else {
     delete[] data_;
   }
+  if (source_fd_ >= 0) ::close(source_fd_);
+  source_fd_ = -1;
   data_ = nullptr;
   size_ = capacity_ = 0;
   mapped_ = from_string_ = false;
+}
+
+namespace {
+std::int64_t nanoseconds(const struct timespec& t) { return std::int64_t(t.tv_sec) * 1000000000 + t.tv_nsec; }
+}  // namespace
+
+std::function<bool()> TextBuffer::source_check() const {
+  return [fd = source_fd_, size = source_size_, mtime = source_mtime_ns_, ctime = source_ctime_ns_] {
+    struct stat st {};
+    if (fd < 0 || ::fstat(fd, &st) != 0) return false;
+    return st.st_size == size && nanoseconds(st.st_mtim) == mtime && nanoseconds(st.st_ctim) == ctime;
+  };
 }
 
 TextBuffer TextBuffer::adopt(std::string s) {
@@ -65,12 +86,24 @@ TextBuffer TextBuffer::allocate(std::size_t n) {
 TextBuffer TextBuffer::map_file(int fd, std::size_t n) {
   TextBuffer b;
   if (n == 0) return b;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return b;
   void* p = ::mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   if (p == MAP_FAILED) return b;
   ::madvise(p, n, MADV_SEQUENTIAL);
+#ifdef MADV_POPULATE_READ
+  // Every page is read (checksum, parse): mapping them all in one call costs
+  // far less than a fault per 4 KiB.  (MAP_POPULATE would pre-fault this
+  // private writable mapping for writing, copying every page.)  Best effort.
+  ::madvise(p, n, MADV_POPULATE_READ);
+#endif
   b.data_ = static_cast<char*>(p);
   b.size_ = b.capacity_ = n;
   b.mapped_ = true;
+  b.source_fd_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  b.source_size_ = st.st_size;
+  b.source_mtime_ns_ = nanoseconds(st.st_mtim);
+  b.source_ctime_ns_ = nanoseconds(st.st_ctim);
   return b;
 }
 

@@ -279,6 +279,7 @@ class LineParser {
     // bytes are bad.
     while (bad != std::string_view::npos) {
       begin[bad] = '?';
+      ++out_.repaired_bytes;
       const std::size_t next = find_invalid_utf8(s.substr(bad + 1));
       bad = next == std::string_view::npos ? next : bad + 1 + next;
     }

@@ -178,13 +178,37 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
 
 GffdbWriter::~GffdbWriter() = default;
 
-void GffdbWriter::begin_text(std::string_view text) {
+namespace {
+// Copies `bytes` from `in` at `in_offset` to `out` at `out_offset` in the
+// kernel.  Returns false (nothing to undo: the caller rewrites the range)
+// when the file systems cannot, e.g. across devices or on old kernels.
+bool copy_file_bytes(int in, std::uint64_t in_offset, int out, std::uint64_t out_offset, std::uint64_t bytes) {
+  auto in_off = static_cast<loff_t>(in_offset), out_off = static_cast<loff_t>(out_offset);
+  while (bytes > 0) {
+    const ssize_t n = ::copy_file_range(in, &in_off, out, &out_off, std::min<std::uint64_t>(bytes, 1u << 30), 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes -= static_cast<std::uint64_t>(n);
+  }
+  return true;
+}
+}  // namespace
+
+void GffdbWriter::begin_text(std::string_view text, TextFileSource source) {
   State& s = *s_;
   if (s.text_started) return;
   s.text_started = true;
   s.text = text;
-  s.text_thread = std::thread([&s] {
+  s.text_thread = std::thread([&s, source = std::move(source)] {
     s.text_crc = checksum_blocks(s.text.data(), s.text.size(), s.text_block_crcs);
+    if (source.fd >= 0 && copy_file_bytes(source.fd, source.offset, s.fd, s.text_offset, s.text.size())) {
+      // The checksums above describe the mapped bytes; the file must still
+      // hold exactly those.
+      if (source.unchanged && !source.unchanged()) {
+        s.text_status = Status::io("the input file changed while it was being ingested");
+      }
+      return;
+    }
     s.text_status = pwrite_all(s.fd, s.text.data(), s.text.size(), s.text_offset);
   });
 }

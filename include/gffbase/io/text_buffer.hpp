@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,6 +46,16 @@ class TextBuffer {
   /// Grows a heap buffer to `n` bytes of capacity, keeping the first size() bytes.
   void grow(std::size_t n);
 
+  /// For a mapped file: a descriptor of that file (owned by the buffer), so
+  /// the bytes can be copied file to file in the kernel (copy_file_range)
+  /// instead of through this mapping; -1 otherwise.
+  int source_fd() const { return source_fd_; }
+  /// A check, usable while source_fd() stays open even after this buffer is
+  /// moved, that the mapped file still has the size and modification/change
+  /// times it had when it was mapped (a copy from source_fd() then equals
+  /// data(), unless the caller changed data() itself).
+  std::function<bool()> source_check() const;
+
  private:
   void release();
   char* data_ = nullptr;
@@ -52,6 +64,8 @@ class TextBuffer {
   bool mapped_ = false;
   std::string string_;  // when adopted from a std::string
   bool from_string_ = false;
+  int source_fd_ = -1;
+  std::int64_t source_size_ = 0, source_mtime_ns_ = 0, source_ctime_ns_ = 0;
 };
 
 }  // namespace gffbase

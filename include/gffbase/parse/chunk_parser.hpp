@@ -67,6 +67,7 @@ struct ParsedChunk {
   std::uint64_t lines = 0;                ///< lines in this chunk
   std::uint64_t comment_lines = 0;
   std::uint64_t skipped_lines = 0;        ///< feature lines rejected in lenient mode
+  std::uint64_t repaired_bytes = 0;       ///< bytes replaced in place (lenient UTF-8 repair)
   bool stopped = false;                   ///< strict mode hit an error
 };
 
