@@ -8,12 +8,13 @@
 
 #include "draft.hpp"
 #include "gffbase/hash.hpp"
+#include "flat_id_map.hpp"
 #include "id_spec_internal.hpp"
 
 namespace gffbase::internal {
 namespace {
 
-using IdMap = std::unordered_map<std::string_view, std::uint32_t>;
+using IdMap = FlatIdMap;
 
 std::string quote(std::string_view v) {
   std::string q(1, '"');
@@ -43,6 +44,7 @@ class Assembler {
     d_.rows.reserve(total + total / 8);
     d_.feature_ids.reserve(total);
     first_row_.reserve(total);
+    ids_.reserve(total);
     auto_number_.reserve(total);
     GFFBASE_RETURN_IF_ERROR(assign_ids());
     if (gtf_) {
