@@ -87,6 +87,16 @@ std::string help_text(const CommandSpec& spec) {
   return s;
 }
 
+std::optional<int> parse_command_line(const CommandSpec& spec, const std::vector<std::string>& argv, Args& a) {
+  std::string err;
+  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
+  if (a.help_requested()) {
+    std::fputs(help_text(spec).c_str(), stdout);
+    return 0;
+  }
+  return std::nullopt;
+}
+
 int usage_error(const CommandSpec& spec, const std::string& message) {
   std::fprintf(stderr, "gffbase %s: error: %s\nusage: %s\n", spec.name.c_str(), message.c_str(), spec.usage.c_str());
   return 2;

@@ -43,6 +43,11 @@ class Args {
 
 std::string help_text(const CommandSpec& spec);
 
+/// Parses `argv` into `a` for `spec`.  Returns the exit status when the
+/// command is already done — 2 after a usage error, 0 after printing --help —
+/// and nullopt when it should go on.
+std::optional<int> parse_command_line(const CommandSpec& spec, const std::vector<std::string>& argv, Args& a);
+
 /// Prints "gffbase <cmd>: error: ..." to stderr; returns exit code 2 (usage).
 int usage_error(const CommandSpec& spec, const std::string& message);
 

@@ -24,12 +24,7 @@ int cmd_derive(const Argv& argv) {
        {"--merge", "", false, false, "children-bp: count overlapping bases once", ""},
        {"--format", "-f", true, false, "gff3 (default), gtf, bed, tsv", "FMT"}}};
   Args a;
-  std::string err;
-  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
-  if (a.help_requested()) {
-    std::fputs(help_text(spec).c_str(), stdout);
-    return 0;
-  }
+  if (auto done = parse_command_line(spec, argv, a)) return *done;
   if (a.positional().size() < 2) return usage_error(spec, "expected DB and KIND");
   const std::string kind = a.positional()[1];
   const std::string format = a.value("--format").value_or("gff3");

@@ -22,20 +22,12 @@ int cmd_export(const Argv& argv) {
                     {"--include-synthetic", "", false, false, "also write inferred GTF genes/transcripts", ""},
                     {"--no-directives", "", false, false, "leave out ## directives and FASTA", ""}}};
   Args a;
-  std::string err;
-  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
-  if (a.help_requested()) {
-    std::fputs(help_text(spec).c_str(), stdout);
-    return 0;
-  }
+  if (auto done = parse_command_line(spec, argv, a)) return *done;
   if (a.positional().size() != 1) return usage_error(spec, "expected exactly one DB");
-  auto opened = Database::open(a.positional()[0]);
-  if (!opened.is_ok()) return report_error("export", opened.status().message());
-  const Database& db = **opened;
-  OutputFormat format;
-  if (!output_format_for(db, a.value("--format").value_or(""), format)) {
-    return usage_error(spec, "--format: expected gff3, gtf, bed, bed12, tsv or jsonl");
-  }
+  OpenedForOutput opened;
+  if (auto done = open_for_output(spec, a.positional()[0], a, opened)) return *done;
+  const Database& db = *opened.db;
+  const OutputFormat format = opened.format;
   std::FILE* out = stdout;
   const auto out_path = a.value("--output");
   if (out_path && *out_path != "-") {

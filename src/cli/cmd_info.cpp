@@ -14,12 +14,7 @@ int cmd_info(const Argv& argv) {
                    {{"--problems", "", false, false, "also list the problems recorded at ingest", ""},
                     {"--verify", "", false, false, "check every section's checksum and index bounds", ""}}};
   Args a;
-  std::string err;
-  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
-  if (a.help_requested()) {
-    std::fputs(help_text(spec).c_str(), stdout);
-    return 0;
-  }
+  if (auto done = parse_command_line(spec, argv, a)) return *done;
   if (a.positional().size() != 1) return usage_error(spec, "expected exactly one DB");
   auto db = Database::open(a.positional()[0]);
   if (!db.is_ok()) return report_error("info", db.status().message());

@@ -88,15 +88,10 @@ int cmd_ingest(const Argv& argv) {
   spec.options.push_back({"--quiet", "-q", false, false, "print nothing on success", ""});
   spec.options.push_back({"--timings", "", false, false, "print the seconds each stage took", ""});
   Args a;
-  std::string err;
-  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
-  if (a.help_requested()) {
-    std::fputs(help_text(spec).c_str(), stdout);
-    return 0;
-  }
+  if (auto done = parse_command_line(spec, argv, a)) return *done;
   if (a.positional().size() != 1) return usage_error(spec, "expected exactly one INPUT");
   IngestOptions o;
-  if (!read_build_options(a, o, err)) return usage_error(spec, err);
+  if (std::string err; !read_build_options(a, o, err)) return usage_error(spec, err);
   o.force = a.flag("--force");
   const std::string input = a.positional()[0];
   const std::string db = a.value("--output").value_or(default_db_path(input));
@@ -147,15 +142,10 @@ int cmd_validate(const Argv& argv) {
                    kBuildOptions};
   spec.options.push_back({"--json", "", false, false, "print the report as JSON", ""});
   Args a;
-  std::string err;
-  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
-  if (a.help_requested()) {
-    std::fputs(help_text(spec).c_str(), stdout);
-    return 0;
-  }
+  if (auto done = parse_command_line(spec, argv, a)) return *done;
   if (a.positional().size() != 1) return usage_error(spec, "expected exactly one INPUT");
   IngestOptions o;
-  if (!read_build_options(a, o, err)) return usage_error(spec, err);
+  if (std::string err; !read_build_options(a, o, err)) return usage_error(spec, err);
   const std::string input = a.positional()[0];
   Result<InputText> in = read_input(input, o.threads);
   if (!in.is_ok()) return report_error("validate", in.status().message());

@@ -10,26 +10,6 @@
 namespace gffbase::cli {
 namespace {
 
-struct Opened {
-  std::shared_ptr<const Database> db;
-  OutputFormat format;
-};
-
-bool open_db(const std::string& cmd, const std::string& path, const Args& a, Opened& o, int& rc) {
-  auto db = Database::open(path);
-  if (!db.is_ok()) {
-    rc = report_error(cmd, db.status().message());
-    return false;
-  }
-  o.db = *db;
-  if (!output_format_for(*o.db, a.value("--format").value_or(""), o.format)) {
-    rc = report_error(cmd, "--format: expected gff3, gtf, bed, bed12, tsv or jsonl, found '" +
-                               a.value("--format").value_or("") + "'");
-    return false;
-  }
-  return true;
-}
-
 // IDs from positional arguments plus --ids FILE (one per line; - = stdin).
 bool collect_ids(const Args& a, std::size_t first, std::vector<std::string>& ids, std::string& err) {
   for (std::size_t i = first; i < a.positional().size(); ++i) ids.push_back(a.positional()[i]);
@@ -75,19 +55,14 @@ int hierarchy(const Argv& argv, bool down) {
                         : "Print every feature above each ID (breadth-first; each feature once).",
                    kHierarchyOptions};
   Args a;
+  if (auto done = parse_command_line(spec, argv, a)) return *done;
   std::string err;
-  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
-  if (a.help_requested()) {
-    std::fputs(help_text(spec).c_str(), stdout);
-    return 0;
-  }
   if (a.positional().empty()) return usage_error(spec, "expected DB and at least one ID");
   std::vector<std::string> ids;
   if (!collect_ids(a, 1, ids, err)) return report_error(name, err);
   if (ids.empty()) return usage_error(spec, "expected at least one ID (or --ids FILE)");
-  Opened o;
-  int rc = 0;
-  if (!open_db(name, a.positional()[0], a, o, rc)) return rc;
+  OpenedForOutput o;
+  if (auto done = open_for_output(spec, a.positional()[0], a, o)) return *done;
   HierarchyQuery q = hierarchy_query(*o.db, a, err);
   if (!err.empty()) return usage_error(spec, err);
   RowPrinter out(*o.db, o.format, stdout);
@@ -113,19 +88,14 @@ int cmd_get(const Argv& argv) {
                    {{"--ids", "", true, false, "read more IDs from FILE, one per line (- = stdin)", "FILE"},
                     {"--format", "-f", true, false, kFormatHelp, "FMT"}}};
   Args a;
+  if (auto done = parse_command_line(spec, argv, a)) return *done;
   std::string err;
-  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
-  if (a.help_requested()) {
-    std::fputs(help_text(spec).c_str(), stdout);
-    return 0;
-  }
   if (a.positional().empty()) return usage_error(spec, "expected DB and at least one ID");
   std::vector<std::string> ids;
   if (!collect_ids(a, 1, ids, err)) return report_error("get", err);
   if (ids.empty()) return usage_error(spec, "expected at least one ID (or --ids FILE)");
-  Opened o;
-  int rc = 0;
-  if (!open_db("get", a.positional()[0], a, o, rc)) return rc;
+  OpenedForOutput o;
+  if (auto done = open_for_output(spec, a.positional()[0], a, o)) return *done;
   RowPrinter out(*o.db, o.format, stdout);
   out.header();
   int missing = 0;
@@ -154,12 +124,8 @@ int cmd_region(const Argv& argv) {
                     {"--within", "", false, false, "only features completely within the region", ""},
                     {"--format", "-f", true, false, kFormatHelp, "FMT"}}};
   Args a;
+  if (auto done = parse_command_line(spec, argv, a)) return *done;
   std::string err;
-  if (!a.parse(spec, argv, err)) return usage_error(spec, err);
-  if (a.help_requested()) {
-    std::fputs(help_text(spec).c_str(), stdout);
-    return 0;
-  }
   if (a.positional().empty()) return usage_error(spec, "expected DB");
   std::vector<std::string> texts(a.positional().begin() + 1, a.positional().end());
   std::vector<std::string> lines;
@@ -167,9 +133,8 @@ int cmd_region(const Argv& argv) {
     if (!read_lines(*f, lines, err)) return report_error("region", err);
   }
   if (texts.empty() && lines.empty()) return usage_error(spec, "expected at least one REGION (or --regions FILE)");
-  Opened o;
-  int rc = 0;
-  if (!open_db("region", a.positional()[0], a, o, rc)) return rc;
+  OpenedForOutput o;
+  if (auto done = open_for_output(spec, a.positional()[0], a, o)) return *done;
   RegionQuery filters;
   filters.completely_within = a.flag("--within");
   if (auto s = a.value("--strand")) {

@@ -56,4 +56,16 @@ bool read_lines(const std::string& path, std::vector<std::string>& out, std::str
   return true;
 }
 
+std::optional<int> open_for_output(const CommandSpec& spec, const std::string& path, const Args& a,
+                                   OpenedForOutput& out) {
+  auto db = Database::open(path);
+  if (!db.is_ok()) return report_error(spec.name, db.status().message());
+  out.db = *db;
+  if (!output_format_for(*out.db, a.value("--format").value_or(""), out.format)) {
+    return usage_error(spec, "--format: expected gff3, gtf, bed, bed12, tsv or jsonl, found '" +
+                                 a.value("--format").value_or("") + "'");
+  }
+  return std::nullopt;
+}
+
 }  // namespace gffbase::cli

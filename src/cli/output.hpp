@@ -2,9 +2,12 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "args.hpp"
 #include "gffbase/export/writers.hpp"
 #include "gffbase/query/database.hpp"
 
@@ -33,6 +36,17 @@ inline const char* kFormatHelp = "output: gff3 (default; the input's own dialect
 
 /// Output format from the option value; "" = the database's own dialect.
 bool output_format_for(const Database& db, const std::string& value, OutputFormat& out);
+
+/// A database opened for a command that prints rows, and its --format.
+struct OpenedForOutput {
+  std::shared_ptr<const Database> db;
+  OutputFormat format;
+};
+/// Opens `path` and reads --format.  Returns the exit status when the
+/// command must stop (1: the database cannot be opened, 2: a bad --format),
+/// nullopt on success.
+std::optional<int> open_for_output(const CommandSpec& spec, const std::string& path, const Args& a,
+                                   OpenedForOutput& out);
 
 /// Reads whitespace-separated tokens (IDs) or lines from a file or "-".
 bool read_lines(const std::string& path, std::vector<std::string>& out, std::string& error);
