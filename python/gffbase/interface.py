@@ -221,11 +221,11 @@ class FeatureDB:
             strand = strand if strand is not None else rstrand
         if seqid is None:
             raise InvalidArgumentError("region: give a region or a seqid")
-        rows = self._db.region(seqid, 1 if start is None else int(start), 0 if end is None else int(end),
-                               strand, _as_list(featuretype), completely_within)
+        tuples = self._db.region_rows(seqid, 1 if start is None else int(start), 0 if end is None else int(end),
+                                      strand, _as_list(featuretype), completely_within)
         make = Feature._from_row
         d, g = self.dialect, self._gff3
-        return (make(t, d, g) for t in self._db.rows(rows))
+        return (make(t, d, g) for t in tuples)
 
     # -- attributes ----------------------------------------------------------------------
     def features_with_attribute(self, key: str, value: Optional[str] = None) -> Iterator[Feature]:
@@ -366,8 +366,8 @@ class FeatureDB:
 
 
 def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optional[str]]:
-    if isinstance(region, Feature):  # gffutils also filters by the feature's strand
-        return region.seqid, region.start, region.end, region.strand if region.strand in ("+", "-") else None
+    if isinstance(region, Feature):  # gffutils filters by the feature's strand ('.': unstranded only)
+        return region.seqid, region.start, region.end, region.strand
     if isinstance(region, (tuple, list)):
         if len(region) == 3:
             return region[0], int(region[1]), int(region[2]), None
@@ -377,8 +377,8 @@ def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optio
     if isinstance(region, str):
         strand = None
         text = region
-        if len(text) > 2 and text[-2] == ":" and text[-1] in "+-.":
-            strand = None if text[-1] == "." else text[-1]
+        if len(text) > 2 and text[-2] == ":" and text[-1] in "+-.?":
+            strand = text[-1]  # gffutils: "chr:s-e:." selects unstranded features
             text = text[:-2]
         if ":" not in text:
             return text, None, None, strand

@@ -51,7 +51,7 @@ nb::tuple row_tuple(PyDatabase& p, RowId r) {
     score = std::isnan(v.score) ? nb::none() : nb::object(nb::float_(v.score));
   }
   const char frame = v.phase < 0 ? '.' : static_cast<char>('0' + v.phase);
-  return nb::make_tuple(p.seqid_str(db.row_seqid_code(r)), nb::str(v.source.data(), v.source.size()),
+  return nb::make_tuple(p.seqid_str(db.row_seqid_code(r)), p.source_str(db.row_source_code(r)),
                         p.type_str(db.row_type_code(r)), start, end, score, nb::str(&v.strand, 1),
                         nb::str(&frame, 1), nb::str(v.attributes.data(), v.attributes.size()),
                         nb::str(v.id.data(), v.id.size()), v.file_order, v.flags, r);
@@ -82,6 +82,22 @@ std::pair<std::vector<RowId>, std::vector<std::uint32_t>> related(PyDatabase& p,
     rows = as_rows(down ? p.db().children(f, q) : p.db().parents(f, q), &depths);
   }
   return {std::move(rows), std::move(depths)};
+}
+
+// The rows of a region query; strand '.' selects unstranded features (gffutils).
+std::vector<RowId> region_rows(PyDatabase& p, std::string_view seqid, Coord start, Coord end,
+                               const std::optional<std::string>& strand,
+                               const std::optional<std::vector<std::string>>& types, bool within) {
+  RegionQuery q;
+  q.seqid = seqid;
+  q.start = start;
+  q.end = end;
+  q.completely_within = within;
+  if (strand && !strand->empty()) q.strand = (*strand)[0];
+  q.type_codes = codes_for(p.db(), types, q.type_filter);
+  Result<std::vector<RowId>> r = p.db().region(q);
+  if (!r.is_ok()) raise_error(Error(r.status()));
+  return std::move(r).value();
 }
 
 }  // namespace
@@ -173,16 +189,19 @@ void register_database(nb::module_& m) {
           "region",
           [](PyDatabase& p, std::string_view seqid, Coord start, Coord end, std::optional<std::string> strand,
              std::optional<std::vector<std::string>> types, bool within) {
-            RegionQuery q;
-            q.seqid = seqid;
-            q.start = start;
-            q.end = end;
-            q.completely_within = within;
-            if (strand && !strand->empty()) q.strand = (*strand)[0];  // '.' selects unstranded features (gffutils)
-            q.type_codes = codes_for(p.db(), types, q.type_filter);
-            Result<std::vector<RowId>> r = p.db().region(q);
-            if (!r.is_ok()) raise_error(Error(r.status()));
-            return *r;
+            return region_rows(p, seqid, start, end, strand, types, within);
+          },
+          nb::arg("seqid"), nb::arg("start"), nb::arg("end"), nb::arg("strand") = nb::none(),
+          nb::arg("types") = nb::none(), nb::arg("within") = false)
+      .def(
+          "region_rows",
+          [](PyDatabase& p, std::string_view seqid, Coord start, Coord end, std::optional<std::string> strand,
+             std::optional<std::vector<std::string>> types, bool within) {
+            // region() and rows() in one call: single queries from Python
+            // spend more on crossing into C++ than on the search.
+            nb::list out;
+            for (RowId row : region_rows(p, seqid, start, end, strand, types, within)) out.append(row_tuple(p, row));
+            return out;
           },
           nb::arg("seqid"), nb::arg("start"), nb::arg("end"), nb::arg("strand") = nb::none(),
           nb::arg("types") = nb::none(), nb::arg("within") = false)

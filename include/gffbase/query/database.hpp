@@ -113,6 +113,7 @@ class Database {
   FeatureIndex row_feature(RowId r) const;
   std::uint32_t row_type_code(RowId r) const;
   std::uint32_t row_seqid_code(RowId r) const;
+  std::uint32_t row_source_code(RowId r) const;
   /// Raw columns, for bulk export (Arrow): spans over all rows in row order.
   std::span<const std::int64_t> starts() const;
   std::span<const std::int64_t> ends() const;
