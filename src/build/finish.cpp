@@ -8,6 +8,7 @@
 
 #include "draft.hpp"
 #include "gffbase/hash.hpp"
+#include "../common/huge_pages.hpp"
 #include "gffbase/query/interval_index.hpp"
 
 namespace gffbase::internal {
@@ -164,22 +165,22 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   }
 
   // Gather the row columns in sorted order.
-  t.row_seqid.resize(n);
-  t.row_source.resize(n);
-  t.row_type.resize(n);
-  t.row_start.resize(n);
-  t.row_end.resize(n);
-  t.row_score.resize(n);
-  t.row_strand.resize(n);
-  t.row_phase.resize(n);
-  t.row_flags.resize(n);
-  t.row_file_order.resize(n);
-  t.row_line.resize(n);
-  t.row_feature.resize(n);
-  t.file_order_rows.resize(n);
-  t.row_text_offset.resize(n);
-  t.row_text_length.resize(n);
-  t.row_attr_start.resize(n);
+  assign_huge(t.row_seqid, n);
+  assign_huge(t.row_source, n);
+  assign_huge(t.row_type, n);
+  assign_huge(t.row_start, n);
+  assign_huge(t.row_end, n);
+  assign_huge(t.row_score, n);
+  assign_huge(t.row_strand, n);
+  assign_huge(t.row_phase, n);
+  assign_huge(t.row_flags, n);
+  assign_huge(t.row_file_order, n);
+  assign_huge(t.row_line, n);
+  assign_huge(t.row_feature, n);
+  assign_huge(t.file_order_rows, n);
+  assign_huge(t.row_text_offset, n);
+  assign_huge(t.row_text_length, n);
+  assign_huge(t.row_attr_start, n);
   std::vector<std::uint32_t> row_of_record;  // global record ordinal -> row
   std::size_t records = 0;
   for (auto& c : chunks) records += c.records.size();
@@ -230,7 +231,7 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   }
 
   // Interval index, per seqid.
-  t.row_max_end.resize(n);
+  assign_huge(t.row_max_end, n);
   for (std::size_t s = 0; s < n_seqids; ++s) {
     const std::size_t b = t.seqid_rows[s], e = t.seqid_rows[s + 1];
     build_interval_max_end(std::span<const std::int64_t>(t.row_end).subspan(b, e - b),
@@ -251,7 +252,7 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   }
   std::size_t slots = 16;
   while (slots < m * 2) slots <<= 1;
-  t.id_slots.assign(slots, kNone);
+  assign_huge(t.id_slots, slots, kNone);
   for (std::uint32_t f = 0; f < m; ++f) {
     std::size_t h = hash_bytes(draft.feature_ids[f]) & (slots - 1);
     while (t.id_slots[h] != kNone) h = (h + 1) & (slots - 1);

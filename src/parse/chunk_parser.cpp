@@ -1,5 +1,7 @@
 #include "gffbase/parse/chunk_parser.hpp"
 
+#include "../common/huge_pages.hpp"
+
 #include "gffbase/hash.hpp"
 
 #include <algorithm>
@@ -386,7 +388,22 @@ void parse_chunk(char* text, std::size_t size, const ChunkParseOptions& options,
     out.lines = at + static_cast<std::uint64_t>(std::count(text + size - rest, text + size, '\n')) +
                 (rest > 0 && text[size - 1] != '\n' ? 1 : 0);
   };
+  // Growing the per-record vectors by doubling cost most of ingest's page
+  // faults and a tenth of its copying: after a sample of lines, reserve what
+  // the whole chunk will need (its line count, vectorised, is cheap).
+  const std::size_t total_lines = static_cast<std::size_t>(std::count(text, text + size, '\n')) + 1;
+  bool reserved = total_lines < 4096;
   while (pos < size) {
+    if (!reserved && out.records.size() == 256) {
+      reserved = true;
+      const double per_line = 1.0 / static_cast<double>(line);
+      const auto scale = [&](std::size_t sample) {
+        return static_cast<std::size_t>(static_cast<double>(sample) * per_line * 1.05 * total_lines) + 16;
+      };
+      internal::reserve_huge(out.records, scale(out.records.size()));
+      internal::reserve_huge(out.items, scale(out.items.size()));
+      internal::reserve_huge(out.attr_entries, scale(out.attr_entries.size()));
+    }
     const void* nl = std::memchr(text + pos, '\n', size - pos);
     const std::size_t end = nl ? static_cast<const char*>(nl) - text : size;
     std::size_t len = end - pos;
