@@ -41,9 +41,16 @@ def _new_feature(template: Feature, featuretype: str, start: int, end: int, attr
 def interfeatures(db, features: Iterable[Feature], new_featuretype: Optional[str] = None,
                   merge_attributes_: bool = True, dialect=None, attribute_func=None,
                   update_attributes=None) -> Iterator[Feature]:
-    """Features filling the gaps between consecutive `features` (sorted by start)."""
-    feats = sorted(features, key=lambda f: (f.start, f.end))
-    for prev, nxt in zip(feats, feats[1:]):
+    """Features filling the gaps between consecutive `features` (sorted by start within each
+    seqid; seqids in order of first appearance).  No gap spans two seqids (as in gffutils)."""
+    by_seqid = {}
+    for f in features:
+        by_seqid.setdefault(f.seqid, []).append(f)
+    pairs = []
+    for group in by_seqid.values():
+        group.sort(key=lambda f: (f.start, f.end))
+        pairs.extend(zip(group, group[1:]))
+    for prev, nxt in pairs:
         start, end = prev.end + 1, nxt.start - 1
         if start > end:  # overlapping or abutting: no gap
             continue
@@ -63,11 +70,16 @@ def interfeatures(db, features: Iterable[Feature], new_featuretype: Optional[str
 
 
 def _transcripts(db, grandparent_featuretype, parent_featuretype) -> Iterator[Feature]:
+    """Each transcript once, also one written over several lines or under several genes."""
     if parent_featuretype is not None:
-        yield from db.features_of_type(parent_featuretype)
-        return
-    for gp in db.features_of_type(grandparent_featuretype):
-        yield from db.children(gp.id, level=1)
+        found = db.features_of_type(parent_featuretype)
+    else:
+        found = (tx for gp in db.features_of_type(grandparent_featuretype) for tx in db.children(gp.id, level=1))
+    seen = set()
+    for tx in found:
+        if tx.id not in seen:
+            seen.add(tx.id)
+            yield tx
 
 
 def create_introns(db, exon_featuretype="exon", grandparent_featuretype="gene", parent_featuretype=None,
@@ -81,19 +93,29 @@ def create_introns(db, exon_featuretype="exon", grandparent_featuretype="gene", 
 
 def create_splice_sites(db, exon_featuretype="exon", grandparent_featuretype="gene", parent_featuretype=None,
                         merge_attributes_=True) -> Iterator[Feature]:
-    """2 bp donor and acceptor sites at both ends of every intron."""
+    """2 bp donor and acceptor sites at both ends of every intron.
+
+    As in gffutils, a site's ID is its type + "_" + the intron's ID (so the two
+    sites of an intron have distinct IDs), and sites of an unstranded intron
+    are plain ``splice_site``s (donor and acceptor cannot be told apart)."""
     for intron in create_introns(db, exon_featuretype, grandparent_featuretype, parent_featuretype, "intron",
                                  merge_attributes_):
         left = _new_feature(intron, "", intron.start, intron.start + 1, intron.attributes, intron.dialect)
         right = _new_feature(intron, "", intron.end - 1, intron.end, intron.attributes, intron.dialect)
         if intron.strand == "-":
             left.featuretype, right.featuretype = "three_prime_cis_splice_site", "five_prime_cis_splice_site"
-            yield right
-            yield left
-        else:
+            sites = (right, left)
+        elif intron.strand == "+":
             left.featuretype, right.featuretype = "five_prime_cis_splice_site", "three_prime_cis_splice_site"
-            yield left
-            yield right
+            sites = (left, right)
+        else:
+            left.featuretype = right.featuretype = "splice_site"
+            sites = (left, right)
+        for site in sites:
+            ids = site.attributes.get("ID")
+            if ids:
+                site.attributes["ID"] = [f"{site.featuretype}_{ids[0]}"]
+            yield site
 
 
 def _merged_intervals(features: Iterable[Feature], ignore_strand: bool):

@@ -32,16 +32,25 @@ def _as_list(x) -> Optional[List[str]]:
     return list(x)
 
 
+def _length(t):
+    return None if t[3] is None or t[4] is None else t[4] - t[3]
+
+
 def _sort_key(order_by):
     names = [order_by] if isinstance(order_by, str) else list(order_by)
-    idx = []
+    getters = []
     for n in names:
-        if n not in _ORDER_COLUMNS:
-            raise InvalidArgumentError(f"order_by: unknown column {n!r}; expected one of {sorted(_ORDER_COLUMNS)}")
-        idx.append(_ORDER_COLUMNS[n])
+        if n == "length":  # gffutils: ORDER BY (end - start)
+            getters.append(_length)
+        elif n in _ORDER_COLUMNS:
+            getters.append(lambda t, i=_ORDER_COLUMNS[n]: t[i])
+        else:
+            raise InvalidArgumentError(
+                f"order_by: unknown column {n!r}; expected one of {sorted(_ORDER_COLUMNS) + ['length']}")
 
     def key(t):
-        return tuple((t[i] is None, t[i] if t[i] is not None else 0) for i in idx)
+        # Missing values sort first, as SQL NULLs do in gffutils' ORDER BY ... ASC.
+        return tuple((v is not None, v if v is not None else 0) for v in (g(t) for g in getters))
 
     return key
 

@@ -10,6 +10,7 @@ file.  Cost is a full rebuild: use them for small edits, not in loops.
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 from typing import Callable, Iterable, List, Optional
@@ -76,13 +77,26 @@ def delete(db, features, **kwargs):
     return _rebuild(db, _lines(db, skip_ids=ids), **kwargs)
 
 
+def _call(func, parent: Feature, child: Feature, own: Feature):
+    """gffutils calls parent_func/child_func as func(parent, child); a one-argument
+    func gets just the feature being edited (`own`)."""
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):  # builtins without a signature
+        return func(parent, child)
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    if len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in params):
+        return func(parent, child)
+    return func(own)
+
+
 def add_relation(db, parent, child, level=None, parent_func=None, child_func=None):
     if not db._gff3:
         raise InvalidArgumentError("add_relation needs a GFF3 database (GTF relations come from gene_id/transcript_id)")
     pid = parent.id if isinstance(parent, Feature) else parent
     cid = child.id if isinstance(child, Feature) else child
-    db[pid]  # raises FeatureNotFoundError when absent
-    db[cid]
+    parent_feature = db[pid]  # raises FeatureNotFoundError when absent
+    child_feature = db[cid]
 
     def edit(f: Feature) -> Feature:
         if f.id == cid:
@@ -90,9 +104,9 @@ def add_relation(db, parent, child, level=None, parent_func=None, child_func=Non
             if pid not in parents:
                 f.attributes["Parent"] = parents + [pid]
             if child_func is not None:
-                f = child_func(f) or f
+                f = _call(child_func, parent_feature, f, f) or f
         elif f.id == pid and parent_func is not None:
-            f = parent_func(f) or f
+            f = _call(parent_func, f, child_feature, f) or f
         return f
 
     return _rebuild(db, _lines(db, edit=edit))
