@@ -260,6 +260,12 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   meta("lines", std::to_string(report.lines));
   meta("errors", std::to_string(log.errors));
   meta("warnings", std::to_string(log.warnings));
+  {
+    // Readers walk an acyclic hierarchy with fewer visited-checks.
+    std::size_t cycles = 0;
+    for (const Problem& p : log.items) cycles += p.code == "parent-cycle";
+    meta("parent_cycles", std::to_string(cycles));
+  }
   meta("created_unix", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                           std::chrono::system_clock::now().time_since_epoch())
                                           .count()));

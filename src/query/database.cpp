@@ -68,6 +68,10 @@ struct Database::Impl {
   mutable std::atomic<std::uint8_t> state[kSlotCount] = {};
   mutable std::atomic<std::uint64_t> blocks_ok[kSlotCount] = {};  ///< good blocks found so far, per section
   std::unique_ptr<std::atomic<std::uint8_t>[]> block_state;
+  /// The writer found no Parent cycle (meta parent_cycles == 0; unknown in
+  /// older files, so false): a feature with one parent is then reached at
+  /// most once by any walk.
+  bool acyclic = false;
   std::size_t n_rows = 0, n_features = 0;
 
   ~Impl() {
@@ -322,6 +326,17 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
   if (slots == 0 || (slots & (slots - 1)) != 0) return corrupt(path, "the ID index has a bad size");
   impl->n_rows = n;
   impl->n_features = m;
+  try {
+    for (std::size_t i = 0; i + 1 < impl->s[kMetaKOff].length / 8; ++i) {
+      if (impl->str(kMetaKOff, kMetaKData, i) == "parent_cycles") {
+        impl->acyclic = impl->str(kMetaVOff, kMetaVData, i) == "0";
+      }
+    }
+  } catch (const Error&) {
+    // Damaged metadata: walks keep every visited-check, and the damage is
+    // reported when the metadata is read.
+    impl->acyclic = false;
+  }
   std::shared_ptr<Database> db(new Database());
   db->path_ = path;
   db->size_ = size;
@@ -586,29 +601,39 @@ void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down,
   w.frontier.assign(1, start);
   w.seen.assign(1, start);
   bool marks = false;
-  auto mark = [&](std::uint32_t f) {
-    if (!marks) {
-      if (std::find(w.seen.begin(), w.seen.end(), f) != w.seen.end()) return false;
-      w.seen.push_back(f);
-      if (w.seen.size() > 64) {
-        w.seen_mark.resize(d.n_features, 0);
-        for (auto x : w.seen) w.seen_mark[x] = 1;
-        marks = true;
-      }
-      return true;
-    }
-    if (w.seen_mark[f]) return false;
-    w.seen_mark[f] = 1;
+  auto insert = [&](std::uint32_t f) {
     w.seen.push_back(f);
+    if (marks) {
+      w.seen_mark[f] = 1;
+    } else if (w.seen.size() > 64) {
+      w.seen_mark.resize(d.n_features, 0);
+      for (auto x : w.seen) w.seen_mark[x] = 1;
+      marks = true;
+    }
+  };
+  auto mark = [&](std::uint32_t f) {  // false when already visited
+    if (marks ? w.seen_mark[f] != 0 : std::find(w.seen.begin(), w.seen.end(), f) != w.seen.end()) return false;
+    insert(f);
     return true;
   };
+  // Which visits need the visited check: the direct neighbours of `start`
+  // are distinct (edges are deduplicated), so they only need comparing with
+  // `start` (a self-parent); deeper, in an acyclic hierarchy, a feature with
+  // a single edge into it can only be reached once.
+  const auto in_off = d.column<std::uint32_t>(down ? kParOff : kChOff);
+  const bool acyclic = d.acyclic;
   const std::uint32_t max_depth = q.level.value_or(0xFFFFFFFFu);
   for (std::uint32_t depth = 1; !w.frontier.empty() && depth <= max_depth; ++depth) {
     w.next.clear();
     for (std::uint32_t f : w.frontier) {
       for (std::uint32_t k = off[f]; k < off[f + 1]; ++k) {
         const std::uint32_t g = adj[k];
-        if (!mark(g)) continue;
+        if (depth == 1) {
+          if (g == start) continue;
+          insert(g);
+        } else if (!(acyclic && in_off[g + 1] - in_off[g] == 1) && !mark(g)) {
+          continue;
+        }
         w.next.push_back(g);
         if (q.level && *q.level != depth) continue;
         for (std::uint32_t j = rows_off[g]; j < rows_off[g + 1]; ++j) {
