@@ -57,40 +57,53 @@ std::vector<std::string_view> dictionary(const Database& db, std::string_view (D
   return d;
 }
 
-// A large_utf8 column of n strings, str(i) each, built in parallel parts:
-// lengths, then offsets (a serial prefix sum), then the bytes.
-template <typename Str>
-void add_gathered_strings(arrow::TableBuilder& t, const char* name, std::size_t n, int threads, Str&& str) {
+// A large_utf8 column of n strings: entry k's string str(k) goes to output
+// row pos(k) (a permutation of 0..n-1).  Built in parallel parts: lengths,
+// offsets (a serial prefix sum), then the bytes.
+template <typename Str, typename Pos>
+void add_gathered_strings(arrow::TableBuilder& t, const char* name, std::size_t n, int threads, Str&& str,
+                          Pos&& pos) {
   std::vector<std::int64_t> off(n + 1, 0);
   parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
-    for (std::size_t i = b; i < e; ++i) off[i + 1] = static_cast<std::int64_t>(str(i).size());
+    for (std::size_t k = b; k < e; ++k) off[pos(k) + 1] = static_cast<std::int64_t>(str(k).size());
   });
   for (std::size_t i = 0; i < n; ++i) off[i + 1] += off[i];
   std::string data;
   data.resize(static_cast<std::size_t>(off[n]));
   parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
-    for (std::size_t i = b; i < e; ++i) {
-      const std::string_view v = str(i);
-      std::memcpy(data.data() + off[i], v.data(), v.size());
+    for (std::size_t k = b; k < e; ++k) {
+      const std::string_view v = str(k);
+      std::memcpy(data.data() + off[pos(k)], v.data(), v.size());
     }
   });
   t.add_large_utf8(name, std::move(off), std::move(data));
 }
 
+// Output position of entry k: `position[k]`, or k when `position` is empty.
+struct Positions {
+  const std::vector<std::uint32_t>& position;
+  std::size_t operator()(std::size_t k) const { return position.empty() ? k : position[k]; }
+};
+
 // The nine-column part shared by both result shapes.  Gathering from random
 // rows is memory-bound: the rows are split over the threads.
-void add_row_columns(const Database& db, const std::vector<RowId>& rows, arrow::TableBuilder& t, bool with_id,
-                     const char* id_name, int threads) {
+void add_row_columns(const Database& db, const std::vector<RowId>& rows, const std::vector<std::uint32_t>& position,
+                     arrow::TableBuilder& t, bool with_id, const char* id_name, int threads) {
+  const Positions pos{position};
   const std::size_t n = rows.size();
   if (with_id) {
     // The IDs straight from the feature-ID column.
     const auto feat = db.row_features();
     const auto id_off = db.feature_id_offsets();
     const std::string_view id_bytes = db.feature_id_bytes();
-    add_gathered_strings(t, id_name, n, threads, [&](std::size_t i) {
-      const std::uint32_t f = feat[rows[i]];
-      return id_bytes.substr(static_cast<std::size_t>(id_off[f]), static_cast<std::size_t>(id_off[f + 1] - id_off[f]));
-    });
+    add_gathered_strings(
+        t, id_name, n, threads,
+        [&](std::size_t k) {
+          const std::uint32_t f = feat[rows[k]];
+          return id_bytes.substr(static_cast<std::size_t>(id_off[f]),
+                                 static_cast<std::size_t>(id_off[f + 1] - id_off[f]));
+        },
+        pos);
   }
   const auto seq = db.seqid_codes();
   const auto src = db.source_codes();
@@ -110,8 +123,9 @@ void add_row_columns(const Database& db, const std::vector<RowId>& rows, arrow::
   std::vector<std::uint8_t> null_score(parts, 0), null_coord(parts, 0);
   parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int part) {
     bool any_null_score = false, any_null_coord = false;
-    for (std::size_t i = b; i < e; ++i) {
-      const RowId r = rows[i];
+    for (std::size_t k = b; k < e; ++k) {
+      const RowId r = rows[k];
+      const std::size_t i = pos(k);
       seqid[i] = static_cast<std::int32_t>(seq[r]);
       source[i] = static_cast<std::int32_t>(src[r]);
       type[i] = static_cast<std::int32_t>(typ[r]);
@@ -149,23 +163,15 @@ void add_row_columns(const Database& db, const std::vector<RowId>& rows, arrow::
 }  // namespace
 
 // Results computed in a locality-friendly order carry their input position;
-// a stable counting sort by that position restores input order (rows of one
-// input keep their row order).
-template <typename Batch>
-void restore_input_order(std::vector<std::uint32_t>& index, std::size_t n_inputs, Batch&& permute) {
+// a stable counting sort by that position gives each entry its place in the
+// result (entries of one input keep their row order).
+std::vector<std::uint32_t> output_positions(const std::vector<std::uint32_t>& input_index, std::size_t n_inputs) {
   std::vector<std::uint32_t> start(n_inputs + 1, 0);
-  for (auto i : index) start[i + 1]++;
+  for (auto i : input_index) start[i + 1]++;
   for (std::size_t i = 0; i < n_inputs; ++i) start[i + 1] += start[i];
-  std::vector<std::uint32_t> dest(index.size());
-  for (std::size_t k = 0; k < index.size(); ++k) dest[k] = start[index[k]]++;
-  permute(dest);
-}
-
-template <typename T>
-void apply_permutation(std::vector<T>& v, const std::vector<std::uint32_t>& dest) {
-  std::vector<T> out(v.size());
-  for (std::size_t k = 0; k < v.size(); ++k) out[dest[k]] = v[k];
-  v.swap(out);
+  std::vector<std::uint32_t> position(input_index.size());
+  for (std::size_t k = 0; k < input_index.size(); ++k) position[k] = start[input_index[k]]++;
+  return position;
 }
 
 std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string> ids, int threads) {
@@ -211,11 +217,7 @@ HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureInde
     all.rows.insert(all.rows.end(), partial[p].rows.begin(), partial[p].rows.end());
     all.depth.insert(all.depth.end(), partial[p].depth.begin(), partial[p].depth.end());
   }
-  restore_input_order(all.input_index, anchors.size(), [&](const std::vector<std::uint32_t>& dest) {
-    apply_permutation(all.input_index, dest);
-    apply_permutation(all.rows, dest);
-    apply_permutation(all.depth, dest);
-  });
+  all.position = output_positions(all.input_index, anchors.size());
   return all;
 }
 
@@ -274,21 +276,21 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
     all.query_index.insert(all.query_index.end(), partial[p].query_index.begin(), partial[p].query_index.end());
     all.rows.insert(all.rows.end(), partial[p].rows.begin(), partial[p].rows.end());
   }
-  restore_input_order(all.query_index, n, [&](const std::vector<std::uint32_t>& dest) {
-    apply_permutation(all.query_index, dest);
-    apply_permutation(all.rows, dest);
-  });
+  all.position = output_positions(all.query_index, n);
   return all;
 }
 
 void export_hierarchy_arrow(const Database& db, const std::vector<std::string>& anchor_names,
                             const HierarchyBatch& batch, ArrowArrayStream* out, int threads) {
   const std::size_t n = batch.rows.size();
+  const Positions pos{batch.position};
   arrow::TableBuilder t(static_cast<std::int64_t>(n));
-  add_gathered_strings(t, "anchor", n, threads,
-                       [&](std::size_t i) { return std::string_view(anchor_names[batch.input_index[i]]); });
-  add_row_columns(db, batch.rows, t, true, "descendant_id", threads);
-  std::vector<std::int32_t> depth(batch.depth.begin(), batch.depth.end());
+  add_gathered_strings(
+      t, "anchor", n, threads, [&](std::size_t k) { return std::string_view(anchor_names[batch.input_index[k]]); },
+      pos);
+  add_row_columns(db, batch.rows, batch.position, t, true, "descendant_id", threads);
+  std::vector<std::int32_t> depth(n);
+  for (std::size_t k = 0; k < n; ++k) depth[pos(k)] = static_cast<std::int32_t>(batch.depth[k]);
   t.add_int32("depth", std::move(depth));
   t.export_stream(out);
 }
@@ -296,22 +298,25 @@ void export_hierarchy_arrow(const Database& db, const std::vector<std::string>& 
 void export_region_arrow(const Database& db, const RegionBatchQuery& qs, const RegionBatch& batch,
                          ArrowArrayStream* out, int threads) {
   const std::size_t n = batch.rows.size();
+  const Positions pos{batch.position};
   arrow::TableBuilder t(static_cast<std::int64_t>(n));
   std::vector<std::int64_t> qidx(n), qstart(n), qend(n);
   parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
-    for (std::size_t i = b; i < e; ++i) {
-      const std::uint32_t q = batch.query_index[i];
+    for (std::size_t k = b; k < e; ++k) {
+      const std::uint32_t q = batch.query_index[k];
+      const std::size_t i = pos(k);
       qidx[i] = q;
       qstart[i] = qs.starts[q];
       qend[i] = qs.ends[q];
     }
   });
   t.add_int64("query_idx", std::move(qidx));
-  add_gathered_strings(t, "query_seqid", n, threads,
-                       [&](std::size_t i) { return std::string_view(qs.seqids[batch.query_index[i]]); });
+  add_gathered_strings(
+      t, "query_seqid", n, threads, [&](std::size_t k) { return std::string_view(qs.seqids[batch.query_index[k]]); },
+      pos);
   t.add_int64("query_start", std::move(qstart));
   t.add_int64("query_end", std::move(qend));
-  add_row_columns(db, batch.rows, t, true, "id", threads);
+  add_row_columns(db, batch.rows, batch.position, t, true, "id", threads);
   t.export_stream(out);
 }
 
@@ -319,7 +324,7 @@ void export_features_arrow(const Database& db, ArrowArrayStream* out) {
   std::vector<RowId> rows(db.row_count());
   for (RowId r = 0; r < rows.size(); ++r) rows[r] = r;
   arrow::TableBuilder t(static_cast<std::int64_t>(rows.size()));
-  add_row_columns(db, rows, t, true, "id", 0);
+  add_row_columns(db, rows, {}, t, true, "id", 0);
   std::vector<std::int64_t> off(rows.size() + 1, 0);
   std::string data;
   for (std::size_t i = 0; i < rows.size(); ++i) {

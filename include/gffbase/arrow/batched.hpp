@@ -34,10 +34,15 @@
 
 namespace gffbase {
 
+/// Batched results, entry k in the order it was computed (anchors or queries
+/// sorted for locality: gathering columns in that order reads the large row
+/// arrays nearly sequentially).  position[k] is entry k's place in the
+/// result table, which is grouped by input position, then row order.
 struct HierarchyBatch {
   std::vector<std::uint32_t> input_index;  ///< position of the anchor in the input
   std::vector<RowId> rows;
   std::vector<std::uint32_t> depth;
+  std::vector<std::uint32_t> position;
 };
 
 struct RegionBatchQuery {
@@ -48,6 +53,7 @@ struct RegionBatchQuery {
 struct RegionBatch {
   std::vector<std::uint32_t> query_index;
   std::vector<RowId> rows;
+  std::vector<std::uint32_t> position;  ///< as in HierarchyBatch
 };
 
 /// The feature index of every ID (kNone when absent), looked up on all cores.
