@@ -37,11 +37,23 @@ def _check_format(format: str) -> None:
         raise InvalidArgumentError(f"format: expected one of {', '.join(FORMATS)}, found {format!r}")
 
 
-def to_format(capsule, format: str):
-    """Converts a core stream capsule into the requested container."""
+def read_table(capsule):
+    """A pyarrow.Table from a core stream capsule, without copying.
+
+    Not ``pa.table(stream)``: that first asks whether its argument is a pandas
+    DataFrame, which imports pandas (~0.25 s) on the first call of a process.
+    """
     import pyarrow as pa
 
-    table = pa.table(ArrowStream(capsule))
+    reader_from_stream = getattr(pa.RecordBatchReader, "from_stream", None)  # pyarrow >= 15
+    if reader_from_stream is None:
+        return pa.table(ArrowStream(capsule))
+    return reader_from_stream(ArrowStream(capsule)).read_all()
+
+
+def to_format(capsule, format: str):
+    """Converts a core stream capsule into the requested container."""
+    table = read_table(capsule)
     if format == "arrow":
         return table
     if format in ("df", "pandas"):

@@ -67,19 +67,19 @@ class SqlSession:
         import duckdb
         import pyarrow as pa
 
-        from .batched import ArrowStream
+        from .batched import read_table
 
         self._con = duckdb.connect(":memory:")
         core = db._db
-        features = pa.table(ArrowStream(_core.features_table(core)))
+        features = read_table(_core.features_table(core))
         # Categorical columns read back as plain text in SQL.
         features = features.cast(pa.schema([
             pa.field(f.name, pa.large_string() if pa.types.is_dictionary(f.type) else f.type) for f in features.schema
         ]))
         self._tables = {
             "features": features,
-            "attributes": pa.table(ArrowStream(_core.attributes_table(core))),
-            "_edges": pa.table(ArrowStream(_core.relations_table(core))),
+            "attributes": read_table(_core.attributes_table(core)),
+            "_edges": read_table(_core.relations_table(core)),
             "directives": pa.table({"directive": pa.array(core.directives(), pa.large_string())}),
             "meta": pa.table({"key": list(core.meta().keys()), "value": list(core.meta().values())}),
         }
