@@ -49,6 +49,7 @@ def _rebuild(db, lines: List[str], merge_strategy: Optional[str] = None, id_spec
 
         _apply_id_spec(opts, id_spec)
     opts.force = True
+    opts.allow_empty = True  # deleting every feature leaves an empty database, as in gffutils
     source = db._meta.get("source_name", "")
     opts.source_name = source if source.endswith(" (edited)") else source + " (edited)"
     _core.ingest_text(("\n".join(lines) + "\n").encode(), db.dbfn, opts)

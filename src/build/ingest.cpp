@@ -170,7 +170,7 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
     }
   }
   for (auto& c : chunks) report.feature_lines += c.records.size();
-  if (report.feature_lines == 0) {
+  if (report.feature_lines == 0 && !o.allow_empty) {
     std::string why = name + ": no feature lines found";
     if (log.errors > 0) {
       for (const Problem& p : log.items) {

@@ -26,6 +26,7 @@ struct PyIngestOptions {
   bool infer_transcripts = true;
   int check_lines = 1000;
   bool force = false;
+  bool allow_empty = false;
   std::string source_name;
   std::string options_text;
 };
@@ -51,6 +52,7 @@ IngestOptions convert(const PyIngestOptions& p) {
   o.infer_transcripts = p.infer_transcripts;
   o.check_lines = p.check_lines > 0 ? p.check_lines : 1000;
   o.force = p.force;
+  o.allow_empty = p.allow_empty;
   o.source_name = p.source_name;
   o.options_text = p.options_text;
   return o;
@@ -112,6 +114,7 @@ void register_ingest(nb::module_& m) {
       .def_rw("infer_transcripts", &PyIngestOptions::infer_transcripts)
       .def_rw("check_lines", &PyIngestOptions::check_lines)
       .def_rw("force", &PyIngestOptions::force)
+      .def_rw("allow_empty", &PyIngestOptions::allow_empty)
       .def_rw("source_name", &PyIngestOptions::source_name)
       .def_rw("options_text", &PyIngestOptions::options_text);
 

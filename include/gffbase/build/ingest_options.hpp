@@ -45,6 +45,9 @@ struct IngestOptions {
   bool infer_transcripts = true;  ///< GTF: synthesise absent transcript rows
   int check_lines = 1000;         ///< lines examined by dialect detection
   bool force = false;             ///< replace an existing database
+  /// An input without feature lines gives an empty database instead of an
+  /// error (what deleting every feature of a database must leave).
+  bool allow_empty = false;
   std::string source_name;        ///< provenance name (default: the input path)
   std::string options_text;       ///< recorded in provenance (set by clients)
   /// Called at each stage ("read", "parse", "assemble", "index", "write")
