@@ -171,7 +171,11 @@ struct Database::Impl {
   }
   std::string_view str(int off, int data, std::size_t k) const {
     const std::int64_t b = at<std::int64_t>(off, k), e = at<std::int64_t>(off, k + 1);
-    const std::uint64_t n = e > b ? static_cast<std::uint64_t>(e - b) : 0;
+    // Clamped to the data section: offsets are checksummed, but a crafted
+    // file can carry correct checksums over wrong offsets until verify().
+    const auto len = static_cast<std::int64_t>(s[data].length);
+    if (b < 0 || b > len || e <= b) return {};
+    const auto n = static_cast<std::uint64_t>(std::min(e, len) - b);
     require_bytes(data, static_cast<std::uint64_t>(b), n);
     return std::string_view(reinterpret_cast<const char*>(s[data].data) + b, n);
   }

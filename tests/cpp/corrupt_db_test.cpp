@@ -381,6 +381,30 @@ TEST_F(CorruptDb, VerifyCatchesIndexesPointingOutsideTheirTables) {
   }
 }
 
+TEST_F(CorruptDb, CraftedStringOffsetsAreClampedAtOpen) {
+  // open() reads one metadata value (parent_cycles); with checksums forged
+  // over offsets pointing far outside their data it must neither read out of
+  // bounds nor overflow a pointer (found by fuzz_gffdb_open under UBSan).
+  for (const char* name : {"meta.key.offsets", "meta.value.offsets"}) {
+    SCOPED_TRACE(name);
+    std::string b = good_;
+    const store::SectionEntry e = sections_of(b)[index_of(name)];
+    ASSERT_GE(e.length, 16u);
+    const std::int64_t wild[] = {std::int64_t(1) << 62, -(std::int64_t(1) << 62)};
+    std::memcpy(b.data() + e.offset + 8, &wild[0], 8);
+    if (e.length >= 24) std::memcpy(b.data() + e.offset + 16, &wild[1], 8);
+    recompute_gffdb_checksums(b);
+    std::shared_ptr<const Database> db;
+    Status s = open_bytes(b, &db);
+    if (!s.is_ok()) {
+      EXPECT_EQ(s.kind(), ErrorKind::kCorrupt);
+      continue;
+    }
+    (void)db->meta();
+    EXPECT_FALSE(db->verify().is_ok());
+  }
+}
+
 TEST_F(CorruptDb, RandomByteFlipsNeverCrash) {
   std::mt19937_64 rng(31337);
   int refused = 0, detected = 0;
