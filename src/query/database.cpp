@@ -389,6 +389,30 @@ Status Database::verify() const {
             monotone(d.col<std::uint32_t>(kSeqidRows), n) &&
             monotone(d.col<std::uint32_t>(kTypeRowsOff), d.col<std::uint32_t>(kTypeRows).size());
   if (!ok) return Status::corrupt(path_ + ": corrupt database: an index points outside its table");
+  // Walks trust a recorded "no Parent cycle" (they skip visited-checks for
+  // single-parent features), so it must be true: Kahn's algorithm over the
+  // child -> parent edges.
+  if (d.acyclic) {
+    const auto poff = d.col<std::uint32_t>(kParOff);
+    const auto par = d.col<std::uint32_t>(kPar);
+    std::vector<std::uint32_t> children_left(m, 0), ready;
+    for (std::uint32_t p : par) children_left[p]++;
+    for (std::uint32_t f = 0; f < m; ++f) {
+      if (children_left[f] == 0) ready.push_back(f);
+    }
+    std::size_t done = 0;
+    while (!ready.empty()) {
+      const std::uint32_t f = ready.back();
+      ready.pop_back();
+      ++done;
+      for (std::uint32_t k = poff[f]; k < poff[f + 1]; ++k) {
+        if (--children_left[par[k]] == 0) ready.push_back(par[k]);
+      }
+    }
+    if (done != m) {
+      return Status::corrupt(path_ + ": corrupt database: the hierarchy has a Parent cycle its metadata says it lacks");
+    }
+  }
   // String columns: offsets never decrease (so every view stays inside its
   // bytes), and each row's line lies inside the text sections.
   const int string_offsets[] = {kSeqidOff, kSourceOff, kTypeOff, kFIdOff, kDirOff, kProbOff, kMetaKOff, kMetaVOff};

@@ -405,6 +405,29 @@ TEST_F(CorruptDb, CraftedStringOffsetsAreClampedAtOpen) {
   }
 }
 
+TEST_F(CorruptDb, VerifyRejectsACycleTheMetadataDenies) {
+  // Walks skip visited-checks for single-parent features when the writer
+  // recorded parent_cycles=0; a crafted file with a cycle and that record
+  // would loop forever, so verify() must refuse it (found by fuzz_gffdb_open).
+  auto db0 = Database::open(dir_.file("good.gffdb"));
+  ASSERT_TRUE(db0.is_ok());
+  ASSERT_EQ((*db0)->meta_value("parent_cycles"), "0");
+  const FeatureIndex tx1 = *(*db0)->find("tx1"), exon2 = *(*db0)->find("exon2");
+  ASSERT_EQ((*db0)->parents_of(tx1).size(), 1u);
+  std::string b = good_;
+  const store::SectionEntry off = sections_of(b)[index_of("feature.parents.offsets")];
+  const store::SectionEntry par = sections_of(b)[index_of("feature.parents")];
+  std::uint32_t first = 0;
+  std::memcpy(&first, b.data() + off.offset + 4 * tx1, 4);
+  std::memcpy(b.data() + par.offset + 4 * first, &exon2, 4);  // tx1 -> exon2 -> tx1
+  recompute_gffdb_checksums(b);
+  std::shared_ptr<const Database> db;
+  ASSERT_TRUE(open_bytes(b, &db).is_ok());
+  const Status v = db->verify();
+  ASSERT_FALSE(v.is_ok());
+  EXPECT_EQ(v.message(), path_ + ": corrupt database: the hierarchy has a Parent cycle its metadata says it lacks");
+}
+
 TEST_F(CorruptDb, RandomByteFlipsNeverCrash) {
   std::mt19937_64 rng(31337);
   int refused = 0, detected = 0;
