@@ -4,9 +4,11 @@
 // --------
 // `Database::open` maps the file read-only (mmap) and checks the header, the
 // section table and every section's bounds: O(number of sections), never
-// O(file size).  Each section's CRC-32 is checked the first time a query
-// touches it; a mismatch throws gffbase::Error(kCorrupt) naming the file and
-// section.  A Database is immutable, so any number of threads may query one
+// O(file size).  Data is checked against its checksums the first time a
+// query reads it: per 64 KiB block for single queries (format 1.1), whole
+// sections for batched queries and whole-column spans, one CRC per section
+// for format 1.0 files.  A mismatch throws gffbase::Error(kCorrupt) naming
+// the file, the section and the block.  A Database is immutable, so any number of threads may query one
 // instance concurrently, and any number of processes may map the same file.
 //
 // Coordinates are 1-based and closed.  "Rows" are lines (segments); a
