@@ -68,6 +68,7 @@ struct Database::Impl {
   mutable std::atomic<std::uint8_t> state[kSlotCount] = {};
   mutable std::atomic<std::uint64_t> blocks_ok[kSlotCount] = {};  ///< good blocks found so far, per section
   std::unique_ptr<std::atomic<std::uint8_t>[]> block_state;
+  std::uint64_t block_bytes = store::kBlockBytesV1_1;  ///< as the file records it (format >= 1.2)
   /// The writer found no Parent cycle (meta parent_cycles == 0; unknown in
   /// older files, so false): a feature with one parent is then reached at
   /// most once by any walk.
@@ -89,15 +90,16 @@ struct Database::Impl {
     std::uint8_t v = st.load(std::memory_order_acquire);
     if (v == 1) return;
     if (v == 0) {
-      const std::uint64_t at = b * store::kBlockBytes;
-      const std::uint64_t n = std::min<std::uint64_t>(store::kBlockBytes, s[i].length - at);
+      const std::uint64_t at = b * block_bytes;
+      const std::uint64_t n = std::min<std::uint64_t>(block_bytes, s[i].length - at);
       const std::uint8_t verdict =
           static_cast<std::uint32_t>(libdeflate_crc32(0, s[i].data + at, n)) == s[i].block_crc[b] ? 1 : 2;
       std::uint8_t expected = 0;
       if (st.compare_exchange_strong(expected, verdict, std::memory_order_acq_rel)) {
         // The last good block of a section makes the whole section good:
         // later reads skip the per-block check.
-        if (verdict == 1 && blocks_ok[i].fetch_add(1, std::memory_order_acq_rel) + 1 == store::block_count(s[i].length)) {
+        if (verdict == 1 &&
+            blocks_ok[i].fetch_add(1, std::memory_order_acq_rel) + 1 == store::block_count(s[i].length, block_bytes)) {
           state[i].store(1, std::memory_order_release);
         }
         v = verdict;
@@ -114,7 +116,7 @@ struct Database::Impl {
     if (st == 1) return;
     if (st == 0) {
       if (s[i].block_crc) {
-        for (std::uint64_t b = 0; b < store::block_count(s[i].length); ++b) check_block(i, b);
+        for (std::uint64_t b = 0; b < store::block_count(s[i].length, block_bytes); ++b) check_block(i, b);
         st = 1;
       } else {
         const auto crc = static_cast<std::uint32_t>(libdeflate_crc32(0, s[i].data, s[i].length));
@@ -132,7 +134,7 @@ struct Database::Impl {
     if (!s[i].block_crc) return require(i);
     if (len == 0 || off >= s[i].length) return;
     const std::uint64_t last = std::min(off + len, s[i].length) - 1;
-    for (std::uint64_t b = off / store::kBlockBytes; b <= last / store::kBlockBytes; ++b) check_block(i, b);
+    for (std::uint64_t b = off / block_bytes; b <= last / block_bytes; ++b) check_block(i, b);
   }
 
   // Element k of section i, checking only the block it lies in.
@@ -257,6 +259,19 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
       h.section_table_crc) {
     return corrupt(path, "the section table fails its checksum");
   }
+  if (h.version_minor >= 2) {
+    for (std::uint32_t i = 0; i < h.section_count; ++i) {
+      store::SectionEntry e;
+      std::memcpy(&e, &table[i], sizeof e);
+      if (std::string_view(e.name, strnlen(e.name, sizeof e.name)) != sec::kBlockChecksums) continue;
+      if (e.param < store::kMinBlockBytes || e.param > store::kMaxBlockBytes || (e.param & (e.param - 1)) != 0) {
+        return corrupt(path, "section 'checksums.blocks' records a block size of " + std::to_string(e.param) +
+                                 " bytes (expected a power of two from " + std::to_string(store::kMinBlockBytes) +
+                                 " to " + std::to_string(store::kMaxBlockBytes) + ")");
+      }
+      impl->block_bytes = e.param;
+    }
+  }
   bool found[kSlotCount] = {};
   std::uint64_t table_blocks = 0;  // blocks of every section before checksums.blocks, in table order
   std::size_t block_base[kSlotCount] = {};
@@ -277,13 +292,13 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
       block_base[k] = table_blocks;
       found[k] = true;
     }
-    if (name != sec::kBlockChecksums) table_blocks += store::block_count(e.length);
+    if (name != sec::kBlockChecksums) table_blocks += store::block_count(e.length, impl->block_bytes);
   }
   for (int k = 0; k < kSectionCount; ++k) {
     if (!found[k]) return corrupt(path, "section '" + std::string(kSectionNames[k]) + "' is missing");
   }
   if (found[kBlockCrc]) {
-    // Small (4 bytes per 64 KiB of file): checked now, then every section
+    // Small (4 bytes per block: 0.1% of the file): checked now, then every section
     // can check its blocks as they are read.
     const auto& bc = impl->s[kBlockCrc];
     if (bc.length != table_blocks * 4) {

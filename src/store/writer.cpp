@@ -246,6 +246,7 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
     e.offset = offset;
     e.length = blobs[i].bytes;
     e.element_size = blobs[i].element_size;
+    if (i == checksum_blob) e.param = store::kBlockBytes;
     if (i > 0 && i != checksum_blob) e.crc32 = checksum_blocks(blobs[i].data, blobs[i].bytes, other_block_crcs);
     offset = align_up(offset + blobs[i].bytes);
   }

@@ -257,8 +257,8 @@ TEST_F(CorruptDb, FlippedByteInEachSectionIsDetected) {
       EXPECT_EQ(s.message().rfind(path_ + ": not a valid .gffdb: ", 0), 0u) << s.message();
       continue;
     }
-    // The damage is found in the 64 KiB block holding it (format 1.1 block
-    // checksums); verify() reports the same block.
+    // The damage is found in the block holding it (block checksums, format
+    // >= 1.1); verify() reports the same block.
     const std::string want = path_ + ": corrupt database: block " +
                              std::to_string((e.length / 2) / store::kBlockBytes) + " of section '" + name +
                              "' fails its checksum (hint: rebuild it with `gffbase ingest --force`)";
@@ -328,6 +328,76 @@ TEST_F(CorruptDb, QueriesCheckOnlyTheBlocksTheyRead) {
   Status v = db->verify();
   ASSERT_FALSE(v.is_ok());
   EXPECT_NE(v.message().find(want_block), std::string::npos) << v.message();
+}
+
+// Rewrites a current file as format 1.1 wrote it: 64 KiB blocks, a block
+// size recorded nowhere (the `param` field was still reserved, zero).
+std::string as_format_1_1(std::string b) {
+  store::FileHeader h;
+  std::memcpy(&h, b.data(), sizeof h);
+  h.version_minor = 1;
+  std::memcpy(b.data(), &h, sizeof h);
+  std::uint64_t blocks = 0;
+  std::size_t at = 0;
+  auto entries = sections_of(b);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (name_of(entries[i]) == "checksums.blocks") {
+      at = i;
+      continue;
+    }
+    blocks += store::block_count(entries[i].length, store::kBlockBytesV1_1);
+  }
+  entries[at].length = blocks * 4;  // fewer blocks: the rest becomes padding
+  entries[at].param = 0;
+  std::memcpy(b.data() + sizeof h, entries.data(), entries.size() * sizeof entries[0]);
+  recompute_gffdb_checksums(b);
+  return b;
+}
+
+TEST_F(CorruptDb, Format11FilesUse64KiBBlocks) {
+  // ~1 MB of text: several 64 KiB blocks.
+  std::string text = "##gff-version 3\n";
+  for (int i = 0; i < 12000; ++i) {
+    text += "chr1\tsrc\tgene\t" + std::to_string(1000 + 100 * i) + "\t" + std::to_string(1050 + 100 * i) +
+            "\t.\t+\t.\tID=g" + std::to_string(i) + ";note=padding-padding-padding-padding\n";
+  }
+  ASSERT_TRUE(build_db(text, dir_.file("big.gffdb")));
+  std::string b = as_format_1_1(read_file(dir_.file("big.gffdb")));
+  std::shared_ptr<const Database> db;
+  ASSERT_TRUE(open_bytes(b, &db).is_ok());
+  EXPECT_NO_THROW(touch_all(*db));
+  EXPECT_TRUE(db->verify().is_ok());
+  // Damage is reported in 64 KiB blocks, not the writer's 4 KiB ones.
+  const store::SectionEntry main = sections_of(b)[index_of("text.main")];
+  ASSERT_GT(main.length, 8 * store::kBlockBytesV1_1);
+  b[main.offset + main.length - 100] ^= 0x20;
+  ASSERT_TRUE(open_bytes(b, &db).is_ok());
+  const std::string want = path_ + ": corrupt database: block " +
+                           std::to_string((main.length - 100) / store::kBlockBytesV1_1) +
+                           " of section 'text.main' fails its checksum (hint: rebuild it with `gffbase ingest --force`)";
+  Status v = db->verify();
+  ASSERT_FALSE(v.is_ok());
+  EXPECT_EQ(v.message(), want);
+}
+
+TEST_F(CorruptDb, ImplausibleBlockSizeIsRefusedAtOpen) {
+  const std::size_t i = index_of("checksums.blocks");
+  for (std::uint64_t bad : {std::uint64_t{0}, std::uint64_t{3000}, std::uint64_t{256}, std::uint64_t{2} << 20}) {
+    SCOPED_TRACE(bad);
+    std::string b = good_;
+    store::SectionEntry e = sections_of(b)[i];
+    EXPECT_EQ(e.param, store::kBlockBytes);
+    e.param = bad;
+    patch_section(b, i, e);
+    std::shared_ptr<const Database> db;
+    Status s = open_bytes(b, &db);
+    ASSERT_FALSE(s.is_ok());
+    EXPECT_EQ(s.kind(), ErrorKind::kCorrupt);
+    EXPECT_NE(s.message().find("section 'checksums.blocks' records a block size of " + std::to_string(bad) +
+                               " bytes (expected a power of two from 512 to 1048576)"),
+              std::string::npos)
+        << s.message();
+  }
 }
 
 TEST_F(CorruptDb, FilesWithoutBlockChecksumsAreCheckedSectionBySection) {

@@ -33,6 +33,16 @@ inline void recompute_gffdb_checksums(std::string& b) {
     std::vector<SectionEntry> entries(count);
     std::memcpy(entries.data(), b.data() + sizeof h, count * sizeof(SectionEntry));
     auto sane = [&](const SectionEntry& e) { return e.offset <= b.size() && e.length <= b.size() - e.offset; };
+    // The block size the reader will use: recorded since 1.2, fixed before.
+    std::uint64_t block_bytes = h.version_minor >= 2 ? store::kBlockBytes : store::kBlockBytesV1_1;
+    for (const SectionEntry& e : entries) {
+      const bool valid = e.param >= store::kMinBlockBytes && e.param <= store::kMaxBlockBytes &&
+                         (e.param & (e.param - 1)) == 0;
+      if (h.version_minor >= 2 && std::string_view(e.name, strnlen(e.name, sizeof e.name)) ==
+                                      store::section::kBlockChecksums && valid) {
+        block_bytes = e.param;
+      }
+    }
     std::vector<std::uint32_t> blocks;
     std::uint64_t checksum_section = count;
     for (std::uint64_t i = 0; i < count; ++i) {
@@ -43,8 +53,8 @@ inline void recompute_gffdb_checksums(std::string& b) {
         continue;
       }
       if (!sane(e)) continue;  // open() refuses the file before it looks at blocks
-      for (std::uint64_t at = 0; at < e.length; at += store::kBlockBytes) {
-        blocks.push_back(crc(b.data() + e.offset + at, std::min<std::uint64_t>(store::kBlockBytes, e.length - at)));
+      for (std::uint64_t at = 0; at < e.length; at += block_bytes) {
+        blocks.push_back(crc(b.data() + e.offset + at, std::min<std::uint64_t>(block_bytes, e.length - at)));
       }
       e.crc32 = crc(b.data() + e.offset, e.length);
     }

@@ -6,7 +6,7 @@ The file layout used to aim the damage (include/gffbase/store/format.hpp):
 a 64-byte header (magic, version major/minor u32 at 8/12, file size u64 at 16,
 section count u32 at 24, table CRC u32 at 28, table offset u64 at 32,
 header CRC u32 at 60 over bytes [0, 60)), then `section_count` 64-byte entries
-``<32sQQIIQ`` (name, offset, length, crc32, element size, reserved) at 64.
+``<32sQQIIQ`` (name, offset, length, crc32, element size, param) at 64.
 
 Every damaged database is opened in a child process so a crash fails a test
 instead of killing pytest.
@@ -30,7 +30,7 @@ import gffbase
 ENTRY = struct.Struct("<32sQQIIQ")
 HEADER = 64
 CORRUPT_HINT = "(hint: rebuild it with `gffbase ingest --force`)"
-BLOCK_BYTES = 64 << 10  # format 1.1: one checksum per 64 KiB block of every section
+BLOCK_BYTES = 4 << 10  # format 1.2: one checksum per 4 KiB block of every section (1.1: 64 KiB)
 
 
 def damaged_message(path, section: str, offset_in_section: int) -> str:

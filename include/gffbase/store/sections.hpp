@@ -57,7 +57,7 @@ inline constexpr std::string_view kMetaKeyOffsets = "meta.key.offsets";
 inline constexpr std::string_view kMetaKeyData = "meta.key.data";
 inline constexpr std::string_view kMetaValueOffsets = "meta.value.offsets";
 inline constexpr std::string_view kMetaValueData = "meta.value.data";
-/// One CRC-32 per store::kBlockBytes of every other section (format 1.1; see format.hpp).
+/// One CRC-32 per block of every other section (format >= 1.1; block size: see format.hpp).
 inline constexpr std::string_view kBlockChecksums = "checksums.blocks";
 
 }  // namespace gffbase::store::section
