@@ -18,6 +18,9 @@ from . import _core
 from .errors import FeatureNotFoundError, InvalidArgumentError
 from .feature import Feature
 
+# Features built per C++ call when a query returns many rows (see _emit_chunks).
+_EMIT_CHUNK = 4096
+
 _ORDER_COLUMNS = {
     "seqid": 0, "source": 1, "featuretype": 2, "start": 3, "end": 4, "score": 5, "strand": 6, "frame": 7,
     "attributes": 8, "id": 9, "file_order": 10,
@@ -102,9 +105,7 @@ class FeatureDB:
     def _features(self, rows: Sequence[int]) -> List[Feature]:
         if not rows:
             return []
-        make = Feature._from_row
-        d, g = self.dialect, self._gff3
-        return [make(t, d, g) for t in self._db.rows(list(rows))]
+        return self._db.features(list(rows), self.dialect, self._gff3)
 
     def _tuples_ordered(self, rows, order_by=None, reverse=False):
         tuples = self._db.rows(list(rows))
@@ -115,10 +116,22 @@ class FeatureDB:
         return tuples
 
     def _emit(self, rows, order_by=None, reverse=False) -> Iterator[Feature]:
+        if order_by is None:
+            rows = list(rows)
+            if reverse:
+                rows.reverse()
+            if len(rows) <= _EMIT_CHUNK:
+                return iter(self._features(rows))
+            return self._emit_chunks(rows)
         make = Feature._from_row
         d, g = self.dialect, self._gff3
-        for t in self._tuples_ordered(rows, order_by, reverse):
-            yield make(t, d, g)
+        return (make(t, d, g) for t in self._tuples_ordered(rows, order_by, reverse))
+
+    def _emit_chunks(self, rows) -> Iterator[Feature]:
+        # Large results (all_features, features_of_type) are built a chunk at
+        # a time, so iterating them does not hold every Feature at once.
+        for i in range(0, len(rows), _EMIT_CHUNK):
+            yield from self._features(rows[i:i + _EMIT_CHUNK])
 
     def _feature_index(self, id) -> int:
         if isinstance(id, Feature):
@@ -230,11 +243,9 @@ class FeatureDB:
             strand = strand if strand is not None else rstrand
         if seqid is None:
             raise InvalidArgumentError("region: give a region or a seqid")
-        tuples = self._db.region_rows(seqid, 1 if start is None else int(start), 0 if end is None else int(end),
-                                      strand, _as_list(featuretype), completely_within)
-        make = Feature._from_row
-        d, g = self.dialect, self._gff3
-        return (make(t, d, g) for t in tuples)
+        return iter(self._db.region_features(seqid, 1 if start is None else int(start),
+                                             0 if end is None else int(end), strand, _as_list(featuretype),
+                                             completely_within, self.dialect, self._gff3))
 
     # -- attributes ----------------------------------------------------------------------
     def features_with_attribute(self, key: str, value: Optional[str] = None) -> Iterator[Feature]:

@@ -33,7 +33,12 @@ class PyDatabase {
   bool gff3_;
 };
 
+/// Features (gffbase.feature.Feature, registered by set_feature_class) for
+/// `rows`, built in C++ (feature_factory.cpp).  `dialect` is shared by all.
+nb::list make_features(PyDatabase& p, const std::vector<RowId>& rows, nb::handle dialect, bool gff3);
+
 void register_errors(nb::module_& m);
+void register_feature_factory(nb::module_& m);
 void register_database(nb::module_& m);
 void register_ingest(nb::module_& m);
 void register_arrow(nb::module_& m);

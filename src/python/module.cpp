@@ -45,6 +45,7 @@ NB_MODULE(_core, m) {
   m.doc() = "gffbase C++ core (private; use the gffbase package)";
   m.attr("__version__") = gffbase::kVersion;
   register_errors(m);
+  register_feature_factory(m);
   register_database(m);
   register_ingest(m);
   register_arrow(m);

@@ -179,6 +179,11 @@ void register_database(nb::module_& m) {
              for (RowId r : rows) out.append(row_tuple(p, r));
              return out;
            })
+      .def("features",
+           [](PyDatabase& p, const std::vector<RowId>& rows, nb::handle dialect, bool gff3) {
+             return make_features(p, rows, dialect, gff3);
+           },
+           nb::arg("rows"), nb::arg("dialect"), nb::arg("gff3"))
       .def("children", [](PyDatabase& p, FeatureIndex f, std::optional<std::uint32_t> level,
                           std::optional<std::vector<std::string>> types) { return related(p, f, level, types, true); },
            nb::arg("feature"), nb::arg("level") = nb::none(), nb::arg("types") = nb::none())
@@ -194,17 +199,14 @@ void register_database(nb::module_& m) {
           nb::arg("seqid"), nb::arg("start"), nb::arg("end"), nb::arg("strand") = nb::none(),
           nb::arg("types") = nb::none(), nb::arg("within") = false)
       .def(
-          "region_rows",
+          "region_features",
           [](PyDatabase& p, std::string_view seqid, Coord start, Coord end, std::optional<std::string> strand,
-             std::optional<std::vector<std::string>> types, bool within) {
-            // region() and rows() in one call: single queries from Python
-            // spend more on crossing into C++ than on the search.
-            nb::list out;
-            for (RowId row : region_rows(p, seqid, start, end, strand, types, within)) out.append(row_tuple(p, row));
-            return out;
+             std::optional<std::vector<std::string>> types, bool within, nb::handle dialect, bool gff3) {
+            // One call per single query: crossing into C++ costs more than the search.
+            return make_features(p, region_rows(p, seqid, start, end, strand, types, within), dialect, gff3);
           },
-          nb::arg("seqid"), nb::arg("start"), nb::arg("end"), nb::arg("strand") = nb::none(),
-          nb::arg("types") = nb::none(), nb::arg("within") = false)
+          nb::arg("seqid"), nb::arg("start"), nb::arg("end"), nb::arg("strand"), nb::arg("types"),
+          nb::arg("within"), nb::arg("dialect"), nb::arg("gff3"))
       .def("rows_of_type",
            [](PyDatabase& p, std::string_view type) {
              auto t = p.db().type_code(type);
