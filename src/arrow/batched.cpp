@@ -63,13 +63,15 @@ std::vector<std::string_view> dictionary(const Database& db, std::string_view (D
 template <typename Str, typename Pos>
 void add_gathered_strings(arrow::TableBuilder& t, const char* name, std::size_t n, int threads, Str&& str,
                           Pos&& pos) {
-  std::vector<std::int64_t> off(n + 1, 0);
+  // pos is a permutation, so every entry of off (and every byte of data) is
+  // written: ColumnBuffers start uninitialised.
+  auto off = arrow::ColumnBuffer<std::int64_t>::uninitialized(n + 1);
+  off[0] = 0;
   parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t k = b; k < e; ++k) off[pos(k) + 1] = static_cast<std::int64_t>(str(k).size());
   });
   for (std::size_t i = 0; i < n; ++i) off[i + 1] += off[i];
-  std::string data;
-  data.resize(static_cast<std::size_t>(off[n]));
+  auto data = arrow::ColumnBuffer<char>::uninitialized(static_cast<std::size_t>(off[n]));
   parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t k = b; k < e; ++k) {
       const std::string_view v = str(k);
@@ -115,9 +117,13 @@ void add_row_columns(const Database& db, const std::vector<RowId>& rows, const s
   const auto ph = db.phases();
   const auto fo = db.file_orders();
   const auto fl = db.flags();
-  std::vector<std::int32_t> seqid(n), source(n), type(n), strand(n), frame(n);
-  std::vector<std::int64_t> start(n), end(n), file_order(n);
-  std::vector<double> score(n);
+  // Uninitialised: the parallel loop below writes every slot (pos is a permutation).
+  using I32 = arrow::ColumnBuffer<std::int32_t>;
+  using I64 = arrow::ColumnBuffer<std::int64_t>;
+  I32 seqid = I32::uninitialized(n), source = I32::uninitialized(n), type = I32::uninitialized(n),
+      strand = I32::uninitialized(n), frame = I32::uninitialized(n);
+  I64 start = I64::uninitialized(n), end = I64::uninitialized(n), file_order = I64::uninitialized(n);
+  auto score = arrow::ColumnBuffer<double>::uninitialized(n);
   std::vector<std::uint8_t> score_valid(n), coord_valid(n);
   const int parts = std::max(1, resolve_threads(threads));
   std::vector<std::uint8_t> null_score(parts, 0), null_coord(parts, 0);
@@ -175,6 +181,9 @@ std::vector<std::uint32_t> output_positions(const std::vector<std::uint32_t>& in
 }
 
 std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string> ids, int threads) {
+  // Whole sections first, in parallel: the lookups below then touch pages
+  // already mapped and read without per-block checks.
+  if (ids.size() >= 1024) db.check_query_sections(threads);
   std::vector<FeatureIndex> out(ids.size(), kNone);
   // Each lookup is a few cache misses in large arrays: split over threads.
   parallel_parts(ids.size(), threads, 8192, [&](std::size_t b, std::size_t e, int) {
@@ -185,7 +194,7 @@ std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::str
 
 HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
                                  bool children, int threads) {
-  db.check_query_sections();
+  db.check_query_sections(threads);
   // Walk anchors in feature order: neighbouring features share cache lines in
   // every adjacency array, so a random batch costs streaming, not misses.
   std::vector<std::uint32_t> order;
@@ -250,7 +259,7 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
       codes[i] = last_code;
     }
   }
-  db.check_query_sections();
+  db.check_query_sections(threads);
   // Answer queries in (seqid, start) order so consecutive queries walk
   // neighbouring parts of the interval index; then restore input order.
   std::vector<std::uint32_t> order;
@@ -289,7 +298,7 @@ void export_hierarchy_arrow(const Database& db, const std::vector<std::string>& 
       t, "anchor", n, threads, [&](std::size_t k) { return std::string_view(anchor_names[batch.input_index[k]]); },
       pos);
   add_row_columns(db, batch.rows, batch.position, t, true, "descendant_id", threads);
-  std::vector<std::int32_t> depth(n);
+  auto depth = arrow::ColumnBuffer<std::int32_t>::uninitialized(n);
   for (std::size_t k = 0; k < n; ++k) depth[pos(k)] = static_cast<std::int32_t>(batch.depth[k]);
   t.add_int32("depth", std::move(depth));
   t.export_stream(out);
@@ -300,7 +309,8 @@ void export_region_arrow(const Database& db, const RegionBatchQuery& qs, const R
   const std::size_t n = batch.rows.size();
   const Positions pos{batch.position};
   arrow::TableBuilder t(static_cast<std::int64_t>(n));
-  std::vector<std::int64_t> qidx(n), qstart(n), qend(n);
+  using I64 = arrow::ColumnBuffer<std::int64_t>;  // every slot is written below
+  I64 qidx = I64::uninitialized(n), qstart = I64::uninitialized(n), qend = I64::uninitialized(n);
   parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t k = b; k < e; ++k) {
       const std::uint32_t q = batch.query_index[k];

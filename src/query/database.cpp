@@ -6,7 +6,9 @@
 #include <cerrno>
 #include <deque>
 #include <cstring>
+#include <exception>
 #include <mutex>
+#include <thread>
 #include <unordered_set>
 
 #include <fcntl.h>
@@ -16,6 +18,7 @@
 
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/hash.hpp"
+#include "gffbase/io/input.hpp"
 #include "gffbase/parse/attributes.hpp"
 #include "gffbase/query/interval_index.hpp"
 #include "gffbase/store/format.hpp"
@@ -450,10 +453,55 @@ Status Database::verify() const {
   return Status::ok();
 }
 
-void Database::check_query_sections() const {
-  for (int i : {kRStart, kREnd, kRMaxEnd, kRStrand, kRType, kRFlags, kSeqidRows, kChOff, kCh, kParOff, kPar, kFRowsOff,
-                kFRows}) {
-    impl_->require(i);
+namespace {
+// Maps a whole section's pages in one call (every page is about to be read):
+// cheaper than a fault per 4 KiB.  Best effort (Linux >= 5.14).
+void populate(const std::byte* p, std::uint64_t n) {
+#ifdef MADV_POPULATE_READ
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto b = reinterpret_cast<std::uintptr_t>(p) & ~(page - 1);
+  const auto e = reinterpret_cast<std::uintptr_t>(p) + n;
+  ::madvise(reinterpret_cast<void*>(b), e - b, MADV_POPULATE_READ);
+#else
+  (void)p, (void)n;
+#endif
+}
+}  // namespace
+
+void Database::check_query_sections(int threads) const {
+  // Everything batched queries and their Arrow export read, but the text.
+  static constexpr int kQuerySections[] = {kRSeqid, kRSource, kRType,   kRStart, kREnd,  kRScore,   kRStrand, kRPhase,
+                                           kRFlags, kRFileOrder, kRFeature, kRMaxEnd, kSeqidRows, kFIdOff, kFIdData,
+                                           kFRowsOff, kFRows, kParOff, kPar, kChOff, kCh, kIdSlots};
+  const Impl& d = *impl_;
+  std::vector<std::pair<int, std::uint64_t>> blocks;  // (section, block) still unchecked
+  for (int i : kQuerySections) {
+    if (d.state[i].load(std::memory_order_acquire) == 1) continue;
+    if (!d.s[i].block_crc) {
+      d.require(i);  // format 1.0: one CRC per section
+      continue;
+    }
+    for (std::uint64_t b = 0; b < store::block_count(d.s[i].length, d.block_bytes); ++b) blocks.emplace_back(i, b);
+    populate(d.s[i].data, d.s[i].length);
+  }
+  // ~150 MB on the mouse GTF: split over threads (each block is independent;
+  // the last good block of a section marks the section good).
+  const std::size_t n = blocks.size();
+  const int t = static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(resolve_threads(threads), n / 256)));
+  std::vector<std::exception_ptr> errors(t);
+  auto part = [&](int k) {
+    try {
+      for (std::size_t j = n * k / t; j < n * (k + 1) / t; ++j) d.check_block(blocks[j].first, blocks[j].second);
+    } catch (...) {
+      errors[k] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int k = 1; k < t; ++k) pool.emplace_back(part, k);
+  part(0);
+  for (auto& th : pool) th.join();
+  for (auto& e : errors) {
+    if (e) std::rethrow_exception(e);
   }
 }
 

@@ -546,3 +546,51 @@ TEST(ArrowTableBuilder, ExportTwiceGivesEmptySecondBatch) {
 }
 
 }  // namespace
+
+TEST(ArrowTableBuilder, ColumnBuffersAreAdoptedWithoutACopy) {
+  using gffbase::arrow::ColumnBuffer;
+  const std::size_t n = 3;
+  auto ints = ColumnBuffer<std::int64_t>::uninitialized(n);
+  auto idx = ColumnBuffer<std::int32_t>::uninitialized(n);
+  auto off = ColumnBuffer<std::int64_t>::uninitialized(n + 1);
+  auto bytes = ColumnBuffer<char>::uninitialized(6);
+  for (std::size_t i = 0; i < n; ++i) {
+    ints[i] = static_cast<std::int64_t>(10 * i);
+    idx[i] = static_cast<std::int32_t>(i % 2);
+  }
+  off[0] = 0, off[1] = 1, off[2] = 3, off[3] = 6;
+  std::memcpy(bytes.data(), "abbccc", 6);
+  const void* ints_at = ints.data();
+  const void* idx_at = idx.data();
+  const void* off_at = off.data();
+  const void* bytes_at = bytes.data();
+  EXPECT_TRUE(aligned64(ints_at) && aligned64(bytes_at));
+  // The padding up to a 64-byte multiple is zeroed at allocation.
+  EXPECT_EQ(std::memcmp(static_cast<const char*>(bytes_at) + 6, std::string(58, '\0').data(), 58), 0);
+  TableBuilder t(static_cast<std::int64_t>(n));
+  t.add_int64("x", std::move(ints));
+  t.add_dictionary_utf8("d", std::move(idx), {"p", "q"});
+  t.add_large_utf8("s", std::move(off), std::move(bytes));
+  EXPECT_EQ(ints.data(), nullptr);  // moved from
+  Batch b;
+  t.export_batch(&b.schema, &b.array);
+  EXPECT_EQ(b.array.children[0]->buffers[1], ints_at);
+  EXPECT_EQ(b.array.children[1]->buffers[1], idx_at);
+  EXPECT_EQ(b.array.children[2]->buffers[1], off_at);
+  EXPECT_EQ(b.array.children[2]->buffers[2], bytes_at);
+  EXPECT_EQ(buf<std::int64_t>(b.array.children[0], 1)[2], 20);
+  EXPECT_EQ(str_at(b.array.children[2], 2), "ccc");
+}
+
+TEST(ArrowTableBuilder, ColumnBufferChecksMatchTheVectorOverloads) {
+  using gffbase::arrow::ColumnBuffer;
+  TableBuilder t(2);
+  EXPECT_THROW(t.add_int64("a", ColumnBuffer<std::int64_t>::uninitialized(3)), std::invalid_argument);
+  auto off = ColumnBuffer<std::int64_t>::uninitialized(3);
+  off[0] = 0, off[1] = 2, off[2] = 1;  // decreasing
+  EXPECT_THROW(t.add_large_utf8("s", std::move(off), ColumnBuffer<char>::uninitialized(1)), std::invalid_argument);
+  auto idx = ColumnBuffer<std::int32_t>::uninitialized(2);
+  idx[0] = 0, idx[1] = 5;
+  EXPECT_THROW(t.add_dictionary_utf8("d", std::move(idx), {"p"}), std::invalid_argument);
+  EXPECT_EQ(t.num_columns(), 0u);
+}

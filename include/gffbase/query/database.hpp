@@ -187,10 +187,11 @@ class Database {
   Status verify() const;
 
   /// Checks, once per opened database, the checksums of the sections that
-  /// region and hierarchy queries read.  Single queries check only the
-  /// 64 KiB blocks they read; batched queries call this first so their inner
+  /// region and hierarchy queries and their Arrow export read (all but the
+  /// text), on `threads` threads (0 = all cores).  Single queries check only
+  /// the blocks they read; batched queries call this first so their inner
   /// loops run without per-read checks.  Throws Error(kCorrupt).
-  void check_query_sections() const;
+  void check_query_sections(int threads = 0) const;
 
   struct Impl;
 
