@@ -37,6 +37,21 @@ def fresh_tmpdir(work: Path) -> Path:
     return tmp
 
 
+def warm_page_cache(*paths) -> None:
+    """Reads each file (and a database's sidecars) once, untimed, right before
+    a run: the method promises a warm cache, and this machine's page cache is
+    reclaimed within seconds of other runs (seen: a 452 MB database read cold
+    made 5,000 region queries take 0.22-0.45 s instead of 0.05 s).  Applied to
+    every tool alike."""
+    for p in paths:
+        for s in SIDECARS[:-1]:
+            f = Path(str(p) + s)
+            if f.is_file():
+                with open(f, "rb", buffering=0) as fh:
+                    while fh.read(8 << 20):
+                        pass
+
+
 def db_bytes(db: Path) -> int | None:
     sizes = [Path(str(db) + s).stat().st_size for s in SIDECARS[:-1] if Path(str(db) + s).is_file()]
     return sum(sizes) if sizes else None

@@ -60,5 +60,5 @@ def describe(repo: Path) -> dict:
         "loadavg_at_start": os.getloadavg(),
         "repo_commit": _git(repo, "rev-parse", "HEAD") or "no commit yet",
         "repo_dirty": bool(_git(repo, "status", "--porcelain", "--untracked-files=no")),
-        "cache": "warm (page cache never dropped; inputs and databases are read repeatedly)",
+        "cache": "warm (page cache never dropped; each run's input or database is read once, untimed, right before it)",
     }

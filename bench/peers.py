@@ -71,6 +71,8 @@ try:
     m = importlib.import_module(mod)
     out["module_version"] = getattr(m, "__version__", None)
     out["module_file"] = getattr(m, "__file__", None)
+    # The compiled core, rebuilt by every install (pip keeps the .py files' mtimes).
+    out["build_file"] = getattr(getattr(m, "_core", None), "__file__", None) or out["module_file"]
     out["has_FeatureDB"] = hasattr(m, "FeatureDB")
     out["has_region_batched"] = hasattr(getattr(m, "FeatureDB", None), "region_batched")
     out["has_children_batched"] = hasattr(getattr(m, "FeatureDB", None), "children_batched")

@@ -192,6 +192,7 @@ class Bench:
         icells = {r: self.new_cell("ingest", corpus, r, INGEST_ROWS[r]["tool"]) for r in rows}
         for rep in range(self.args.reps):
             for name, cmd in fcmds.items():
+                execute.warm_page_cache(corpus.path)
                 rec = execute.floor(rep, cmd, self.cap(corpus, "floor"), self.raw / corpus.name / f"floor-{name}-{rep}")
                 fcells[name]["runs"].append(rec)
             for row in rows:
@@ -205,6 +206,7 @@ class Bench:
                 log = self.raw / corpus.name / f"ingest-{row}-{rep}"
                 spec_row = INGEST_ROWS[row]
                 cap = self.cap(corpus, spec_row["tool"], row)
+                execute.warm_page_cache(corpus.path)
                 if spec_row.get("cli"):
                     rec = execute.cli_ingest(rep, self.cli, corpus.path, db, cap, log, CACHE / "work")
                 else:
@@ -224,8 +226,8 @@ class Bench:
     def _stamp_key(self, corpus, row) -> dict:
         tool = INGEST_ROWS[row]["tool"]
         info = self.versions.get(tool, {})
-        module_file = info.get("module_file")
-        # ours is rebuilt often under one version number: the install time tells builds apart
+        module_file = info.get("build_file") or info.get("module_file")
+        # ours is rebuilt often under one version number: the build's mtime tells builds apart
         built = Path(module_file).stat().st_mtime if module_file and Path(module_file).exists() else None
         return {"row": row, "input_sha256": corpus.sha256, "kwargs": INGEST_ROWS[row].get("kwargs"),
                 "versions": info.get("dists"), "module_mtime": built}
@@ -302,6 +304,7 @@ class Bench:
                     spec = {"op": w.op, "module": TOOLS[cell["tool"]]["module"], "db": str(db),
                             "inputs": str(inputs[w.inputs]), "kwargs": w.kwargs, "n_opens": workloads.N_OPENS,
                             "agree_prefix": workloads.N_REGIONS if w.inputs == "regions_1m" else None}
+                    execute.warm_page_cache(db)
                     rec = execute.worker(rep, self.pythons[cell["tool"]], spec, self.cap(corpus, cell["tool"]),
                                          self.raw / corpus.name / f"{w.name}-{cell['tool']}-{rep}", CACHE / "work")
                     cell["runs"].append(rec)
@@ -353,7 +356,8 @@ class Bench:
         if not start.get("available"):
             return
         end = peers.ours_status(self.args.ours_python)
-        was, now = start.get("module_file"), end.get("module_file")
+        was = start.get("build_file") or start.get("module_file")
+        now = end.get("build_file") or end.get("module_file")
         changed = (not end.get("available") or was != now or
                    (Path(was).stat().st_mtime if was and Path(was).exists() else None) != self._ours_mtime)
         if changed:
@@ -365,7 +369,8 @@ class Bench:
         args = self.args
         self.log(f"gffbase benchmarks ({'quick' if args.quick else 'full'}), results -> {RESULTS}")
         self.versions = self.setup_tools()
-        ours_file = self.versions.get("gffbase", {}).get("module_file")
+        ours = self.versions.get("gffbase", {})
+        ours_file = ours.get("build_file") or ours.get("module_file")
         self._ours_mtime = Path(ours_file).stat().st_mtime if ours_file and Path(ours_file).exists() else None
         self.log(f"tools: {', '.join(self.selected)}; ratios vs {self.ref}")
         if not args.no_plots:
