@@ -692,6 +692,17 @@ void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down,
   w.frontier.assign(1, start);
   w.seen.assign(1, start);
   bool marks = false;
+  // The mark array is left all-zero however the walk ends (a block failing
+  // its checksum throws mid-walk): scratch is reused across walks.
+  struct ClearMarks {
+    WalkScratch& w;
+    const bool& marks;
+    ~ClearMarks() {
+      if (marks) {
+        for (auto x : w.seen) w.seen_mark[x] = 0;
+      }
+    }
+  } clear_marks{w, marks};
   auto insert = [&](std::uint32_t f) {
     w.seen.push_back(f);
     if (marks) {
@@ -735,23 +746,28 @@ void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down,
     }
     std::swap(w.frontier, w.next);
   }
-  if (marks) {
-    for (auto x : w.seen) w.seen_mark[x] = 0;
-  }
   std::sort(out.begin() + static_cast<std::ptrdiff_t>(first_out), out.end(),
             [](const RelatedRow& a, const RelatedRow& b) { return a.row < b.row; });
 }
 
+namespace {
+// Single walks reuse one scratch per thread: their vectors' allocations cost
+// more than a small walk itself.  walk_into leaves the mark array cleared and
+// grows it to the database at hand, so one scratch serves any database.
+WalkScratch& thread_scratch() {
+  thread_local WalkScratch scratch;
+  return scratch;
+}
+}  // namespace
+
 std::vector<RelatedRow> Database::children(FeatureIndex f, const HierarchyQuery& q) const {
-  WalkScratch w;
   std::vector<RelatedRow> out;
-  walk_into(f, q, true, w, out);
+  walk_into(f, q, true, thread_scratch(), out);
   return out;
 }
 std::vector<RelatedRow> Database::parents(FeatureIndex f, const HierarchyQuery& q) const {
-  WalkScratch w;
   std::vector<RelatedRow> out;
-  walk_into(f, q, false, w, out);
+  walk_into(f, q, false, thread_scratch(), out);
   return out;
 }
 
