@@ -526,3 +526,36 @@ TEST_F(CorruptDb, RandomByteFlipsNeverCrash) {
 }
 
 }  // namespace
+
+TEST_F(CorruptDb, AWalkStoppedByDamageLeavesNoMarksForTheNextWalk) {
+  // Walks on one thread share a scratch mark array.  A walk that throws
+  // half-way (a damaged block) must not leave features marked as visited:
+  // the next walk, on an intact copy, would skip them.  R -> g1, g2 -> c0..
+  // c2999, each c with both g1 and g2 as parents (so depth-2 visits are
+  // checked against the marks).
+  std::string text = "##gff-version 3\nchr1\t.\tgene\t1\t40000\t.\t+\t.\tID=R\n"
+                     "chr1\t.\tgene\t1\t40000\t.\t+\t.\tID=g1;Parent=R\nchr1\t.\tgene\t1\t40000\t.\t+\t.\tID=g2;Parent=R\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += "chr1\t.\texon\t" + std::to_string(10 + 10 * i) + "\t" + std::to_string(15 + 10 * i) +
+            "\t.\t+\t.\tID=c" + std::to_string(i) + ";Parent=g1,g2\n";
+  }
+  ASSERT_TRUE(build_db(text, dir_.file("dag.gffdb")));
+  std::shared_ptr<const Database> intact;
+  {
+    auto r = Database::open(dir_.file("dag.gffdb"));
+    ASSERT_TRUE(r.is_ok());
+    intact = *r;
+  }
+  std::string b = read_file(dir_.file("dag.gffdb"));
+  const auto entries = sections_of(b);
+  const auto rows = std::find_if(entries.begin(), entries.end(), [](auto& e) { return name_of(e) == "feature.rows"; });
+  ASSERT_NE(rows, entries.end());
+  ASSERT_GT(rows->length, 2 * store::kBlockBytes);
+  b[rows->offset + rows->length - 8] ^= 0x01;  // the rows of the last children
+  std::shared_ptr<const Database> damaged;
+  ASSERT_TRUE(open_bytes(b, &damaged).is_ok());
+  const FeatureIndex g1 = *damaged->find("g1");
+  EXPECT_THROW((void)damaged->children(g1, {}), Error);
+  const auto all = intact->children(*intact->find("R"), {});
+  EXPECT_EQ(all.size(), 3002u) << "children of R: g1, g2 and every c once";
+}
