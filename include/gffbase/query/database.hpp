@@ -5,9 +5,9 @@
 // `Database::open` maps the file read-only (mmap) and checks the header, the
 // section table and every section's bounds: O(number of sections), never
 // O(file size).  Data is checked against its checksums the first time a
-// query reads it: per 64 KiB block for single queries (format 1.1), whole
-// sections for batched queries and whole-column spans, one CRC per section
-// for format 1.0 files.  A mismatch throws gffbase::Error(kCorrupt) naming
+// query reads it: per block for single queries (4 KiB; 64 KiB in format 1.1
+// files), whole sections for batched queries and whole-column spans, one CRC
+// per section for format 1.0 files.  A mismatch throws gffbase::Error(kCorrupt) naming
 // the file, the section and the block.  A Database is immutable, so any number of threads may query one
 // instance concurrently, and any number of processes may map the same file.
 //
