@@ -55,9 +55,10 @@ void check_chunk(const ParsedChunk& out, std::string_view text, const char* buf,
     }
     check(std::size_t(r.items_begin) + r.items_count <= out.items.size(), "record items inside ParsedChunk::items");
   }
-  for (const AttributeItem& it : out.items) {
-    fuzz::touch(it.key);
-    fuzz::touch(it.value);
+  static const std::size_t kKeys = options_for(0, false).keys_of_interest.size();
+  for (const KeptItem& it : out.items) {
+    check(it.key < kKeys, "kept items name a key of interest");
+    fuzz::touch(it.value());
   }
   for (const DirectiveLine& d : out.directives) {
     check(d.line >= 1 && d.line <= out.lines, "directive line number inside the chunk");

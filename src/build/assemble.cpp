@@ -23,10 +23,14 @@ std::string quote(std::string_view v) {
   return q;
 }
 
-std::string_view first_value(const ParsedChunk& c, const RawRecord& r, std::string_view key) {
+// Kept items name their key by its index in keys_of_interest (KeptItem).
+using KeyId = std::uint16_t;
+constexpr KeyId kNoKey = 0xFFFF;
+
+std::string_view first_value(const ParsedChunk& c, const RawRecord& r, KeyId key) {
   for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
-    const AttributeItem& it = c.items[i];
-    if (it.key == key && it.has_value && !it.value.empty()) return it.value;
+    const KeptItem& it = c.items[i];
+    if (it.key == key && it.has_value && it.size != 0) return it.value();
   }
   return {};
 }
@@ -36,7 +40,25 @@ class Assembler {
   Assembler(std::vector<ParsedChunk>& chunks, const Dialect& dialect, const IngestOptions& options,
             const std::string& path, Draft& draft, ProblemLog& log, IngestReport& report)
       : chunks_(chunks), gtf_(dialect.format != Format::kGff3), dialect_(dialect), o_(options), path_(path),
-        d_(draft), log_(log), report_(report), spec_(resolve_id_spec(options, dialect.format)) {}
+        d_(draft), log_(log), report_(report), spec_(resolve_id_spec(options, dialect.format)) {
+    // The parser kept items in the order of keys_of_interest (same options).
+    const std::vector<std::string> keys = keys_of_interest(options, dialect.format);
+    auto id = [&](std::string_view k) {
+      for (std::size_t i = 0; i < keys.size() && i < kNoKey; ++i) {
+        if (keys[i] == k) return static_cast<KeyId>(i);
+      }
+      return kNoKey;
+    };
+    for (const auto& k : spec_.keys) spec_key_ids_.push_back(id(k));
+    for (const auto& [type, ks] : spec_.by_type) {
+      std::vector<KeyId> v;
+      for (const auto& k : ks) v.push_back(id(k));
+      by_type_key_ids_.push_back(std::move(v));
+    }
+    parent_key_ = id("Parent");
+    gene_key_ = id(options.gtf_gene_key);
+    tx_key_ = id(options.gtf_transcript_key);
+  }
 
   Status run() {
     std::size_t total = 0;
@@ -67,15 +89,15 @@ class Assembler {
       const std::uint64_t k = r.line - 1;
       return k < by_line.size() ? std::string_view(by_line[k]) : std::string_view();
     }
-    for (const auto& [type, keys] : spec_.by_type) {
-      if (type == r.type) {
-        for (const auto& k : keys) {
+    for (std::size_t t = 0; t < spec_.by_type.size(); ++t) {
+      if (spec_.by_type[t].first == r.type) {
+        for (KeyId k : by_type_key_ids_[t]) {
           if (auto v = first_value(c, r, k); !v.empty()) return v;
         }
         return {};
       }
     }
-    for (const auto& k : spec_.keys) {
+    for (KeyId k : spec_key_ids_) {
       if (auto v = first_value(c, r, k); !v.empty()) return v;
     }
     return {};
@@ -134,9 +156,9 @@ class Assembler {
     if (!pending_gtf_) return;
     const RawRecord& r = *pending_gtf_;
     if (r.type == "gene") {
-      if (auto g = first_value(*pending_chunk_, r, o_.gtf_gene_key); !g.empty()) gene_ids_.try_emplace(g, dr.feature);
+      if (auto g = first_value(*pending_chunk_, r, gene_key_); !g.empty()) gene_ids_.try_emplace(g, dr.feature);
     } else if (r.type == "transcript") {
-      if (auto t = first_value(*pending_chunk_, r, o_.gtf_transcript_key); !t.empty()) tx_ids_.try_emplace(t, dr.feature);
+      if (auto t = first_value(*pending_chunk_, r, tx_key_); !t.empty()) tx_ids_.try_emplace(t, dr.feature);
     }
   }
 
@@ -276,13 +298,13 @@ class Assembler {
         const DraftRow& dr = d_.rows[row];
         if (dr.feature == kNone) continue;
         for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
-          const AttributeItem& it = c.items[i];
-          if (it.key != "Parent" || !it.has_value || it.value.empty()) continue;
-          auto p = ids_.find(it.value);
+          const KeptItem& it = c.items[i];
+          if (it.key != parent_key_ || !it.has_value || it.size == 0) continue;
+          auto p = ids_.find(it.value());
           if (p == ids_.end()) {
             const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
             Problem pr = problem(s, "unknown-parent", r.line, "attribute Parent", "the ID of a feature in the file",
-                                 quote(it.value) + ", which no feature has",
+                                 quote(it.value()) + ", which no feature has",
                                  "the parent may be missing from this file (a subset?); the edge is dropped");
             pr.text = truncate_for_message(r.attributes);
             log_.add(pr);
@@ -371,7 +393,7 @@ class Assembler {
   }
 
   void link_gtf() {
-    const std::string& gene_key = o_.gtf_gene_key;
+    const std::string& gene_key = o_.gtf_gene_key;  // names for synthesised attributes
     const std::string& tx_key = o_.gtf_transcript_key;
     const std::size_t real_rows = d_.rows.size();
     std::uint32_t row = 0;
@@ -382,8 +404,8 @@ class Assembler {
         const std::uint32_t this_row = row;
         if (d_.rows[this_row].feature == kNone) continue;
         const std::uint32_t feature = d_.rows[this_row].feature;
-        const std::string_view gid = first_value(c, r, gene_key);
-        const std::string_view tid = first_value(c, r, tx_key);
+        const std::string_view gid = first_value(c, r, gene_key_);
+        const std::string_view tid = first_value(c, r, tx_key_);
         if (r.type == "gene") continue;
         const bool is_transcript = r.type == "transcript";
 
@@ -572,6 +594,9 @@ class Assembler {
   ProblemLog& log_;
   IngestReport& report_;
   IdSpec spec_;
+  std::vector<KeyId> spec_key_ids_;                  ///< spec_.keys as key indices
+  std::vector<std::vector<KeyId>> by_type_key_ids_;  ///< spec_.by_type's keys as key indices
+  KeyId parent_key_ = kNoKey, gene_key_ = kNoKey, tx_key_ = kNoKey;
   IdMap ids_;
   std::vector<std::uint32_t> first_row_;
   std::vector<std::uint32_t> auto_number_;

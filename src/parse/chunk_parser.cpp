@@ -187,9 +187,10 @@ class LineParser {
       if (it.has_value) {
         out_.attr_entries.push_back(attribute_entry(it.key, it.value, record_index));
       }
-      for (const std::string& k : o_.keys_of_interest) {
-        if (it.key == k) {
-          out_.items.push_back(it);
+      for (std::size_t k = 0; k < o_.keys_of_interest.size() && k < 0xFFFF; ++k) {
+        if (it.key == o_.keys_of_interest[k]) {
+          out_.items.push_back({it.value.data(), static_cast<std::uint32_t>(it.value.size()),
+                                static_cast<std::uint16_t>(k), it.has_value});
           break;
         }
       }

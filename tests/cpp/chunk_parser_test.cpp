@@ -63,8 +63,10 @@ TEST(ChunkParser, ParsesAWellFormedLine) {
   EXPECT_EQ(rec.attributes, "ID=c1;Parent=t1,t2;Name=x");
   // Only keys of interest are kept; every valued item is hashed.
   ASSERT_EQ(rec.items_count, 3u);
-  EXPECT_EQ(r.out.items[rec.items_begin].key, "ID");
-  EXPECT_EQ(r.out.items[rec.items_begin + 2].value, "t2");
+  EXPECT_EQ(r.out.items[rec.items_begin].key, 0u);  // keys_of_interest[0] = "ID"
+  EXPECT_EQ(r.out.items[rec.items_begin].value(), "c1");
+  EXPECT_EQ(r.out.items[rec.items_begin + 1].key, 1u);  // "Parent"
+  EXPECT_EQ(r.out.items[rec.items_begin + 2].value(), "t2");
   EXPECT_EQ(r.out.attr_entries.size(), 4u);
   EXPECT_TRUE(r.out.problems.items.empty());
   EXPECT_EQ(r.out.lines, 1u);
@@ -255,7 +257,7 @@ TEST(ChunkParser, InvalidUtf8RepairedInPlace) {
   EXPECT_EQ(p.hint, "lenient mode replaces each invalid byte with '?'; convert the file to UTF-8 (iconv)");
   ASSERT_EQ(r.out.records.size(), 1u);
   EXPECT_EQ(r.out.records[0].attributes, "ID=a?b");
-  EXPECT_EQ(r.out.items[0].value, "a?b");
+  EXPECT_EQ(r.out.items[0].value(), "a?b");
 
   Chunk trunc;  // a truncated 3-byte sequence: every byte replaced
   run(trunc, line("1", "10", ".", "+", ".", "gene", "ID=\xe2\x82") + "\n");
@@ -334,7 +336,7 @@ TEST(ChunkParser, CrlfLineEndings) {
   ASSERT_EQ(r.out.records.size(), 2u);
   EXPECT_EQ(r.out.records[0].attributes, "ID=a");
   EXPECT_EQ(r.out.records[1].attributes, "ID=b");
-  EXPECT_EQ(r.out.items.back().value, "b");
+  EXPECT_EQ(r.out.items.back().value(), "b");
   ASSERT_EQ(r.out.directives.size(), 1u);
   EXPECT_EQ(r.out.directives[0].text, "##gff-version 3");
   EXPECT_TRUE(r.out.problems.items.empty());

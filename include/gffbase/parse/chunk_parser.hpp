@@ -40,6 +40,18 @@ struct RawRecord {
   std::uint16_t items_count = 0;
 };
 
+/// An attribute value the builder needs: its key is one of
+/// ChunkParseOptions::keys_of_interest, stored as an index.  16 bytes where an
+/// AttributeItem takes 40 (GENCODE-scale keeps ~12M of them), and the builder
+/// compares key indices instead of strings.
+struct KeptItem {
+  const char* data = nullptr;  ///< the value: in the chunk's text, or its scratch when decoded
+  std::uint32_t size = 0;
+  std::uint16_t key = 0;       ///< index into ChunkParseOptions::keys_of_interest
+  bool has_value = true;       ///< false for a bare key ("Complete;")
+  std::string_view value() const { return {data, size}; }
+};
+
 /// A directive ("##...") or FASTA marker as it appeared.
 struct DirectiveLine {
   std::uint64_t line;
@@ -51,13 +63,13 @@ struct ChunkParseOptions {
   Format format = Format::kGff3; ///< the detected or forced dialect family
   bool strict = false;
   /// Attribute keys whose values the builder needs (ID keys, Parent, GTF keys);
-  /// only these items are kept in ParsedChunk::items.
+  /// only these items are kept in ParsedChunk::items (at most 65,535 keys).
   std::vector<std::string> keys_of_interest;
 };
 
 struct ParsedChunk {
   std::vector<RawRecord> records;
-  std::vector<AttributeItem> items;       ///< keys of interest, per record
+  std::vector<KeptItem> items;            ///< keys of interest, per record
   std::vector<DirectiveLine> directives;  ///< "##" lines (not "##FASTA")
   std::deque<std::string> scratch;        ///< decoded values outliving the views
   /// attribute_entry(key, value, record index in this chunk) of every valued
