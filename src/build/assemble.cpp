@@ -58,6 +58,12 @@ class Assembler {
     parent_key_ = id("Parent");
     gene_key_ = id(options.gtf_gene_key);
     tx_key_ = id(options.gtf_transcript_key);
+    // Types as the build's codes (kNone: no record has that type; synthesised
+    // rows get theirs when made, and are never compared against these).
+    for (const auto& [type, ks] : spec_.by_type) by_type_codes_.push_back(draft.types.find(type));
+    gene_type_ = draft.types.find("gene");
+    transcript_type_ = draft.types.find("transcript");
+    subfeature_type_ = draft.types.find(options.gtf_subfeature);
   }
 
   Status run() {
@@ -90,7 +96,7 @@ class Assembler {
       return k < by_line.size() ? std::string_view(by_line[k]) : std::string_view();
     }
     for (std::size_t t = 0; t < spec_.by_type.size(); ++t) {
-      if (spec_.by_type[t].first == r.type) {
+      if (by_type_codes_[t] == r.type_code) {
         for (KeyId k : by_type_key_ids_[t]) {
           if (auto v = first_value(c, r, k); !v.empty()) return v;
         }
@@ -155,9 +161,9 @@ class Assembler {
     d_.rows.push_back(dr);
     if (!pending_gtf_) return;
     const RawRecord& r = *pending_gtf_;
-    if (r.type == "gene") {
+    if (r.type_code == gene_type_) {
       if (auto g = first_value(*pending_chunk_, r, gene_key_); !g.empty()) gene_ids_.try_emplace(g, dr.feature);
-    } else if (r.type == "transcript") {
+    } else if (r.type_code == transcript_type_) {
       if (auto t = first_value(*pending_chunk_, r, tx_key_); !t.empty()) tx_ids_.try_emplace(t, dr.feature);
     }
   }
@@ -215,7 +221,7 @@ class Assembler {
         }
         const std::uint32_t existing = it->second;
         const RawRecord& first = *d_.rows[first_row_[existing]].rec;
-        if (first.seqid == r.seqid && first.type == r.type) {
+        if (first.seqid_code == r.seqid_code && first.type_code == r.type_code) {
           // One ID over several lines of the same type and seqid: segments of
           // one discontinuous feature (GFF3 spec), not a duplicate.
           dr.feature = existing;
@@ -324,6 +330,9 @@ class Assembler {
     s.seqid = l.seqid;
     s.source = l.source;
     s.type = type;
+    s.seqid_code = l.seqid_code;
+    s.source_code = l.source_code;
+    s.type_code = d_.types.code(type);
     s.start = l.start;
     s.end = l.end;
     s.score = std::numeric_limits<double>::quiet_NaN();
@@ -360,16 +369,17 @@ class Assembler {
     if (!(s.flags & kRowSynthetic) || (r.flags & kRowNoCoords)) return;
     if (extent_state_.size() <= feature) extent_state_.resize(d_.feature_ids.size() + 1, 0);
     std::uint8_t& state = extent_state_[feature];
-    const bool is_sub = o_.gtf_subfeature.empty() || r.rec->type == o_.gtf_subfeature;
+    const bool is_sub = o_.gtf_subfeature.empty() || r.rec->type_code == subfeature_type_;
     if (s.flags & kRowNoCoords) {  // first child with coordinates
       s.flags &= static_cast<std::uint8_t>(~kRowNoCoords);
       s.rec->seqid = r.rec->seqid;
+      s.rec->seqid_code = r.rec->seqid_code;
       s.rec->start = r.rec->start;
       s.rec->end = r.rec->end;
       state = is_sub ? kSeenSubfeature : 0;
       return;
     }
-    if (r.rec->seqid != s.rec->seqid) {
+    if (r.rec->seqid_code != s.rec->seqid_code) {
       if (!(state & kWarnedSeqid)) {
         state |= kWarnedSeqid;
         log_.add(problem(Severity::kWarning, "multi-seqid-parent", r.rec->line, "attribute " + o_.gtf_gene_key,
@@ -406,8 +416,8 @@ class Assembler {
         const std::uint32_t feature = d_.rows[this_row].feature;
         const std::string_view gid = first_value(c, r, gene_key_);
         const std::string_view tid = first_value(c, r, tx_key_);
-        if (r.type == "gene") continue;
-        const bool is_transcript = r.type == "transcript";
+        if (r.type_code == gene_type_) continue;
+        const bool is_transcript = r.type_code == transcript_type_;
 
         // The gene, synthesised when absent.
         std::uint32_t gene = kNone;
@@ -597,6 +607,8 @@ class Assembler {
   std::vector<KeyId> spec_key_ids_;                  ///< spec_.keys as key indices
   std::vector<std::vector<KeyId>> by_type_key_ids_;  ///< spec_.by_type's keys as key indices
   KeyId parent_key_ = kNoKey, gene_key_ = kNoKey, tx_key_ = kNoKey;
+  std::vector<std::uint32_t> by_type_codes_;  ///< spec_.by_type's types as Draft::types codes
+  std::uint32_t gene_type_ = kNone, transcript_type_ = kNone, subfeature_type_ = kNone;
   IdMap ids_;
   std::vector<std::uint32_t> first_row_;
   std::vector<std::uint32_t> auto_number_;

@@ -5,6 +5,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "gffbase/build/feature_table.hpp"
@@ -22,7 +23,27 @@ struct DraftRow {
   std::uint8_t flags = 0;
 };
 
+/// The build's dictionary of one column (seqid, source or type): codes in
+/// order of first appearance.  Views point into the input text, or are
+/// literals ("gene", "transcript") for synthesised rows.
+struct Dictionary {
+  std::vector<std::string_view> values;
+  std::unordered_map<std::string_view, std::uint32_t> index;
+
+  std::uint32_t code(std::string_view v) {
+    auto [it, inserted] = index.try_emplace(v, static_cast<std::uint32_t>(values.size()));
+    if (inserted) values.push_back(v);
+    return it->second;
+  }
+  /// kNone when absent.
+  std::uint32_t find(std::string_view v) const {
+    auto it = index.find(v);
+    return it == index.end() ? kNone : it->second;
+  }
+};
+
 struct Draft {
+  Dictionary seqids, sources, types;  ///< every RawRecord's codes index these once ingest has renumbered them
   std::vector<DraftRow> rows;
   std::vector<std::string_view> feature_ids;            ///< by feature index
   std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;  ///< (child, parent) features
@@ -30,6 +51,11 @@ struct Draft {
   std::deque<RawRecord> synthetic;                      ///< records of synthesised rows (stable addresses)
   std::vector<std::uint64_t> extra_attr_entries;        ///< for synthetic rows (low bits: draft row)
 };
+
+/// Renumbers every record's seqid/source/type codes from its chunk's values
+/// into `draft`'s dictionaries, and rebases its chunk-local line number by
+/// `line_base[chunk]`.
+void renumber_records(std::vector<ParsedChunk>& chunks, const std::vector<std::uint64_t>& line_base, Draft& draft);
 
 /// Turns parsed chunks into rows, features and edges (IDs, duplicates,
 /// GTF inference, Parent resolution, cycle checks).  Problems go to `log`.

@@ -15,38 +15,28 @@
 namespace gffbase::internal {
 namespace {
 
-// Builds a sorted dictionary of the distinct values of one column and returns
-// each row's code.  Consecutive rows usually repeat a value, so the last
-// lookup is cached.
-void encode_dictionary(const std::vector<DraftRow>& rows, std::string_view RawRecord::*field,
-                       const std::vector<std::uint32_t>& keep, StringColumn& dict,
-                       std::vector<std::uint32_t>& codes) {
-  std::unordered_map<std::string_view, std::uint32_t> first;
-  std::vector<std::string_view> values;
-  std::vector<std::uint32_t> raw(keep.size());
-  std::string_view last;
-  std::uint32_t last_code = kNone;
+// The table's dictionary of one column: the build's values that some kept row
+// uses, sorted by name; `codes` gets each kept row's code in it.  Works on the
+// codes the parser assigned, never on the text.
+void encode_dictionary(const std::vector<DraftRow>& rows, std::uint32_t RawRecord::*field, const Dictionary& d,
+                       const std::vector<std::uint32_t>& keep, StringColumn& dict, std::vector<std::uint32_t>& codes) {
+  std::vector<std::uint8_t> used(d.values.size(), 0);
+  codes.resize(keep.size());
   for (std::size_t i = 0; i < keep.size(); ++i) {
-    const std::string_view v = rows[keep[i]].rec->*field;
-    if (last_code != kNone && v == last) {
-      raw[i] = last_code;
-      continue;
-    }
-    auto [it, inserted] = first.try_emplace(v, static_cast<std::uint32_t>(values.size()));
-    if (inserted) values.push_back(v);
-    last = v;
-    last_code = raw[i] = it->second;
+    codes[i] = rows[keep[i]].rec->*field;
+    used[codes[i]] = 1;
   }
-  std::vector<std::uint32_t> order(values.size());
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return values[a] < values[b]; });
-  std::vector<std::uint32_t> rank(values.size());
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t v = 0; v < used.size(); ++v) {
+    if (used[v]) order.push_back(v);
+  }
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return d.values[a] < d.values[b]; });
+  std::vector<std::uint32_t> rank(d.values.size(), kNone);
   for (std::uint32_t r = 0; r < order.size(); ++r) {
     rank[order[r]] = r;
-    dict.push(values[order[r]]);
+    dict.push(d.values[order[r]]);
   }
-  codes.resize(keep.size());
-  for (std::size_t i = 0; i < keep.size(); ++i) codes[i] = rank[raw[i]];
+  for (auto& c : codes) c = rank[c];
 }
 
 template <typename T>
@@ -124,15 +114,10 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   }
   const std::size_t n = keep.size();
 
-  // Each encoding chases every row's record into the text (~40 ms apiece on
-  // the mouse GTF): the type column is encoded on a second thread.
   std::vector<std::uint32_t> seqid_code, source_code, type_code;
-  {
-    BackgroundTask types([&] { encode_dictionary(rows, &RawRecord::type, keep, t.types, type_code); });
-    encode_dictionary(rows, &RawRecord::seqid, keep, t.seqids, seqid_code);
-    encode_dictionary(rows, &RawRecord::source, keep, t.sources, source_code);
-    types.join();
-  }
+  encode_dictionary(rows, &RawRecord::seqid_code, draft.seqids, keep, t.seqids, seqid_code);
+  encode_dictionary(rows, &RawRecord::source_code, draft.sources, keep, t.sources, source_code);
+  encode_dictionary(rows, &RawRecord::type_code, draft.types, keep, t.types, type_code);
 
   // Sort: bucket by seqid (counting sort, stable = file order), then sort each
   // bucket by (start, end) with file order as the tie-break; buckets that are

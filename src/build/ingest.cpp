@@ -118,17 +118,22 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
   }
-  // Rebase chunk-local line numbers to file lines.
+  // Rebase chunk-local line numbers to file lines; records also get the
+  // build's dictionary codes.
   std::uint64_t base = 0;
   ProblemLog& log = report.problems;
   FeatureTable table;
+  internal::Draft draft;
+  std::vector<std::uint64_t> line_base;
+  line_base.reserve(chunks.size());
   for (auto& c : chunks) {
-    for (auto& r : c.records) r.line += base;
+    line_base.push_back(base);
     for (auto& d : c.directives) d.line += base;
     for (auto& p : c.problems.items) p.line += base;
     report.skipped_lines += c.skipped_lines;
     base += c.lines;
   }
+  internal::renumber_records(chunks, line_base, draft);
   report.lines = base;
   // The fasta section's own lines are counted too.
   for (std::size_t i = fasta_at; i < text.size(); ++i) report.lines += text.data()[i] == '\n';
@@ -187,7 +192,6 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
     return Status::invalid_input(why + "\n  hint: is this a GFF3/GTF file? gffbase needs at least one feature line");
   }
 
-  internal::Draft draft;
   progress("parse", 0.5);
   if (writer) {
     // A mapped plain file whose feature text was not repaired in place is

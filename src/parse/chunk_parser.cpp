@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <unordered_map>
 
 namespace gffbase {
 namespace {
@@ -25,9 +26,31 @@ std::string quoted(std::string_view s) {
   return q;
 }
 
+// Codes for one column's values within a chunk.  Consecutive lines nearly
+// always repeat a value, so the previous one is checked first (its bytes are
+// still in cache, unlike anything the build would compare later).
+class LocalDictionary {
+ public:
+  explicit LocalDictionary(std::vector<std::string_view>& values) : values_(values) {}
+  std::uint32_t code(std::string_view v) {
+    if (!values_.empty() && v == last_) return last_code_;
+    auto [it, inserted] = index_.try_emplace(v, static_cast<std::uint32_t>(values_.size()));
+    if (inserted) values_.push_back(v);
+    last_ = v;
+    return last_code_ = it->second;
+  }
+
+ private:
+  std::vector<std::string_view>& values_;
+  std::unordered_map<std::string_view, std::uint32_t> index_;
+  std::string_view last_;
+  std::uint32_t last_code_ = 0;
+};
+
 class LineParser {
  public:
-  LineParser(const ChunkParseOptions& o, ParsedChunk& out) : o_(o), out_(out) {}
+  LineParser(const ChunkParseOptions& o, ParsedChunk& out)
+      : o_(o), out_(out), seqids_(out.seqid_values), sources_(out.source_values), types_(out.type_values) {}
 
   // A "##" line: checked for UTF-8 like a feature line (repaired in lenient
   // mode), then kept verbatim.  Returns false when strict mode must stop.
@@ -196,6 +219,9 @@ class LineParser {
       }
     }
     r.items_count = static_cast<std::uint16_t>(std::min<std::size_t>(out_.items.size() - r.items_begin, 65535));
+    r.seqid_code = seqids_.code(r.seqid);
+    r.source_code = sources_.code(r.source);
+    r.type_code = types_.code(r.type);
     out_.records.push_back(r);
     return true;
   }
@@ -291,6 +317,7 @@ class LineParser {
 
   const ChunkParseOptions& o_;
   ParsedChunk& out_;
+  LocalDictionary seqids_, sources_, types_;
   std::uint64_t line_ = 0;
   std::string_view text_;
   std::vector<AttributeItem> line_items_;

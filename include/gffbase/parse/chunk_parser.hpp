@@ -34,10 +34,15 @@ struct RawRecord {
   std::string_view seqid, source, type, attributes;
   Coord start = kNoCoordinate, end = kNoCoordinate;
   double score = 0;              ///< NaN when '.'
-  Strand strand = '.';
-  Phase phase = -1;
+  /// seqid, source and type as codes: into ParsedChunk::{seqid,source,type}_values
+  /// as parsed; the build then renumbers them into its own dictionaries, so
+  /// equal strings have equal codes across chunks (compared without touching
+  /// the text again: those compares were cache misses).
+  std::uint32_t seqid_code = 0, source_code = 0, type_code = 0;
   std::uint32_t items_begin = 0; ///< into ParsedChunk::items (keys of interest only)
   std::uint16_t items_count = 0;
+  Strand strand = '.';
+  Phase phase = -1;
 };
 
 /// An attribute value the builder needs: its key is one of
@@ -70,6 +75,9 @@ struct ChunkParseOptions {
 struct ParsedChunk {
   std::vector<RawRecord> records;
   std::vector<KeptItem> items;            ///< keys of interest, per record
+  /// Distinct seqids, sources and types in order of first appearance: the
+  /// values of the records' chunk-local codes.
+  std::vector<std::string_view> seqid_values, source_values, type_values;
   std::vector<DirectiveLine> directives;  ///< "##" lines (not "##FASTA")
   std::deque<std::string> scratch;        ///< decoded values outliving the views
   /// attribute_entry(key, value, record index in this chunk) of every valued
