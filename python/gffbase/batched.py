@@ -91,8 +91,13 @@ def _types(featuretype) -> Optional[List[str]]:
 
 def hierarchy_batched(db, ids, level, featuretype, format, children: bool, threads: int):
     _check_format(format)
-    anchors = _anchor_ids(ids)
-    capsule = _core.hierarchy_batched(db._db, anchors, level, _types(featuretype), children, threads)
+    types = _types(featuretype)
+    if type(ids) is list:
+        try:  # a list of IDs goes to the core as is (no per-ID Python work)
+            return to_format(_core.hierarchy_batched(db._db, ids, level, types, children, threads), format)
+        except TypeError:
+            pass  # Features among them: the general path below
+    capsule = _core.hierarchy_batched(db._db, _anchor_ids(ids), level, types, children, threads)
     return to_format(capsule, format)
 
 

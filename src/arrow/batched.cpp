@@ -180,7 +180,7 @@ std::vector<std::uint32_t> output_positions(const std::vector<std::uint32_t>& in
   return position;
 }
 
-std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string> ids, int threads) {
+std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string_view> ids, int threads) {
   // Whole sections first, in parallel: the lookups below then touch pages
   // already mapped and read without per-block checks.
   if (ids.size() >= 1024) db.check_query_sections(threads);
@@ -289,13 +289,13 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
   return all;
 }
 
-void export_hierarchy_arrow(const Database& db, const std::vector<std::string>& anchor_names,
+void export_hierarchy_arrow(const Database& db, std::span<const std::string_view> anchor_names,
                             const HierarchyBatch& batch, ArrowArrayStream* out, int threads) {
   const std::size_t n = batch.rows.size();
   const Positions pos{batch.position};
   arrow::TableBuilder t(static_cast<std::int64_t>(n));
   add_gathered_strings(
-      t, "anchor", n, threads, [&](std::size_t k) { return std::string_view(anchor_names[batch.input_index[k]]); },
+      t, "anchor", n, threads, [&](std::size_t k) { return anchor_names[batch.input_index[k]]; },
       pos);
   add_row_columns(db, batch.rows, batch.position, t, true, "descendant_id", threads);
   auto depth = arrow::ColumnBuffer<std::int32_t>::uninitialized(n);

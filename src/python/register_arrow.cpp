@@ -53,8 +53,23 @@ std::vector<std::uint32_t> type_codes(const Database& db, const std::optional<st
 void register_arrow(nb::module_& m) {
   m.def(
       "hierarchy_batched",
-      [](PyDatabase& p, std::vector<std::string> anchors, std::optional<std::uint32_t> level,
+      [](PyDatabase& p, nb::list anchor_list, std::optional<std::uint32_t> level,
          std::optional<std::vector<std::string>> types, bool children, int threads) {
+        // Views into the IDs' own UTF-8 (no copy per ID); the tuple keeps the
+        // strings alive while the GIL is released, whatever happens to the list.
+        nb::tuple held = nb::steal<nb::tuple>(PySequence_Tuple(anchor_list.ptr()));
+        if (!held.is_valid()) throw nb::python_error();
+        std::vector<std::string_view> anchors(nb::len(held));
+        for (std::size_t i = 0; i < anchors.size(); ++i) {
+          PyObject* item = PyTuple_GET_ITEM(held.ptr(), static_cast<Py_ssize_t>(i));
+          Py_ssize_t len = 0;
+          const char* s = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &len) : nullptr;
+          if (!s) {
+            PyErr_Clear();
+            throw nb::type_error(("anchors[" + std::to_string(i) + "]: expected a feature ID (str)").c_str());
+          }
+          anchors[i] = std::string_view(s, static_cast<std::size_t>(len));
+        }
         const Database& db = p.db();
         HierarchyQuery q;
         q.level = level;

@@ -113,6 +113,23 @@ def test_anchors_can_be_features(gff3_db):
     assert sorted(regions.column("id").to_pylist()) == ["gene2", "tx3", "tx3.e2"]
 
 
+def test_anchor_lists_mixing_ids_and_features(gff3_db):
+    mixed = _plain(gff3_db.children_batched(["gene1", gff3_db["tx2"]]))
+    assert mixed == _plain(gff3_db.children_batched(["gene1", "tx2"]))
+
+
+def test_non_ascii_anchor_ids(tmp_path):
+    # IDs reach the core as views of the str objects' UTF-8.
+    path = tmp_path / "u.gff3"
+    path.write_text("##gff-version 3\n"
+                    "chr1\t.\tgene\t1\t100\t.\t+\t.\tID=g\u00e8ne\u4e00\n"
+                    "chr1\t.\tmRNA\t1\t100\t.\t+\t.\tID=t\u00e9;Parent=g\u00e8ne\u4e00\n", encoding="utf-8")
+    db = gffbase.create_db(str(path), str(tmp_path / "u.gffdb"), force=True)
+    t = db.children_batched(["g\u00e8ne\u4e00", "absent"])
+    assert t.column("anchor").to_pylist() == ["g\u00e8ne\u4e00"]
+    assert t.column("descendant_id").to_pylist() == ["t\u00e9"]
+
+
 def test_type_errors(gff3_db):
     with pytest.raises(TypeError):
         gff3_db.children_batched([1, 2])

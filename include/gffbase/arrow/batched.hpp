@@ -57,7 +57,7 @@ struct RegionBatch {
 };
 
 /// The feature index of every ID (kNone when absent), looked up on all cores.
-std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string> ids, int threads);
+std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string_view> ids, int threads);
 
 /// Related rows of every anchor (kNone entries are skipped).
 HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
@@ -70,7 +70,7 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
 
 /// Builds the Arrow tables described above into `out` (a fresh stream),
 /// gathering the columns on `threads` threads (0 = all cores).
-void export_hierarchy_arrow(const Database& db, const std::vector<std::string>& anchor_names,
+void export_hierarchy_arrow(const Database& db, std::span<const std::string_view> anchor_names,
                             const HierarchyBatch& batch, ArrowArrayStream* out, int threads = 0);
 void export_region_arrow(const Database& db, const RegionBatchQuery& queries, const RegionBatch& batch,
                          ArrowArrayStream* out, int threads = 0);
