@@ -41,8 +41,8 @@ class Feature:
 
     __slots__ = (
         "seqid", "source", "featuretype", "start", "end", "score", "strand", "frame",
-        "id", "extra", "_bin", "dialect", "file_order", "keep_order", "sort_attribute_values",
-        "_attributes", "_raw", "_gff3", "_pristine", "_row",
+        "id", "_extra", "_bin", "dialect", "file_order", "keep_order", "sort_attribute_values",
+        "_attributes", "_raw_text", "_source", "_gff3", "_pristine", "_row",
     )
 
     def __init__(self, seqid=".", source=".", featuretype=".", start=".", end=".", score=".", strand=".",
@@ -85,7 +85,7 @@ class Feature:
         (f.seqid, f.source, f.featuretype, f.start, f.end, score, f.strand, f.frame, f._raw, f.id,
          f.file_order, _flags, f._row) = t
         f.score = "." if score is None else score if isinstance(score, str) else _score_text(score)
-        f.extra = []
+        f._extra = None
         f._bin = None
         f.dialect = dialect
         f.keep_order = False
@@ -94,6 +94,44 @@ class Feature:
         f._attributes = None
         f._pristine = None
         return f
+
+    # -- extra fields past column 9 (gffutils' `extra`), made on first use ----------
+    @property
+    def extra(self) -> List[str]:
+        if self._extra is None:
+            self._extra = []
+        return self._extra
+
+    @extra.setter
+    def extra(self, value) -> None:
+        self._extra = value
+
+    # -- column 9 as written -----------------------------------------------------
+    # Features from queries leave it in the database (`_source`, the core
+    # Database, and `_row`) until something reads it: most query results are
+    # looked at for their coordinates and IDs only.
+    @property
+    def _raw(self) -> Optional[str]:
+        text = self._raw_text
+        if text is None and self._source is not None:
+            text = self._raw_text = self._source.row_attributes(self._row)
+            self._source = None
+        return text
+
+    @_raw.setter
+    def _raw(self, value: Optional[str]) -> None:
+        self._raw_text = value
+        self._source = None
+
+    def __getstate__(self):
+        # Column 9 is read now: a pickled Feature must not need its database.
+        self._raw  # noqa: B018 (materialises _raw_text)
+        return {name: getattr(self, name) for name in Feature.__slots__ if name != "_source"}
+
+    def __setstate__(self, state) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._source = None
 
     # -- attributes -------------------------------------------------------------
     @property

@@ -336,6 +336,7 @@ class Assembler {
     s.start = l.start;
     s.end = l.end;
     s.score = std::numeric_limits<double>::quiet_NaN();
+    s.score_dot = true;
     s.strand = l.strand;
     s.phase = -1;
     s.line = 0;

@@ -196,7 +196,7 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
     t.row_score[r] = d.score;
     t.row_strand[r] = static_cast<std::uint8_t>(d.strand);
     t.row_phase[r] = d.phase;
-    t.row_flags[r] = dr.flags;
+    t.row_flags[r] = static_cast<std::uint8_t>(dr.flags | (d.score_dot ? kRowScoreDot : 0));
     t.row_file_order[r] = ki;  // keep is in input order, so its index is the file order
     t.row_line[r] = d.line;
     t.row_feature[r] = dr.feature;

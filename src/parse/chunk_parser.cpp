@@ -153,6 +153,7 @@ class LineParser {
     // Score.
     if (col[5] == "." || col[5].empty()) {
       r.score = std::numeric_limits<double>::quiet_NaN();
+      r.score_dot = true;
     } else {
       double v = 0;
       auto [p, ec] = std::from_chars(col[5].data(), col[5].data() + col[5].size(), v);

@@ -1,5 +1,6 @@
 // Feature objects built in C++: rows -> gffbase.feature.Feature without a
-// Python frame per row.
+// Python frame per row, and without reading the row's line: column 9 stays
+// in the file until Feature._raw asks for it.
 //
 // Why: `Feature._from_row(tuple)` cost ~1 µs per feature (a tuple of 13
 // values, then 20 slot assignments through the attribute protocol) — more
@@ -29,12 +30,12 @@ namespace {
 
 // Slot order of FeatureFactory::offsets_.
 enum Slot : int {
-  kSeqid, kSource, kFeaturetype, kStart, kEnd, kScore, kStrand, kFrame, kRaw, kId,
+  kSeqid, kSource, kFeaturetype, kStart, kEnd, kScore, kStrand, kFrame, kRawText, kSourceDb, kId,
   kFileOrder, kRow, kExtra, kBin, kDialect, kKeepOrder, kSortValues, kGff3, kAttributes, kPristine, kSlotCount
 };
 constexpr const char* kSlotNames[kSlotCount] = {
-    "seqid", "source", "featuretype", "start", "end", "score", "strand", "frame", "_raw", "id",
-    "file_order", "_row", "extra", "_bin", "dialect", "keep_order", "sort_attribute_values", "_gff3",
+    "seqid", "source", "featuretype", "start", "end", "score", "strand", "frame", "_raw_text", "_source", "id",
+    "file_order", "_row", "_extra", "_bin", "dialect", "keep_order", "sort_attribute_values", "_gff3",
     "_attributes", "_pristine"};
 
 struct FeatureFactory {
@@ -77,15 +78,18 @@ inline void put(PyObject* obj, Py_ssize_t offset, PyObject* value) {
 
 bool feature_factory_ready() { return factory().cls.is_valid(); }
 
-nb::object make_feature(PyDatabase& p, RowId r, nb::handle dialect, bool gff3) {
+nb::object make_feature(PyDatabase& p, nb::handle source, RowId r, nb::handle dialect, bool gff3) {
   const FeatureFactory& f = factory();
   const Database& db = p.db();
   if (r >= db.row_count()) throw nb::index_error("row out of range");
-  const RowView v = db.row(r);
+  // No text is read: column 9 is fetched when first used (Feature._raw, via
+  // `_source`), and a '.' score is known from the row's flags.  Queries
+  // then touch only the column sections.
+  const RowView v = db.row_columns(r);
   const bool coords = !(v.flags & kRowNoCoords);
   // Every value is built before the object exists, so a failure leaks nothing.
   nb::object score;
-  if (std::string_view text = db.row_column_text(r, 6); !text.empty()) {
+  if (std::string_view text = db.row_score_text(r); !text.empty()) {
     score = nb::str(text.data(), text.size());
   } else if (std::isnan(v.score)) {
     score = nb::str(".");
@@ -102,11 +106,12 @@ nb::object make_feature(PyDatabase& p, RowId r, nb::handle dialect, bool gff3) {
       std::move(score),
       nb::str(&v.strand, 1),
       nb::str(&frame, 1),
-      nb::str(v.attributes.data(), v.attributes.size()),
+      nb::none(),
+      nb::borrow(source),
       nb::str(v.id.data(), v.id.size()),
       nb::int_(v.file_order),
       nb::int_(r),
-      nb::list(),
+      nb::none(),  // _extra: the `extra` list is made on first use
       nb::none(),
       nb::borrow(dialect),
       nb::bool_(false),
@@ -124,8 +129,10 @@ nb::object make_feature(PyDatabase& p, RowId r, nb::handle dialect, bool gff3) {
 
 nb::list make_features(PyDatabase& p, const std::vector<RowId>& rows, nb::handle dialect, bool gff3) {
   if (!feature_factory_ready()) throw nb::type_error("the Feature class is not registered (set_feature_class)");
+  nb::object source = nb::find(&p);  // the Python Database object: lazy column 9 reads through it
+  if (!source.is_valid()) throw nb::type_error("make_features: the database has no Python object");
   nb::list out;
-  for (RowId r : rows) out.append(make_feature(p, r, dialect, gff3));
+  for (RowId r : rows) out.append(make_feature(p, source, r, dialect, gff3));
   return out;
 }
 

@@ -45,7 +45,7 @@ nb::tuple row_tuple(PyDatabase& p, RowId r) {
   nb::object end = coords ? nb::object(nb::int_(v.end)) : nb::none();
   // The score as written in the input ("1.50" stays "1.50"), else from the number.
   nb::object score;
-  if (std::string_view text = db.row_column_text(r, 6); !text.empty()) {
+  if (std::string_view text = db.row_score_text(r); !text.empty()) {
     score = nb::str(text.data(), text.size());
   } else {
     score = std::isnan(v.score) ? nb::none() : nb::object(nb::float_(v.score));
@@ -173,6 +173,12 @@ void register_database(nb::module_& m) {
         return p.db().row_feature(r);
       })
       .def("row", [](PyDatabase& p, RowId r) { return row_tuple(p, r); })
+      .def("row_attributes",
+           [](PyDatabase& p, RowId r) {
+             if (r >= p.db().row_count()) throw nb::index_error("row out of range");
+             const std::string_view a = p.db().row_attributes(r);
+             return nb::str(a.data(), a.size());
+           })
       .def("rows",
            [](PyDatabase& p, const std::vector<RowId>& rows) {
              nb::list out;

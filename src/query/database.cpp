@@ -547,6 +547,17 @@ std::vector<std::uint32_t> Database::type_codes(const std::vector<std::string>& 
 }
 
 RowView Database::row(RowId r) const {
+  RowView v = row_columns(r);
+  v.attributes = row_attributes(r);
+  return v;
+}
+
+std::string_view Database::row_score_text(RowId r) const {
+  if (impl_->at<std::uint8_t>(kRFlags, r) & kRowScoreDot) return ".";
+  return row_column_text(r, 6);
+}
+
+RowView Database::row_columns(RowId r) const {
   const Impl& d = *impl_;
   RowView v;
   // Element reads: a query for a few rows checks only the blocks it reads.
@@ -554,7 +565,6 @@ RowView Database::row(RowId r) const {
   v.source = source_name(d.at<std::uint32_t>(kRSource, r));
   v.type = type_name(d.at<std::uint32_t>(kRType, r));
   v.id = feature_id(d.at<std::uint32_t>(kRFeature, r));
-  v.attributes = row_attributes(r);
   v.start = d.at<std::int64_t>(kRStart, r);
   v.end = d.at<std::int64_t>(kREnd, r);
   v.score = d.at<double>(kRScore, r);

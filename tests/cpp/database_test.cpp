@@ -353,3 +353,38 @@ TEST(DatabaseHierarchy, CyclesTerminate) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ScoreText, DotScoresAreKnownFromTheFlagsOthersComeFromTheLine) {
+  TempDir dir;
+  const std::string text =
+      "##gff-version 3\n"
+      "chr1\t.\tgene\t1\t10\t.\t+\t.\tID=a\n"
+      "chr1\t.\tgene\t2\t10\t\t+\t.\tID=b\n"
+      "chr1\t.\tgene\t3\t10\t1.50\t+\t.\tID=c\n"
+      "chr1\t.\tgene\t4\t10\t7\t+\t.\tID=d\n"
+      "chr1\t.\tgene\t5\t10\tabc\t+\t.\tID=e\n";  // lenient: stored as missing, text kept
+  ASSERT_TRUE(build_db(text, dir.file("s.gffdb")));
+  auto db = open_db(dir.file("s.gffdb"));
+  const std::map<std::string, std::pair<std::string, bool>> want = {
+      {"a", {".", true}}, {"b", {".", true}}, {"c", {"1.50", false}}, {"d", {"7", false}}, {"e", {"abc", false}}};
+  for (const auto& [id, w] : want) {
+    SCOPED_TRACE(id);
+    const RowId r = db->primary_row(*db->find(id));
+    EXPECT_EQ(db->row_score_text(r), w.first);
+    EXPECT_EQ((db->flags()[r] & kRowScoreDot) != 0, w.second);
+    // The same answer from the line, as for files written before the flag.
+    if (!w.second) {
+      EXPECT_EQ(db->row_column_text(r, 6), w.first);
+    }
+    // row_columns() is row() without column 9.
+    const RowView full = db->row(r), cols = db->row_columns(r);
+    EXPECT_EQ(cols.id, full.id);
+    EXPECT_EQ(cols.start, full.start);
+    EXPECT_TRUE(cols.attributes.empty());
+    EXPECT_EQ(full.attributes, "ID=" + id);
+  }
+}
+
+}  // namespace

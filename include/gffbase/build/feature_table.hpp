@@ -40,6 +40,10 @@ struct StringColumn {
 enum RowFlag : std::uint8_t {
   kRowSynthetic = 1,   ///< inferred (GTF gene/transcript), not in the input
   kRowNoCoords = 2,    ///< start and end were '.'
+  /// Column 6 is '.' (or empty): the score text need not be read from the
+  /// line.  Set by format >= 1.2 writers; older files never set it, and
+  /// readers then look at the text.
+  kRowScoreDot = 4,
 };
 
 /// A run of rows: [begin, end).

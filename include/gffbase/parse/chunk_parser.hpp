@@ -43,6 +43,7 @@ struct RawRecord {
   std::uint16_t items_count = 0;
   Strand strand = '.';
   Phase phase = -1;
+  bool score_dot = false;        ///< column 6 was '.' or empty (score NaN)
 };
 
 /// An attribute value the builder needs: its key is one of

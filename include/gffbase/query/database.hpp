@@ -105,6 +105,12 @@ class Database {
 
   // --- rows -------------------------------------------------------------------
   RowView row(RowId r) const;
+  /// row() without `attributes`, which is left empty: reads no text, so a
+  /// query that needs only the columns never touches the text section.
+  RowView row_columns(RowId r) const;
+  /// Column 6 as written ("1.50" stays "1.50"): "." when the row's flags say
+  /// so (kRowScoreDot), else read from its line.
+  std::string_view row_score_text(RowId r) const;
   std::string_view row_id(RowId r) const;
   std::string_view row_attributes(RowId r) const;
   /// The row's line exactly as in the input (for a synthetic row: its column 9).
