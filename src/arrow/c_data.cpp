@@ -38,23 +38,18 @@ std::byte* allocate_column(std::size_t capacity) {
 
 void free_column(std::byte* p) noexcept { ::operator delete(p, std::align_val_t{64}); }
 
-// The Arrow format recommends 64-byte alignment and padding (cache line and
-// AVX-512 width); consumers may then use aligned SIMD loads on our buffers.
-constexpr std::size_t kAlignment = 64;
+// Buffers are ColumnBuffer allocations: 64-byte aligned and padded, as the
+// Arrow format recommends (cache line and AVX-512 width).
 
 /// An owned, 64-byte aligned byte buffer whose capacity is a whole number of
 /// 64-byte blocks, with the padding past size() zeroed.
 class AlignedBuffer {
  public:
   AlignedBuffer() = default;
-  explicit AlignedBuffer(std::size_t bytes) {
-    if (bytes > std::numeric_limits<std::size_t>::max() - kAlignment) throw std::bad_alloc();
-    // At least one block even for 0 bytes: consumers get a real pointer for
-    // every buffer the layout requires, which some importers insist on.
-    const std::size_t capacity = std::max(kAlignment, (bytes + kAlignment - 1) / kAlignment * kAlignment);
-    data_ = allocate_column(capacity);
-    std::memset(data_ + bytes, 0, capacity - bytes);
-  }
+  // At least one block even for 0 bytes (ColumnBuffer::allocation_bytes):
+  // consumers get a real pointer for every buffer the layout requires, which
+  // some importers insist on.
+  explicit AlignedBuffer(std::size_t bytes) : data_(ColumnBuffer<std::byte>::uninitialized(bytes).release()) {}
   /// Takes over a ColumnBuffer's allocation (same allocator, alignment and
   /// zeroed padding).
   template <typename T>

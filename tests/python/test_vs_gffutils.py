@@ -109,6 +109,16 @@ def _build_gffutils(path: str):
         signal.signal(signal.SIGALRM, old)
 
 
+def _gffutils_or_skip(rel: str, path: str):
+    """gffutils' database of a corpus, or a skip saying why it has none."""
+    try:
+        return _build_gffutils(path)
+    except _Timeout:
+        pytest.skip(f"gffutils could not build {rel} within {GFFUTILS_TIME_CAP} s")
+    except Exception as e:  # noqa: BLE001 - any gffutils failure means "not comparable"
+        pytest.skip(f"gffutils cannot build {rel}: {type(e).__name__}: {str(e)[:200]}")
+
+
 def _ck(f) -> Tuple:
     return (f.seqid, f.featuretype, f.start, f.end, f.strand)
 
@@ -253,12 +263,7 @@ def corpus(request):
             return ("nongff", rel, path, gffbase.create_db(path, ":memory:"))
         except gffbase.InvalidInputError as e:
             return ("nongff", rel, path, e)
-    try:
-        gu = _build_gffutils(path)
-    except _Timeout:
-        pytest.skip(f"gffutils could not build {rel} within {GFFUTILS_TIME_CAP} s")
-    except Exception as e:  # noqa: BLE001 - any gffutils failure means "not comparable"
-        pytest.skip(f"gffutils cannot build {rel}: {type(e).__name__}: {str(e)[:200]}")
+    gu = _gffutils_or_skip(rel, path)
     gb = gffbase.create_db(path, ":memory:", merge_strategy="create_unique")
     return Pair(rel, path, gu, gb)
 

@@ -131,16 +131,14 @@ import gffbase
 from _corpora import SHARED_DATA, has_nine_column_lines
 from test_vs_gffutils import (
     FILES,
-    GFFUTILS_TIME_CAP,
     Pair,
     _both,
-    _build_gffutils,
     _ck,
     _drop_gene_direct,
     _gb_related,
+    _gffutils_or_skip,
     _gu_related,
     _skip_for_b,
-    _Timeout,
     _windows,
 )
 
@@ -170,12 +168,7 @@ def corpus(request, tmp_path_factory):
     path = str(SHARED_DATA / rel)
     if not has_nine_column_lines(path):
         pytest.skip(f"{rel} has no 9-column tab-separated line: not comparable ((f) of test_vs_gffutils)")
-    try:
-        gu = _build_gffutils(path)
-    except _Timeout:
-        pytest.skip(f"gffutils could not build {rel} within {GFFUTILS_TIME_CAP} s")
-    except Exception as e:  # noqa: BLE001 - any gffutils failure means "not comparable"
-        pytest.skip(f"gffutils cannot build {rel}: {type(e).__name__}: {str(e)[:200]}")
+    gu = _gffutils_or_skip(rel, path)
     # gffbase in a file: the mutations work on copies of it
     dbfn = tmp_path_factory.mktemp("corpus") / "corpus.gffdb"
     gb = gffbase.create_db(path, str(dbfn), merge_strategy="create_unique")
@@ -573,6 +566,13 @@ def _exon_type(p: Pair) -> Optional[str]:
     return next((t for t in ("exon", "CDS") if t in common), None)
 
 
+def _exon_type_or_skip(p: Pair) -> str:
+    t = _exon_type(p)
+    if t is None:
+        pytest.skip("no exon or CDS rows")
+    return t
+
+
 def _split_rows(p: Pair) -> Set[str]:
     """(a) gffbase features over several rows whose rows name different parents (an exon ID reused
     under two transcripts): in gffbase every row is a child of each parent of the feature, in
@@ -802,9 +802,7 @@ def test_merge_and_merge_all(corpus):
 @pytest.mark.parametrize("corpus", PARAMS, indirect=True)
 def test_children_bp(corpus):
     p = corpus
-    exon_type = _exon_type(p)
-    if exon_type is None:
-        pytest.skip("no exon or CDS rows")
+    exon_type = _exon_type_or_skip(p)
     txs = [tx for tx, _, _ in _transcripts_with_exons(p, exon_type)]
     # genes: their exons are grandchildren; compared where gffutils sees the same ones (e)
     genes = set()
@@ -827,9 +825,7 @@ def test_children_bp(corpus):
 @pytest.mark.parametrize("corpus", PARAMS, indirect=True)
 def test_bed12(corpus):
     p = corpus
-    exon_type = _exon_type(p)
-    if exon_type is None:
-        pytest.skip("no exon or CDS rows")
+    exon_type = _exon_type_or_skip(p)
     name_field = "ID" if not p.gtf_gb else "transcript_id"
     for tx, gu_ex, gb_ex in _transcripts_with_exons(p, exon_type):
         if not _clean(p, gu_ex, gb_ex) or tx in p.unclean:
