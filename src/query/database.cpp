@@ -53,6 +53,11 @@ constexpr std::string_view kSectionNames[kSlotCount] = {
 constexpr std::uint32_t kElementSize[kSlotCount] = {
     8, 1, 8, 1, 8, 1, 4, 4, 4, 8, 8, 8, 1, 1, 1, 4, 8, 4, 8, 4, 4, 1, 1, 8, 4, 8, 1, 4, 4, 4, 4, 4, 4,
     4, 4, 4, 4, 8, 8, 1, 8, 8, 1, 8, 1, 1, 8, 1, 8, 1, 4};
+// A crafted file whose metadata denies the Parent cycle it has (walks trust
+// that record; see walk_into and verify).
+std::string cycle_denied(const std::string& path) {
+  return path + ": corrupt database: the hierarchy has a Parent cycle its metadata says it lacks";
+}
 }  // namespace
 
 struct Database::Impl {
@@ -408,28 +413,29 @@ Status Database::verify() const {
             monotone(d.col<std::uint32_t>(kTypeRowsOff), d.col<std::uint32_t>(kTypeRows).size());
   if (!ok) return Status::corrupt(path_ + ": corrupt database: an index points outside its table");
   // Walks trust a recorded "no Parent cycle" (they skip visited-checks for
-  // single-parent features), so it must be true: Kahn's algorithm over the
-  // child -> parent edges.
+  // single-parent features), so it must be true of both adjacency sections
+  // (a crafted file can make them disagree): Kahn's algorithm over each.
   if (d.acyclic) {
-    const auto poff = d.col<std::uint32_t>(kParOff);
-    const auto par = d.col<std::uint32_t>(kPar);
-    std::vector<std::uint32_t> children_left(m, 0), ready;
-    for (std::uint32_t p : par) children_left[p]++;
-    for (std::uint32_t f = 0; f < m; ++f) {
-      if (children_left[f] == 0) ready.push_back(f);
-    }
-    std::size_t done = 0;
-    while (!ready.empty()) {
-      const std::uint32_t f = ready.back();
-      ready.pop_back();
-      ++done;
-      for (std::uint32_t k = poff[f]; k < poff[f + 1]; ++k) {
-        if (--children_left[par[k]] == 0) ready.push_back(par[k]);
+    auto acyclic = [&](int off_section, int adj_section) {
+      const auto off = d.col<std::uint32_t>(off_section);
+      const auto adj = d.col<std::uint32_t>(adj_section);
+      std::vector<std::uint32_t> in_degree(m, 0), ready;
+      for (std::uint32_t g : adj) in_degree[g]++;
+      for (std::uint32_t f = 0; f < m; ++f) {
+        if (in_degree[f] == 0) ready.push_back(f);
       }
-    }
-    if (done != m) {
-      return Status::corrupt(path_ + ": corrupt database: the hierarchy has a Parent cycle its metadata says it lacks");
-    }
+      std::size_t done = 0;
+      while (!ready.empty()) {
+        const std::uint32_t f = ready.back();
+        ready.pop_back();
+        ++done;
+        for (std::uint32_t k = off[f]; k < off[f + 1]; ++k) {
+          if (--in_degree[adj[k]] == 0) ready.push_back(adj[k]);
+        }
+      }
+      return done == m;
+    };
+    if (!acyclic(kParOff, kPar) || !acyclic(kChOff, kCh)) return Status::corrupt(cycle_denied(path_));
   }
   // String columns: offsets never decrease (so every view stays inside its
   // bytes), and each row's line lies inside the text sections.
@@ -735,6 +741,10 @@ void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down,
   const auto in_off = d.column<std::uint32_t>(down ? kParOff : kChOff);
   const bool acyclic = d.acyclic;
   const std::uint32_t max_depth = q.level.value_or(0xFFFFFFFFu);
+  // Each feature is visited at most once when the hierarchy is acyclic, as
+  // the metadata says; more visits mean a crafted file lied, and the walk
+  // would never end.
+  std::size_t visits = 0;
   for (std::uint32_t depth = 1; !w.frontier.empty() && depth <= max_depth; ++depth) {
     w.next.clear();
     for (std::uint32_t f : w.frontier) {
@@ -747,6 +757,7 @@ void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down,
           continue;
         }
         w.next.push_back(g);
+        if (++visits > d.n_features) throw Error(ErrorKind::kCorrupt, cycle_denied(d.path));
         if (q.level && *q.level != depth) continue;
         for (std::uint32_t j = rows_off[g]; j < rows_off[g + 1]; ++j) {
           const std::uint32_t r = rows[j];

@@ -498,6 +498,38 @@ TEST_F(CorruptDb, VerifyRejectsACycleTheMetadataDenies) {
   EXPECT_EQ(v.message(), path_ + ": corrupt database: the hierarchy has a Parent cycle its metadata says it lacks");
 }
 
+TEST_F(CorruptDb, AWalkStopsAtACycleTheMetadataDenies) {
+  // r -> a -> b, with a's child rewritten to a itself: a has one parent (r),
+  // so a walk trusting parent_cycles=0 would revisit it forever (found by
+  // fuzz_gffdb_open).  It must fail as corrupt instead.
+  const std::string text = "##gff-version 3\nchr1\t.\tgene\t1\t9\t.\t+\t.\tID=r\n"
+                           "chr1\t.\tmRNA\t1\t9\t.\t+\t.\tID=a;Parent=r\n"
+                           "chr1\t.\texon\t1\t9\t.\t+\t.\tID=b;Parent=a\n";
+  ASSERT_TRUE(build_db(text, dir_.file("chain.gffdb")));
+  auto good = open_db(dir_.file("chain.gffdb"));
+  ASSERT_EQ(good->meta_value("parent_cycles"), "0");
+  const FeatureIndex r = *good->find("r"), a = *good->find("a");
+  std::string b = read_file(dir_.file("chain.gffdb"));
+  const auto entries = sections_of(b);
+  auto entry = [&](const char* name) {
+    return *std::find_if(entries.begin(), entries.end(), [&](auto& e) { return name_of(e) == name; });
+  };
+  std::uint32_t first = 0;
+  std::memcpy(&first, b.data() + entry("feature.children.offsets").offset + 4 * a, 4);
+  std::memcpy(b.data() + entry("feature.children").offset + 4 * first, &a, 4);  // a -> a
+  std::shared_ptr<const Database> db;
+  ASSERT_TRUE(open_forged(b, &db));
+  const Status v = db->verify();  // the children section alone has the cycle
+  EXPECT_EQ(v.message(), path_ + ": corrupt database: the hierarchy has a Parent cycle its metadata says it lacks");
+  try {
+    (void)db->children(r, {});
+    ADD_FAILURE() << "the walk returned";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kCorrupt);
+    EXPECT_EQ(std::string(e.what()), path_ + ": corrupt database: the hierarchy has a Parent cycle its metadata says it lacks");
+  }
+}
+
 TEST_F(CorruptDb, RandomByteFlipsNeverCrash) {
   std::mt19937_64 rng(31337);
   int refused = 0, detected = 0;
