@@ -100,11 +100,13 @@ class Feature:
     def extra(self) -> List[str]:
         if self._extra is None:
             self._extra = []
+            _core.track(self)
         return self._extra
 
     @extra.setter
     def extra(self, value) -> None:
         self._extra = value
+        _core.track(self)
 
     # -- column 9 as written -----------------------------------------------------
     # Features from queries leave it in the database (`_source`, the core
@@ -139,6 +141,7 @@ class Feature:
         if self._attributes is None:
             self._attributes = from_pairs(_core.parse_attributes(self._raw or "", self._gff3))
             self._pristine = {k: list(v) for k, v in self._attributes.items()}
+            _core.track(self)
         return self._attributes
 
     @attributes.setter
@@ -148,6 +151,7 @@ class Feature:
             a[k] = v
         self._attributes = a
         self._pristine = None
+        _core.track(self)
 
     def __getitem__(self, key):
         if isinstance(key, tuple):

@@ -207,6 +207,14 @@ class FeatureDB:
 
     # -- hierarchy ------------------------------------------------------------------
     def _related(self, id, down, level, featuretype, order_by, reverse, limit, completely_within):
+        if limit is None and order_by is None and isinstance(id, str):
+            # The common call, in one crossing into the core.
+            features = self._db.related_features(id, down, level, _as_list(featuretype), self.dialect, self._gff3)
+            if features is None:
+                raise FeatureNotFoundError(f"no feature with ID {id!r} in {self.dbfn}")
+            if reverse:
+                features.reverse()
+            return iter(features)
         f = self._feature_index(id)
         rows, _depths = (self._db.children if down else self._db.parents)(f, level, _as_list(featuretype))
         if limit is not None:

@@ -6,6 +6,7 @@
 #include <nanobind/nanobind.h>
 
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ class PyDatabase {
 
 /// Features (gffbase.feature.Feature, registered by set_feature_class) for
 /// `rows`, built in C++ (feature_factory.cpp).  `dialect` is shared by all.
-nb::list make_features(PyDatabase& p, const std::vector<RowId>& rows, nb::handle dialect, bool gff3);
+nb::list make_features(PyDatabase& p, std::span<const RowId> rows, nb::handle dialect, bool gff3);
 
 void register_errors(nb::module_& m);
 void register_feature_factory(nb::module_& m);

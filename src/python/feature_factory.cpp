@@ -74,42 +74,41 @@ inline void put(PyObject* obj, Py_ssize_t offset, PyObject* value) {
   *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(obj) + offset) = value;
 }
 
-}  // namespace
-
-bool feature_factory_ready() { return factory().cls.is_valid(); }
-
-nb::object make_feature(PyDatabase& p, nb::handle source, RowId r, nb::handle dialect, bool gff3) {
-  const FeatureFactory& f = factory();
+// One Feature from a row's stored columns.
+PyObject* new_feature(const FeatureFactory& f, PyDatabase& p, PyObject* source, RowId r, const RowCodes& c,
+                      PyObject* dialect, bool gff3) {
   const Database& db = p.db();
-  if (r >= db.row_count()) throw nb::index_error("row out of range");
-  // No text is read: column 9 is fetched when first used (Feature._raw, via
-  // `_source`), and a '.' score is known from the row's flags.  Queries
-  // then touch only the column sections.
-  const RowView v = db.row_columns(r);
-  const bool coords = !(v.flags & kRowNoCoords);
+  const bool coords = !(c.flags & kRowNoCoords);
   // Every value is built before the object exists, so a failure leaks nothing.
   nb::object score;
-  if (std::string_view text = db.row_score_text(r); !text.empty()) {
+  if (c.flags & kRowScoreDot) {
+    score = nb::str(".");
+  } else if (std::string_view text = db.row_column_text(r, 6); !text.empty()) {
     score = nb::str(text.data(), text.size());
-  } else if (std::isnan(v.score)) {
+  } else if (std::isnan(c.score)) {
     score = nb::str(".");
   } else {
-    score = f.score_text(nb::float_(v.score));
+    score = f.score_text(nb::float_(c.score));
   }
-  const char frame = v.phase < 0 ? '.' : static_cast<char>('0' + v.phase);
+  const char frame = c.phase < 0 ? '.' : static_cast<char>('0' + c.phase);
+  if (c.feature >= db.feature_count()) {  // a crafted file: verify() checks this
+    raise_error(Error(ErrorKind::kCorrupt, db.path() + ": corrupt database: row " + std::to_string(r) +
+                                               " names no feature"));
+  }
+  const std::string_view id = db.feature_id(c.feature);
   nb::object values[kSlotCount] = {
-      p.seqid_str(db.row_seqid_code(r)),
-      p.source_str(db.row_source_code(r)),
-      p.type_str(db.row_type_code(r)),
-      coords ? nb::object(nb::int_(v.start)) : nb::none(),
-      coords ? nb::object(nb::int_(v.end)) : nb::none(),
+      p.seqid_str(c.seqid),
+      p.source_str(c.source),
+      p.type_str(c.type),
+      coords ? nb::object(nb::int_(c.start)) : nb::none(),
+      coords ? nb::object(nb::int_(c.end)) : nb::none(),
       std::move(score),
-      nb::str(&v.strand, 1),
+      nb::str(&c.strand, 1),
       nb::str(&frame, 1),
       nb::none(),
       nb::borrow(source),
-      nb::str(v.id.data(), v.id.size()),
-      nb::int_(v.file_order),
+      nb::str(id.data(), id.size()),
+      nb::int_(c.file_order),
       nb::int_(r),
       nb::none(),  // _extra: the `extra` list is made on first use
       nb::none(),
@@ -124,21 +123,55 @@ nb::object make_feature(PyDatabase& p, nb::handle source, RowId r, nb::handle di
   PyObject* obj = type->tp_alloc(type, 0);
   if (!obj) throw nb::python_error();
   for (int k = 0; k < kSlotCount; ++k) put(obj, f.offsets[k], values[k].release().ptr());
-  return nb::steal(obj);
+  // Untracked by the cyclic GC (as CPython untracks tuples and dicts that
+  // hold only atomic values): every slot now holds a str, int, bool, None,
+  // the shared dialect or the database, none of which can lead back to this
+  // Feature.  Tracked, each Feature was traversed by every collection its
+  // allocations triggered — ~20% of 500 fresh-process children() calls on
+  // mouse that keep their results.  Feature re-tracks itself (`_core.track`)
+  // when it first holds a container of its own (attributes, extra).
+  PyObject_GC_UnTrack(obj);
+  return obj;
 }
 
-nb::list make_features(PyDatabase& p, const std::vector<RowId>& rows, nb::handle dialect, bool gff3) {
-  if (!feature_factory_ready()) throw nb::type_error("the Feature class is not registered (set_feature_class)");
+}  // namespace
+
+nb::list make_features(PyDatabase& p, std::span<const RowId> rows, nb::handle dialect, bool gff3) {
+  const FeatureFactory& f = factory();
+  if (!f.cls.is_valid()) throw nb::type_error("the Feature class is not registered (set_feature_class)");
   nb::object source = nb::find(&p);  // the Python Database object: lazy column 9 reads through it
   if (!source.is_valid()) throw nb::type_error("make_features: the database has no Python object");
-  nb::list out;
-  for (RowId r : rows) out.append(make_feature(p, source, r, dialect, gff3));
+  const Database& db = p.db();
+  for (RowId r : rows) {
+    if (r >= db.row_count()) throw nb::index_error("row out of range");
+  }
+  // No text is read: column 9 is fetched when first used (Feature._raw, via
+  // `_source`), and a '.' score is known from the row's flags.  The columns
+  // come in one call (checksum blocks checked once, not per value).
+  std::vector<RowCodes> codes;
+  db.row_codes(rows, codes);
+  nb::list out = nb::steal<nb::list>(PyList_New(static_cast<Py_ssize_t>(rows.size())));
+  if (!out.is_valid()) throw nb::python_error();
+  // The list holds NULLs until filled; a failure part-way leaves a list that
+  // list_dealloc frees safely (it skips NULL items).
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(k),
+                    new_feature(f, p, source.ptr(), rows[k], codes[k], dialect.ptr(), gff3));
+  }
   return out;
 }
 
 void register_feature_factory(nb::module_& m) {
   m.def("set_feature_class", &set_feature_class, nb::arg("cls"), nb::arg("score_text"),
         "Registers gffbase.feature.Feature so that queries build its instances in C++.");
+  m.def(
+      "track",
+      [](nb::handle obj) {
+        if (PyObject_IS_GC(obj.ptr()) && !PyObject_GC_IsTracked(obj.ptr())) PyObject_GC_Track(obj.ptr());
+      },
+      nb::arg("obj"),
+      "Hands a Feature built by a query back to the cyclic GC (it is built untracked: its slots hold only "
+      "atomic values until it gets a container of its own).");
 }
 
 }  // namespace gffbase::python

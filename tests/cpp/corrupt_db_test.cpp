@@ -340,6 +340,58 @@ TEST_F(CorruptDb, QueriesCheckOnlyTheBlocksTheyRead) {
   EXPECT_NE(v.message().find(want_block), std::string::npos) << v.message();
 }
 
+TEST_F(CorruptDb, RowCodesCheckTheBlocksOfTheRowsTheyRead) {
+  // row_codes() reads columns without per-value checks after checking each
+  // block once: damage in the end column's last block must fail it for the
+  // last rows and leave the first rows readable.
+  std::string text = "##gff-version 3\n";
+  for (int i = 0; i < 3000; ++i) {
+    text += "chr1\tsrc\tgene\t" + std::to_string(1000 + 10 * i) + "\t" + std::to_string(1005 + 10 * i) +
+            "\t.\t+\t.\tID=g" + std::to_string(i) + "\n";
+  }
+  ASSERT_TRUE(build_db(text, dir_.file("rows.gffdb")));
+  std::string b = read_file(dir_.file("rows.gffdb"));
+  {
+    std::shared_ptr<const Database> db;
+    ASSERT_TRUE(open_bytes(b, &db).is_ok());
+    const std::vector<RowId> rows = {0, 1, 2, 1500, 2999};
+    std::vector<RowCodes> codes;
+    db->row_codes(rows, codes);
+    ASSERT_EQ(codes.size(), rows.size());
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      const RowView v = db->row_columns(rows[k]);
+      EXPECT_EQ(db->seqid_name(codes[k].seqid), v.seqid);
+      EXPECT_EQ(db->source_name(codes[k].source), v.source);
+      EXPECT_EQ(db->type_name(codes[k].type), v.type);
+      EXPECT_EQ(db->feature_id(codes[k].feature), v.id);
+      EXPECT_EQ(codes[k].start, v.start);
+      EXPECT_EQ(codes[k].end, v.end);
+      EXPECT_EQ(codes[k].strand, v.strand);
+      EXPECT_EQ(codes[k].phase, v.phase);
+      EXPECT_EQ(codes[k].flags, v.flags);
+      EXPECT_EQ(codes[k].file_order, v.file_order);
+    }
+    const std::vector<RowId> beyond = {0, 3000};
+    EXPECT_THROW(db->row_codes(beyond, codes), Error);
+  }
+  const store::SectionEntry end = sections_of(b)[index_of("row.end")];
+  ASSERT_GT(end.length, 8 * store::kBlockBytes);
+  b[end.offset + end.length - 3] ^= 0x01;  // row 2999's end
+  std::shared_ptr<const Database> db;
+  ASSERT_TRUE(open_bytes(b, &db).is_ok());
+  std::vector<RowCodes> codes;
+  const std::vector<RowId> first = {0, 1, 2};
+  EXPECT_NO_THROW(db->row_codes(first, codes));
+  const std::vector<RowId> last = {0, 2999};
+  try {
+    db->row_codes(last, codes);
+    ADD_FAILURE() << "reading the damaged block did not fail";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kCorrupt);
+    EXPECT_NE(std::string(e.what()).find("of section 'row.end' fails its checksum"), std::string::npos) << e.what();
+  }
+}
+
 // Rewrites a current file as format 1.1 wrote it: 64 KiB blocks, a block
 // size recorded nowhere (the `param` field was still reserved, zero).
 std::string as_format_1_1(std::string b) {
@@ -377,7 +429,7 @@ TEST_F(CorruptDb, Format11FilesUse64KiBBlocks) {
   ASSERT_TRUE(open_bytes(b, &db).is_ok());
   EXPECT_NO_THROW(touch_all(*db));
   EXPECT_TRUE(db->verify().is_ok());
-  // Damage is reported in 64 KiB blocks, not the writer's 4 KiB ones.
+  // Damage is reported in 64 KiB blocks, not the writer's 1 KiB ones.
   const store::SectionEntry main = sections_of(b)[index_of("text.main")];
   ASSERT_GT(main.length, 8 * store::kBlockBytesV1_1);
   b[main.offset + main.length - 100] ^= 0x20;

@@ -30,7 +30,7 @@ import gffbase
 ENTRY = struct.Struct("<32sQQIIQ")
 HEADER = 64
 CORRUPT_HINT = "(hint: rebuild it with `gffbase ingest --force`)"
-BLOCK_BYTES = 4 << 10  # format 1.2: one checksum per 4 KiB block of every section (1.1: 64 KiB)
+BLOCK_BYTES = 1 << 10  # the writer's block size: one checksum per 1 KiB of every section (format 1.1: 64 KiB)
 
 
 def damaged_message(path, section: str, offset_in_section: int) -> str:

@@ -133,3 +133,35 @@ def test_real_annotation_rows_match(tmp_path, shared_data):
     rows = all_rows(db)[::7]
     for a, b in zip(db._db.features(rows, db.dialect, db._gff3), python_built(db, rows)):
         assert_same(a, b)
+
+
+def test_query_features_leave_the_gc_until_they_hold_a_container(gff3_db):
+    # Built untracked (their slots hold only atomic values and shared
+    # objects); attributes or extra of their own hand them back to the GC.
+    f, g, h = gff3_db._db.features([0, 1, 2], gff3_db.dialect, gff3_db._gff3)
+    assert not gc.is_tracked(f) and not gc.is_tracked(g) and not gc.is_tracked(h)
+    f.attributes  # noqa: B018 (parsed on first use)
+    assert gc.is_tracked(f)
+    g.extra.append("x")
+    assert gc.is_tracked(g)
+    h.attributes = {"ID": ["h"]}
+    assert gc.is_tracked(h)
+    # A Feature made by the user is tracked from the start.
+    assert gc.is_tracked(Feature("chr1", "src", "gene", 1, 10))
+
+
+def test_a_cycle_through_a_query_feature_is_collected(gff3_db):
+    import weakref
+
+    class Box:
+        pass
+
+    f = gff3_db._db.features([0], gff3_db.dialect, gff3_db._gff3)[0]
+    box = Box()
+    box.feature = f
+    f["ref"] = ["x"]
+    f.attributes["ref"] = [box]  # f -> attributes -> list -> box -> f
+    alive = weakref.ref(box)
+    del f, box
+    gc.collect()
+    assert alive() is None, "the cycle through the Feature's attributes was not collected"

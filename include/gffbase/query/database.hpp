@@ -46,6 +46,19 @@ struct RowView {
   std::uint64_t line;
 };
 
+/// The fixed-width columns of a row as stored: dictionary codes, not names,
+/// and no text (what building a row object needs, fetched in bulk).
+struct RowCodes {
+  std::uint32_t seqid, source, type;
+  FeatureIndex feature;
+  Coord start, end;
+  double score;       ///< NaN when '.'
+  Strand strand;
+  Phase phase;        ///< -1 when '.'
+  std::uint8_t flags; ///< RowFlag bits
+  std::uint32_t file_order;
+};
+
 /// A related row found by a hierarchy walk.
 struct RelatedRow {
   RowId row;
@@ -108,6 +121,11 @@ class Database {
   /// row() without `attributes`, which is left empty: reads no text, so a
   /// query that needs only the columns never touches the text section.
   RowView row_columns(RowId r) const;
+  /// RowCodes of `rows` (each < row_count()), appended to `out` in order.
+  /// Each checksum block these rows read is checked once per call, not once
+  /// per value: the cheap way to read many rows (rows in ascending order
+  /// visit each block once).
+  void row_codes(std::span<const RowId> rows, std::vector<RowCodes>& out) const;
   /// Column 6 as written ("1.50" stays "1.50"): "." when the row's flags say
   /// so (kRowScoreDot), else read from its line.
   std::string_view row_score_text(RowId r) const;
