@@ -29,8 +29,11 @@ nb::object cached_str(const Database& db, std::vector<nb::object>& cache, std::u
   // A code beyond the dictionary means a crafted file (checksums cover the
   // bytes, not their meaning; verify() checks codes): refuse, never index.
   if (code >= cache.size()) {
-    raise_error(Error(ErrorKind::kCorrupt, db.path() + ": corrupt database: dictionary code " +
-                                               std::to_string(code) + " out of range"));
+    std::string message = db.path();  // built piecewise: GCC 12 misfires -Wrestrict on a + chain here
+    message += ": corrupt database: dictionary code ";
+    message += std::to_string(code);
+    message += " out of range";
+    raise_error(Error(ErrorKind::kCorrupt, std::move(message)));
   }
   nb::object& o = cache[code];
   if (!o.is_valid()) {

@@ -488,14 +488,49 @@ void populate(const std::byte* p, std::uint64_t n) {
 }
 }  // namespace
 
-void Database::check_query_sections(int threads) const {
-  // Everything batched queries and their Arrow export read, but the text.
-  static constexpr int kQuerySections[] = {kRSeqid, kRSource, kRType,   kRStart, kREnd,  kRScore,   kRStrand, kRPhase,
-                                           kRFlags, kRFileOrder, kRFeature, kRMaxEnd, kSeqidRows, kFIdOff, kFIdData,
-                                           kFRowsOff, kFRows, kParOff, kPar, kChOff, kCh, kIdSlots};
+namespace {
+// The sections each kind of batched query reads (check_query_sections).
+// Arrow export of rows: the nine columns and the feature IDs.
+constexpr int kExportSections[] = {kRSeqid, kRSource, kRType,   kRStart,     kREnd,     kRScore, kRStrand,
+                                   kRPhase, kRFlags,  kRFileOrder, kRFeature, kFIdOff, kFIdData};
+constexpr int kIdLookupSections[] = {kIdSlots, kFIdOff, kFIdData};
+// A walk reads the adjacency it follows and the other direction's offsets
+// (a feature with one edge into it needs no visited check).
+constexpr int kChildrenSections[] = {kFRowsOff, kFRows, kChOff, kCh, kParOff};
+constexpr int kParentsSections[] = {kFRowsOff, kFRows, kParOff, kPar, kChOff};
+constexpr int kRegionSections[] = {kRMaxEnd, kSeqidRows};
+
+std::vector<int> sections_read(Database::Reads reads) {
+  std::vector<int> out;
+  auto add = [&out](std::span<const int> s) { out.insert(out.end(), s.begin(), s.end()); };
+  switch (reads) {
+    case Database::Reads::kIdLookup:
+      add(kIdLookupSections);
+      break;
+    case Database::Reads::kChildren:
+      add(kExportSections), add(kChildrenSections);
+      break;
+    case Database::Reads::kParents:
+      add(kExportSections), add(kParentsSections);
+      break;
+    case Database::Reads::kRegions:
+      add(kExportSections), add(kRegionSections);
+      break;
+    case Database::Reads::kAll:
+      add(kExportSections), add(kIdLookupSections), add(kChildrenSections), add(kParentsSections),
+          add(kRegionSections);
+      break;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+}  // namespace
+
+void Database::check_query_sections(int threads, Reads reads) const {
   const Impl& d = *impl_;
   std::vector<std::pair<int, std::uint64_t>> blocks;  // (section, block) still unchecked
-  for (int i : kQuerySections) {
+  for (int i : sections_read(reads)) {
     if (d.state[i].load(std::memory_order_acquire) == 1) continue;
     if (!d.s[i].block_crc) {
       d.require(i);  // format 1.0: one CRC per section
@@ -504,7 +539,7 @@ void Database::check_query_sections(int threads) const {
     for (std::uint64_t b = 0; b < store::block_count(d.s[i].length, d.block_bytes); ++b) blocks.emplace_back(i, b);
     populate(d.s[i].data, d.s[i].length);
   }
-  // ~150 MB on the mouse GTF: split over threads (each block is independent;
+  // ~130 MB on the mouse GTF for kAll: split over threads (each block is independent;
   // the last good block of a section marks the section good).
   const std::size_t n = blocks.size();
   const int t = static_cast<int>(std::max<std::size_t>(1, std::min<std::size_t>(resolve_threads(threads), n / 256)));
@@ -717,6 +752,72 @@ std::optional<FeatureIndex> Database::find(std::string_view id) const {
 }
 
 std::string_view Database::feature_id(FeatureIndex f) const { return impl_->str(kFIdOff, kFIdData, f); }
+
+void Database::find_many(std::span<const std::string_view> ids, std::span<FeatureIndex> out, int threads) const {
+  if (out.size() != ids.size()) throw Error(ErrorKind::kInvalidArgument, "find_many: ids and out differ in length");
+  if (ids.size() < 1024) {
+    for (std::size_t i = 0; i < ids.size(); ++i) out[i] = find(ids[i]).value_or(kNone);
+    return;
+  }
+  check_query_sections(threads, Reads::kIdLookup);
+  const Impl& d = *impl_;
+  const auto* slots = reinterpret_cast<const std::uint32_t*>(d.s[kIdSlots].data);
+  const auto* id_off = reinterpret_cast<const std::int64_t*>(d.s[kFIdOff].data);
+  const char* id_bytes = reinterpret_cast<const char*>(d.s[kFIdData].data);
+  const std::size_t mask = d.s[kIdSlots].length / 4 - 1;
+  const auto n_bytes = static_cast<std::int64_t>(d.s[kFIdData].length);
+  const std::size_t n_features = d.n_features;
+  // The ID of feature f, clamped like Impl::str (offsets are checked for
+  // order at open, but stay clamped to the data).
+  auto id_of = [&](std::uint32_t f) -> std::string_view {
+    const std::int64_t b = id_off[f], e = std::min(id_off[f + 1], n_bytes);
+    return b < 0 || b >= e ? std::string_view() : std::string_view(id_bytes + b, static_cast<std::size_t>(e - b));
+  };
+  // In groups: hash all and prefetch their slots, then prefetch the first
+  // candidates' ID offsets, then their bytes, then compare.  Each stage's
+  // misses overlap instead of queuing behind one lookup's chain.
+  constexpr std::size_t kGroup = 16;
+  auto lookup = [&](std::size_t b, std::size_t e) {
+    std::size_t h[kGroup];
+    std::uint32_t first[kGroup];
+    for (std::size_t g = b; g < e; g += kGroup) {
+      const std::size_t m = std::min(kGroup, e - g);
+      for (std::size_t j = 0; j < m; ++j) {
+        h[j] = hash_bytes(ids[g + j]) & mask;
+        __builtin_prefetch(slots + h[j]);
+      }
+      for (std::size_t j = 0; j < m; ++j) {
+        first[j] = slots[h[j]];
+        if (first[j] < n_features) __builtin_prefetch(id_off + first[j]);
+      }
+      for (std::size_t j = 0; j < m; ++j) {
+        if (first[j] < n_features) __builtin_prefetch(id_bytes + std::clamp<std::int64_t>(id_off[first[j]], 0, n_bytes));
+      }
+      for (std::size_t j = 0; j < m; ++j) {
+        // The usual probe sequence from the first slot (mostly one probe).
+        FeatureIndex found = kNone;
+        std::size_t k = h[j];
+        for (std::size_t probes = 0; probes <= mask; ++probes, k = (k + 1) & mask) {
+          const std::uint32_t f = probes == 0 ? first[j] : slots[k];
+          if (f == kNone) break;
+          if (f < n_features && id_of(f) == ids[g + j]) {
+            found = f;
+            break;
+          }
+        }
+        out[g + j] = found;
+      }
+    }
+  };
+  // The sections are checked, so the lookups read plain memory and cannot throw.
+  const int t = std::max(1, std::min<int>(resolve_threads(threads), static_cast<int>(ids.size() / 8192)));
+  std::vector<std::thread> pool;
+  for (int k = 1; k < t; ++k) {
+    pool.emplace_back([&, k] { lookup(ids.size() * k / t, ids.size() * (k + 1) / t); });
+  }
+  lookup(0, ids.size() / t);
+  for (auto& th : pool) th.join();
+}
 
 std::span<const std::uint32_t> Database::feature_rows(FeatureIndex f) const {
   const Impl& d = *impl_;

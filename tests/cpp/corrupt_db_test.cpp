@@ -392,6 +392,55 @@ TEST_F(CorruptDb, RowCodesCheckTheBlocksOfTheRowsTheyRead) {
   }
 }
 
+TEST_F(CorruptDb, EachBatchedQueryChecksTheSectionsItReads) {
+  // check_query_sections(threads, reads) names per query kind what it reads;
+  // damage in any of those sections must fail it, and damage elsewhere
+  // (here: another kind's section) must not.
+  std::string text = "##gff-version 3\n";
+  for (int i = 0; i < 3000; ++i) {
+    const std::string g = "g" + std::to_string(i), m = "m" + std::to_string(i);
+    text += "chr1\tsrc\tgene\t" + std::to_string(1000 + 10 * i) + "\t" + std::to_string(1005 + 10 * i) +
+            "\t.\t+\t.\tID=" + g + "\n";
+    text += "chr1\tsrc\tmRNA\t" + std::to_string(1000 + 10 * i) + "\t" + std::to_string(1005 + 10 * i) +
+            "\t.\t+\t.\tID=" + m + ";Parent=" + g + "\n";
+  }
+  ASSERT_TRUE(build_db(text, dir_.file("reads.gffdb")));
+  const std::string good = read_file(dir_.file("reads.gffdb"));
+  using R = Database::Reads;
+  const std::vector<std::pair<R, std::vector<std::string>>> reads = {
+      {R::kIdLookup, {"index.id_slots", "feature.id.offsets", "feature.id.data"}},
+      {R::kChildren, {"row.type", "row.end", "feature.children", "feature.children.offsets", "feature.rows"}},
+      {R::kParents, {"row.seqid", "feature.parents", "feature.parents.offsets", "feature.id.data"}},
+      {R::kRegions, {"row.max_end", "row.start", "row.strand", "row.feature"}},
+  };
+  for (const auto& [kind, sections] : reads) {
+    for (const std::string& name : sections) {
+      SCOPED_TRACE(name);
+      std::string b = good;
+      const store::SectionEntry e = sections_of(b)[index_of(name)];
+      b[e.offset + e.length / 2] ^= 0x10;
+      std::shared_ptr<const Database> db;
+      ASSERT_TRUE(open_bytes(b, &db).is_ok());
+      try {
+        db->check_query_sections(2, kind);
+        ADD_FAILURE() << "damage in a section the query reads was not caught";
+      } catch (const Error& err) {
+        EXPECT_EQ(err.kind(), ErrorKind::kCorrupt);
+        EXPECT_NE(std::string(err.what()).find("section '" + name + "'"), std::string::npos) << err.what();
+      }
+    }
+  }
+  // Region queries do not read the hierarchy: its damage is left to the
+  // queries that do (and to verify()).
+  std::string b = good;
+  const store::SectionEntry ch = sections_of(b)[index_of("feature.children")];
+  b[ch.offset + ch.length / 2] ^= 0x10;
+  std::shared_ptr<const Database> db;
+  ASSERT_TRUE(open_bytes(b, &db).is_ok());
+  EXPECT_NO_THROW(db->check_query_sections(2, R::kRegions));
+  EXPECT_THROW(db->check_query_sections(2, R::kChildren), Error);
+}
+
 // Rewrites a current file as format 1.1 wrote it: 64 KiB blocks, a block
 // size recorded nowhere (the `param` field was still reserved, zero).
 std::string as_format_1_1(std::string b) {

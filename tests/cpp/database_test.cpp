@@ -356,6 +356,39 @@ TEST(DatabaseHierarchy, CyclesTerminate) {
 
 namespace {
 
+TEST(FindMany, EqualsFindForEveryIdAndForMissingOnes) {
+  // Large enough for the prefetching batch path (>= 1024 IDs), with IDs of
+  // every length class the batch path copies and compares differently.
+  TempDir dir;
+  std::string text = "##gff-version 3\n";
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3000; ++i) {
+    std::string id = "g" + std::to_string(i) + std::string(static_cast<std::size_t>(i % 41), 'x');
+    text += "chr1\t.\tgene\t" + std::to_string(1 + i) + "\t" + std::to_string(10 + i) + "\t.\t+\t.\tID=" + id + "\n";
+    ids.push_back(id);
+  }
+  ASSERT_TRUE(build_db(text, dir.file("m.gffdb")));
+  auto db = open_db(dir.file("m.gffdb"));
+  std::vector<std::string> queries;
+  for (std::size_t i = 0; i < ids.size(); i += 2) queries.push_back(ids[i]);
+  for (int i = 0; i < 1500; ++i) queries.push_back("absent" + std::to_string(i));
+  queries.push_back("");
+  queries.push_back(ids[7] + "y");  // a prefix of nothing, one byte longer than an ID
+  queries.push_back(ids[7].substr(0, ids[7].size() - 1));
+  std::vector<std::string_view> views(queries.begin(), queries.end());
+  for (int threads : {1, 2}) {
+    std::vector<FeatureIndex> got(views.size(), 12345);
+    db->find_many(views, got, threads);
+    for (std::size_t i = 0; i < views.size(); ++i) {
+      ASSERT_EQ(got[i], db->find(views[i]).value_or(kNone)) << views[i];
+    }
+    EXPECT_EQ(db->feature_id(got[0]), ids[0]);
+    EXPECT_EQ(got[ids.size() / 2], kNone);
+  }
+  std::vector<FeatureIndex> wrong(views.size() - 1);
+  EXPECT_THROW(db->find_many(views, wrong), Error);
+}
+
 TEST(ScoreText, DotScoresAreKnownFromTheFlagsOthersComeFromTheLine) {
   TempDir dir;
   const std::string text =
