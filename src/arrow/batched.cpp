@@ -6,10 +6,12 @@
 #include <deque>
 #include <exception>
 #include <thread>
+#include <unordered_map>
 
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/io/input.hpp"
 #include "gffbase/parse/attributes.hpp"
+#include "../common/radix_sort.hpp"
 
 namespace gffbase {
 namespace {
@@ -191,6 +193,35 @@ void add_row_columns(const Database& db, const std::vector<RowId>& rows, const s
 
 }  // namespace
 
+namespace {
+// Indexes i with codes[i] != kNone, ordered by (codes[i], starts[i]) as far
+// as a packed 64-bit key holds them: (code | start clamped | i).
+std::vector<std::uint32_t> locality_order(const std::vector<std::uint32_t>& codes, const std::vector<Coord>& starts) {
+  const std::size_t n = codes.size();
+  int index_bits = 1, code_bits = 1;
+  while (index_bits < 32 && (std::uint64_t{1} << index_bits) < n) ++index_bits;
+  std::uint32_t max_code = 0;
+  for (std::uint32_t c : codes) {
+    if (c != kNone) max_code = std::max(max_code, c);
+  }
+  while (code_bits < 32 && (std::uint64_t{1} << code_bits) <= max_code) ++code_bits;
+  const int start_bits = 64 - index_bits - code_bits;
+  const std::uint64_t start_max = (std::uint64_t{1} << start_bits) - 1;
+  std::vector<std::uint64_t> keys;
+  keys.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (codes[i] == kNone) continue;
+    const std::uint64_t s = starts[i] <= 0 ? 0 : std::min<std::uint64_t>(static_cast<std::uint64_t>(starts[i]), start_max);
+    keys.push_back((std::uint64_t{codes[i]} << (64 - code_bits)) | (s << index_bits) | i);
+  }
+  internal::radix_sort_u64(keys);
+  std::vector<std::uint32_t> order(keys.size());
+  const std::uint64_t index_mask = (std::uint64_t{1} << index_bits) - 1;
+  for (std::size_t k = 0; k < keys.size(); ++k) order[k] = static_cast<std::uint32_t>(keys[k] & index_mask);
+  return order;
+}
+}  // namespace
+
 // Results computed in a locality-friendly order carry their input position;
 // a stable counting sort by that position gives each entry its place in the
 // result (entries of one input keep their row order).
@@ -260,18 +291,20 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
                                       ") has start after end");
     }
   }
-  // Seqid names -> codes once (queries repeat a few seqids).
+  // Seqid names -> codes, each distinct name looked up once (a batch names a
+  // few dozen seqids, in any order).
   std::vector<std::uint32_t> codes(n, kNone);
   {
+    std::unordered_map<std::string_view, std::uint32_t> known;
     std::string_view last;
     std::uint32_t last_code = kNone;
-    bool have = false;
     for (std::size_t i = 0; i < n; ++i) {
-      if (!have || qs.seqids[i] != last) {
-        auto c = db.seqid_code(qs.seqids[i]);
-        last = qs.seqids[i];
-        last_code = c ? *c : kNone;
-        have = true;
+      const std::string_view name = qs.seqids[i];
+      if (i == 0 || name != last) {
+        auto [it, fresh] = known.try_emplace(name, kNone);
+        if (fresh) it->second = db.seqid_code(name).value_or(kNone);
+        last = name;
+        last_code = it->second;
       }
       codes[i] = last_code;
     }
@@ -279,14 +312,10 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
   db.check_query_sections(threads, Database::Reads::kRegions);
   // Answer queries in (seqid, start) order so consecutive queries walk
   // neighbouring parts of the interval index; then restore input order.
-  std::vector<std::uint32_t> order;
-  order.reserve(n);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    if (codes[i] != kNone) order.push_back(i);
-  }
-  std::sort(order.begin(), order.end(), [&](auto a, auto b) {
-    return codes[a] != codes[b] ? codes[a] < codes[b] : qs.starts[a] < qs.starts[b];
-  });
+  // The order only serves locality (results are placed by input position),
+  // so the key may be coarse: seqid code, then start clamped to the bits
+  // left beside the query index; radix-sorted.
+  std::vector<std::uint32_t> order = locality_order(codes, qs.starts);
   const int parts = std::max(1, resolve_threads(threads));
   std::vector<RegionBatch> partial(parts);
   parallel_parts(order.size(), threads, 4096, [&](std::size_t b, std::size_t e, int part) {

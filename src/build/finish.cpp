@@ -10,6 +10,7 @@
 #include "gffbase/hash.hpp"
 #include "../common/background_task.hpp"
 #include "../common/huge_pages.hpp"
+#include "../common/radix_sort.hpp"
 #include "gffbase/query/interval_index.hpp"
 
 namespace gffbase::internal {
@@ -48,29 +49,6 @@ void csr_from_keys(const std::vector<std::uint32_t>& keys, std::size_t n_keys, s
   items.resize(keys.size());
   std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
   for (std::size_t i = 0; i < keys.size(); ++i) items[fill[keys[i]]++] = static_cast<std::uint32_t>(values[i]);
-}
-
-// LSD radix sort, 16 bits per pass; passes whose digit is constant are skipped.
-void radix_sort_u64(std::vector<std::uint64_t>& v) {
-  if (v.size() < 4096) {
-    std::sort(v.begin(), v.end());
-    return;
-  }
-  std::vector<std::uint64_t> tmp(v.size());
-  std::vector<std::size_t> count(65536);
-  for (int shift = 0; shift < 64; shift += 16) {
-    std::fill(count.begin(), count.end(), 0);
-    for (std::uint64_t x : v) count[(x >> shift) & 0xFFFF]++;
-    if (count[(v[0] >> shift) & 0xFFFF] == v.size()) continue;
-    std::size_t sum = 0;
-    for (auto& c : count) {
-      const std::size_t n = c;
-      c = sum;
-      sum += n;
-    }
-    for (std::uint64_t x : v) tmp[count[(x >> shift) & 0xFFFF]++] = x;
-    v.swap(tmp);
-  }
 }
 
 // key=value index: packed (hash32, row) entries, radix-sorted.  Runs on

@@ -290,6 +290,30 @@ def test_region_batched_equals_loop_on_yeast(yeast):
     assert got == want
 
 
+def test_region_batched_large_batches_in_any_order(yeast):
+    # >= 4096 regions take the radix-sorted locality order (seqid code and a
+    # clamped start packed beside the query index): shuffled seqids, unknown
+    # ones, starts at 0 and near the int64 range must still give every query
+    # its own hits, in query order.
+    rng = random.Random(11)
+    seqids = list(yeast.seqids())
+    span = {s: max(f.end for f in yeast.region(s)) for s in seqids}
+    regions = []
+    for k in range(6000):
+        s = rng.choice(seqids + ["not-a-seqid"])
+        if k % 997 == 0:
+            regions.append((s, 0, 5000))
+        elif k % 1009 == 0:
+            regions.append((s, (1 << 62) - 10, 1 << 62))
+        else:
+            a = rng.randint(1, span.get(s, 1000))
+            regions.append((s, a, a + rng.choice([0, 100, 3000])))
+    t = yeast.region_batched(regions)
+    got = list(zip(t.column("query_idx").to_pylist(), t.column("id").to_pylist()))
+    want = [(i, f.id) for i, r in enumerate(regions) for f in yeast.region(r)]
+    assert got == want
+
+
 def test_threads_do_not_change_results(yeast):
     genes = [f.id for f in yeast.features_of_type("gene")][:3000]
     one = yeast.children_batched(genes, threads=1)
