@@ -80,6 +80,26 @@ std::vector<std::uint64_t> build_attribute_index(std::vector<ParsedChunk>& chunk
 
 }  // namespace
 
+void preallocate_row_columns(FeatureTable& t, std::size_t n) {
+  assign_huge(t.row_seqid, n);
+  assign_huge(t.row_source, n);
+  assign_huge(t.row_type, n);
+  assign_huge(t.row_start, n);
+  assign_huge(t.row_end, n);
+  assign_huge(t.row_score, n);
+  assign_huge(t.row_strand, n);
+  assign_huge(t.row_phase, n);
+  assign_huge(t.row_flags, n);
+  assign_huge(t.row_file_order, n);
+  assign_huge(t.row_line, n);
+  assign_huge(t.row_feature, n);
+  assign_huge(t.file_order_rows, n);
+  assign_huge(t.row_text_offset, n);
+  assign_huge(t.row_text_length, n);
+  assign_huge(t.row_attr_start, n);
+  assign_huge(t.row_max_end, n);
+}
+
 void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_view text, int threads,
                   FeatureTable& t) {
   (void)threads;
@@ -133,23 +153,9 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
     for (std::size_t i = b; i < e; ++i) order[i] = keys[i - b].index;
   }
 
-  // Gather the row columns in sorted order.
-  assign_huge(t.row_seqid, n);
-  assign_huge(t.row_source, n);
-  assign_huge(t.row_type, n);
-  assign_huge(t.row_start, n);
-  assign_huge(t.row_end, n);
-  assign_huge(t.row_score, n);
-  assign_huge(t.row_strand, n);
-  assign_huge(t.row_phase, n);
-  assign_huge(t.row_flags, n);
-  assign_huge(t.row_file_order, n);
-  assign_huge(t.row_line, n);
-  assign_huge(t.row_feature, n);
-  assign_huge(t.file_order_rows, n);
-  assign_huge(t.row_text_offset, n);
-  assign_huge(t.row_text_length, n);
-  assign_huge(t.row_attr_start, n);
+  // Gather the row columns in sorted order (into preallocate_row_columns'
+  // buffers when they are large enough).
+  preallocate_row_columns(t, n);
   std::vector<std::uint32_t> row_of_record;  // global record ordinal -> row
   std::size_t records = 0;
   for (auto& c : chunks) records += c.records.size();
@@ -194,7 +200,6 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   }
 
   // Interval index, per seqid.
-  assign_huge(t.row_max_end, n);
   for (std::size_t s = 0; s < n_seqids; ++s) {
     const std::size_t b = t.seqid_rows[s], e = t.seqid_rows[s + 1];
     build_interval_max_end(std::span<const std::int64_t>(t.row_end).subspan(b, e - b),

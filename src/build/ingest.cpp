@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "draft.hpp"
+#include "../common/background_task.hpp"
 #include "gffbase/io/input.hpp"
 #include "gffbase/store/writer.hpp"
 #include "gffbase/version.hpp"
@@ -214,7 +215,18 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
       if (w) w->wait_text();
     }
   } wait_for_text{writer};
-  GFFBASE_RETURN_IF_ERROR(internal::assemble(chunks, report.dialect, o, name, draft, log, report));
+  if (threads > 1 && report.feature_lines >= (1u << 16)) {
+    // assemble runs on one core: another faults in the row columns that
+    // finish_table will fill (one per feature line; synthesised rows, if
+    // any, make finish_table grow them).
+    internal::BackgroundTask columns([&table, rows = report.feature_lines] {
+      internal::preallocate_row_columns(table, static_cast<std::size_t>(rows));
+    });
+    GFFBASE_RETURN_IF_ERROR(internal::assemble(chunks, report.dialect, o, name, draft, log, report));
+    columns.join();
+  } else {
+    GFFBASE_RETURN_IF_ERROR(internal::assemble(chunks, report.dialect, o, name, draft, log, report));
+  }
   progress("assemble", 0.65);
   internal::finish_table(draft, chunks, features, threads, table);
   progress("index", 0.8);
