@@ -48,8 +48,13 @@ void check_chunk(const ParsedChunk& out, std::string_view text, const char* buf,
     check(r.start <= r.end, "record start <= end");
     check(r.strand == '+' || r.strand == '-' || r.strand == '.' || r.strand == '?', "strand is + - . ?");
     check(r.phase >= -1 && r.phase <= 2, "phase is -1..2");
-    check(!r.seqid.empty() && !r.type.empty(), "seqid and type are non-empty");
-    for (std::string_view v : {r.seqid, r.source, r.type, r.attributes}) {
+    check(r.seqid_code < out.seqid_values.size() && r.source_code < out.source_values.size() &&
+              r.type_code < out.type_values.size(),
+          "record codes index the chunk's values");
+    const std::string_view seqid = out.seqid_values[r.seqid_code], type = out.type_values[r.type_code];
+    check(!seqid.empty() && !type.empty(), "seqid and type are non-empty");
+    check(r.text == seqid.data(), "the record's text starts at its line (column 1)");
+    for (std::string_view v : {seqid, out.source_values[r.source_code], type, r.attributes()}) {
       check(fuzz::inside(v, buf, text.size()), "record fields are views into the text");
       if (!strict) check(find_invalid_utf8(v) == std::string_view::npos, "lenient mode repairs invalid UTF-8");
     }

@@ -203,7 +203,8 @@ class Assembler {
         pending_gtf_ = gtf_ ? &r : nullptr;
         pending_chunk_ = &c;
         if (id.empty()) {
-          dr.feature = new_feature(r.type, row, next_auto_number(r.type));
+          const std::string_view type = d_.types.values[r.type_code];
+          dr.feature = new_feature(type, row, next_auto_number(type));
           push_row(dr);
           continue;
         }
@@ -235,7 +236,7 @@ class Assembler {
             Problem p = problem(Severity::kError, "duplicate-id", r.line, "attribute ID",
                                 "a unique ID", "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
                                 "choose --merge-strategy create_unique, merge, warning or replace");
-            p.text = truncate_for_message(r.attributes);
+            p.text = truncate_for_message(r.attributes());
             log_.add(p);
             return Status::invalid_input(p.format());
           }
@@ -312,7 +313,7 @@ class Assembler {
             Problem pr = problem(s, "unknown-parent", r.line, "attribute Parent", "the ID of a feature in the file",
                                  quote(it.value()) + ", which no feature has",
                                  "the parent may be missing from this file (a subset?); the edge is dropped");
-            pr.text = truncate_for_message(r.attributes);
+            pr.text = truncate_for_message(r.attributes());
             log_.add(pr);
             if (o_.strict) return Status::invalid_input(pr.format());
             continue;
@@ -327,9 +328,6 @@ class Assembler {
   std::uint32_t synthesize(std::string_view type, std::string_view id, const DraftRow& like, std::string attrs) {
     RawRecord& s = d_.synthetic.emplace_back();
     const RawRecord& l = *like.rec;
-    s.seqid = l.seqid;
-    s.source = l.source;
-    s.type = type;
     s.seqid_code = l.seqid_code;
     s.source_code = l.source_code;
     s.type_code = d_.types.code(type);
@@ -340,7 +338,10 @@ class Assembler {
     s.strand = l.strand;
     s.phase = -1;
     s.line = 0;
-    s.attributes = d_.owned.emplace_back(std::move(attrs));
+    const std::string_view owned = d_.owned.emplace_back(std::move(attrs));
+    s.text = owned.data();
+    s.attr_begin = 0;
+    s.attr_size = static_cast<std::uint32_t>(owned.size());
     DraftRow row;
     row.rec = &s;
     row.flags = kRowSynthetic | kRowNoCoords;  // extents are set by the extend() that follows
@@ -361,6 +362,8 @@ class Assembler {
     return s;
   }
 
+  static std::string name(const Dictionary& d, std::uint32_t code) { return std::string(d.values[code]); }
+
   // Grows a synthesised gene/transcript over a child.  Extents come from
   // gtf_subfeature children (exons) when the feature has any, as gffutils
   // does, else from all children; children on another seqid than the first
@@ -373,7 +376,6 @@ class Assembler {
     const bool is_sub = o_.gtf_subfeature.empty() || r.rec->type_code == subfeature_type_;
     if (s.flags & kRowNoCoords) {  // first child with coordinates
       s.flags &= static_cast<std::uint8_t>(~kRowNoCoords);
-      s.rec->seqid = r.rec->seqid;
       s.rec->seqid_code = r.rec->seqid_code;
       s.rec->start = r.rec->start;
       s.rec->end = r.rec->end;
@@ -385,10 +387,10 @@ class Assembler {
         state |= kWarnedSeqid;
         log_.add(problem(Severity::kWarning, "multi-seqid-parent", r.rec->line, "attribute " + o_.gtf_gene_key,
                          "all children of an inferred feature on one seqid",
-                         quote(d_.feature_ids[feature]) + " has children on " + std::string(s.rec->seqid) + " and " +
-                             std::string(r.rec->seqid),
-                         "the inferred " + std::string(s.rec->type) + " spans only its children on " +
-                             std::string(s.rec->seqid)));
+                         quote(d_.feature_ids[feature]) + " has children on " + name(d_.seqids, s.rec->seqid_code) +
+                             " and " + name(d_.seqids, r.rec->seqid_code),
+                         "the inferred " + name(d_.types, s.rec->type_code) + " spans only its children on " +
+                             name(d_.seqids, s.rec->seqid_code)));
       }
       return;
     }

@@ -187,14 +187,13 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
     if (dr.flags & kRowSynthetic) {
       // A synthesised row's "line" is its column 9, kept after the input text.
       t.row_text_offset[r] = text.size() + t.extra_text.size();
-      t.row_text_length[r] = static_cast<std::uint32_t>(d.attributes.size());
+      t.row_text_length[r] = d.attr_size;
       t.row_attr_start[r] = 0;
-      t.extra_text.append(d.attributes);
+      t.extra_text.append(d.attributes());
     } else {
-      const char* line = d.seqid.data();
-      t.row_text_offset[r] = static_cast<std::uint64_t>(line - text.data());
-      t.row_text_length[r] = static_cast<std::uint32_t>(d.attributes.data() + d.attributes.size() - line);
-      t.row_attr_start[r] = static_cast<std::uint32_t>(d.attributes.data() - line);
+      t.row_text_offset[r] = static_cast<std::uint64_t>(d.text - text.data());
+      t.row_text_length[r] = d.attr_begin + d.attr_size;
+      t.row_attr_start[r] = d.attr_begin;
     }
     t.file_order_rows[ki] = r;
   }

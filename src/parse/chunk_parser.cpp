@@ -115,14 +115,21 @@ class LineParser {
         return false;
       }
     }
+    if (text_.size() >= std::numeric_limits<std::uint32_t>::max()) {
+      // Rows store a line's length and column 9's offset in 32 bits.
+      report(Severity::kError, "line-too-long", "line", "a line shorter than 4 GiB",
+             std::to_string(text_.size()) + " bytes", "");
+      out_.skipped_lines++;
+      return !o_.strict;
+    }
     RawRecord r;
     r.line = line;
-    r.seqid = col[0];
-    r.source = col[1];
-    r.type = col[2];
-    r.attributes = col[8];
-    if (r.seqid.empty() || r.type.empty()) {
-      const int c = r.seqid.empty() ? 0 : 2;
+    const std::string_view seqid = col[0], source = col[1], type = col[2], attributes = col[8];
+    r.text = seqid.data();
+    r.attr_begin = static_cast<std::uint32_t>(attributes.data() - seqid.data());
+    r.attr_size = static_cast<std::uint32_t>(attributes.size());
+    if (seqid.empty() || type.empty()) {
+      const int c = seqid.empty() ? 0 : 2;
       report(Severity::kError, "empty-column", kColumnNames[c], "a non-empty value", "an empty column", "");
       out_.skipped_lines++;
       return !o_.strict;
@@ -181,7 +188,7 @@ class LineParser {
       r.phase = static_cast<Phase>(col[7][0] - '0');
     } else if (col[7] == "." || col[7].empty()) {
       r.phase = -1;
-      if (r.type == "CDS" && o_.format != Format::kGff2) {
+      if (type == "CDS" && o_.format != Format::kGff2) {
         const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
         if (!report(s, "cds-without-phase", kColumnNames[7], "0, 1 or 2 for a CDS", "'.'",
                     "GFF3 and GTF require a phase on CDS features")) {
@@ -198,7 +205,7 @@ class LineParser {
     // Attributes: keep the items the builder needs.
     r.items_begin = static_cast<std::uint32_t>(out_.items.size());
     line_items_.clear();
-    parse_attributes_unnumbered(r.attributes, o_.format == Format::kGff3, line_items_, out_.scratch,
+    parse_attributes_unnumbered(attributes, o_.format == Format::kGff3, line_items_, out_.scratch,
                      [&](const AttributeIssue& issue) {
                        issue_ok_ = report(Severity::kError, issue.code,
                                           "column 9 (attributes)" + (issue.key.empty() ? std::string() : ", key '" + issue.key + "'"),
@@ -220,9 +227,9 @@ class LineParser {
       }
     }
     r.items_count = static_cast<std::uint16_t>(std::min<std::size_t>(out_.items.size() - r.items_begin, 65535));
-    r.seqid_code = seqids_.code(r.seqid);
-    r.source_code = sources_.code(r.source);
-    r.type_code = types_.code(r.type);
+    r.seqid_code = seqids_.code(seqid);
+    r.source_code = sources_.code(source);
+    r.type_code = types_.code(type);
     out_.records.push_back(r);
     return true;
   }

@@ -52,15 +52,16 @@ TEST(ChunkParser, ParsesAWellFormedLine) {
   ASSERT_EQ(r.out.records.size(), 1u);
   const auto& rec = r.out.records[0];
   EXPECT_EQ(rec.line, 1u);
-  EXPECT_EQ(rec.seqid, "chr1");
-  EXPECT_EQ(rec.source, "src");
-  EXPECT_EQ(rec.type, "CDS");
+  EXPECT_EQ(r.out.seqid_values[rec.seqid_code], "chr1");
+  EXPECT_EQ(r.out.source_values[rec.source_code], "src");
+  EXPECT_EQ(r.out.type_values[rec.type_code], "CDS");
+  EXPECT_EQ(std::string_view(rec.text, 4), "chr1");  // the line's first byte
   EXPECT_EQ(rec.start, 10);
   EXPECT_EQ(rec.end, 20);
   EXPECT_DOUBLE_EQ(rec.score, 3.5);
   EXPECT_EQ(rec.strand, '-');
   EXPECT_EQ(rec.phase, 2);
-  EXPECT_EQ(rec.attributes, "ID=c1;Parent=t1,t2;Name=x");
+  EXPECT_EQ(rec.attributes(), "ID=c1;Parent=t1,t2;Name=x");
   // Only keys of interest are kept; every valued item is hashed.
   ASSERT_EQ(rec.items_count, 3u);
   EXPECT_EQ(r.out.items[rec.items_begin].key, 0u);  // keys_of_interest[0] = "ID"
@@ -84,10 +85,10 @@ TEST(ChunkParser, SpaceSeparatedColumnsLenientReadsWithAWarning) {
             "  | chr1 src gene  1 10 . + . ID=a;Note=two words\n"
             "  hint: lenient mode split the line on runs of spaces; use tabs");
   ASSERT_EQ(r.out.records.size(), 1u);
-  EXPECT_EQ(r.out.records[0].type, "gene");
+  EXPECT_EQ(r.out.type_values[r.out.records[0].type_code], "gene");
   EXPECT_EQ(r.out.records[0].start, 1);
   EXPECT_EQ(r.out.records[0].end, 10);
-  EXPECT_EQ(r.out.records[0].attributes, "ID=a;Note=two words");  // column 9 keeps its spaces
+  EXPECT_EQ(r.out.records[0].attributes(), "ID=a;Note=two words");  // column 9 keeps its spaces
   EXPECT_EQ(r.out.skipped_lines, 0u);
 }
 
@@ -256,13 +257,13 @@ TEST(ChunkParser, InvalidUtf8RepairedInPlace) {
   EXPECT_EQ(p.found, "byte 0xff");
   EXPECT_EQ(p.hint, "lenient mode replaces each invalid byte with '?'; convert the file to UTF-8 (iconv)");
   ASSERT_EQ(r.out.records.size(), 1u);
-  EXPECT_EQ(r.out.records[0].attributes, "ID=a?b");
+  EXPECT_EQ(r.out.records[0].attributes(), "ID=a?b");
   EXPECT_EQ(r.out.items[0].value(), "a?b");
 
   Chunk trunc;  // a truncated 3-byte sequence: every byte replaced
   run(trunc, line("1", "10", ".", "+", ".", "gene", "ID=\xe2\x82") + "\n");
   ASSERT_EQ(trunc.out.records.size(), 1u);
-  EXPECT_EQ(trunc.out.records[0].attributes, "ID=??");
+  EXPECT_EQ(trunc.out.records[0].attributes(), "ID=??");
 
   Chunk s;
   run(s, line("1", "10", ".", "+", ".", "gene", "ID=\xc0\xaf") + "\n", true);
@@ -279,7 +280,7 @@ TEST(ChunkParser, NulByteRepaired) {
   EXPECT_EQ(p.code, "nul-byte");
   EXPECT_EQ(p.found, "byte 0x00");
   ASSERT_EQ(r.out.records.size(), 1u);
-  EXPECT_EQ(r.out.records[0].attributes, "ID=a?z");
+  EXPECT_EQ(r.out.records[0].attributes(), "ID=a?z");
 }
 
 TEST(ChunkParser, ZeroStartIsAWarning) {
@@ -334,8 +335,8 @@ TEST(ChunkParser, CrlfLineEndings) {
   Chunk r;
   run(r, "##gff-version 3\r\n" + line("1", "10") + "\r\n" + line("2", "20", ".", "-", ".", "gene", "ID=b") + "\r\n");
   ASSERT_EQ(r.out.records.size(), 2u);
-  EXPECT_EQ(r.out.records[0].attributes, "ID=a");
-  EXPECT_EQ(r.out.records[1].attributes, "ID=b");
+  EXPECT_EQ(r.out.records[0].attributes(), "ID=a");
+  EXPECT_EQ(r.out.records[1].attributes(), "ID=b");
   EXPECT_EQ(r.out.items.back().value(), "b");
   ASSERT_EQ(r.out.directives.size(), 1u);
   EXPECT_EQ(r.out.directives[0].text, "##gff-version 3");
@@ -348,7 +349,7 @@ TEST(ChunkParser, MissingFinalNewline) {
   run(r, line("1", "10") + "\n" + line("2", "20", ".", "+", ".", "gene", "ID=last"));
   ASSERT_EQ(r.out.records.size(), 2u);
   EXPECT_EQ(r.out.records[1].line, 2u);
-  EXPECT_EQ(r.out.records[1].attributes, "ID=last");
+  EXPECT_EQ(r.out.records[1].attributes(), "ID=last");
   EXPECT_EQ(r.out.lines, 2u);
 }
 
@@ -393,7 +394,7 @@ TEST(ChunkParser, MoreThanNineColumns) {
   EXPECT_EQ(p.severity, Severity::kError);
   EXPECT_EQ(p.found, "more than 9 (extra tab in column 9)");
   ASSERT_EQ(r.out.records.size(), 1u);  // lenient keeps the text in column 9
-  EXPECT_EQ(r.out.records[0].attributes, "ID=a\textra\tmore");
+  EXPECT_EQ(r.out.records[0].attributes(), "ID=a\textra\tmore");
   EXPECT_EQ(r.out.skipped_lines, 0u);
 
   Chunk s;
