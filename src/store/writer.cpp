@@ -253,6 +253,12 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
   auto fail = [&](const Status& st) { return Status::io(s.path + ": " + st.message()); };
   for (std::size_t i = 1; i < checksum_blob; ++i) {
     if (Status st = pwrite_all(s.fd, blobs[i].data, blobs[i].bytes, entries[i].offset); !st) return fail(st);
+    // Large sections start going to disk now (advisory, as for the text), so
+    // the fsync below waits for less.
+    if (blobs[i].bytes >= (1u << 20)) {
+      ::sync_file_range(s.fd, static_cast<off_t>(entries[i].offset), static_cast<off_t>(blobs[i].bytes),
+                        SYNC_FILE_RANGE_WRITE);
+    }
   }
   if (s.text_thread.joinable()) s.text_thread.join();
   if (!s.text_status) return fail(s.text_status);
