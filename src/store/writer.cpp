@@ -89,13 +89,14 @@ std::vector<Blob> table_blobs(const FeatureTable& t) {
   return b;
 }
 
-// CRC-32 of `bytes` as a whole and of each store::kBlockBytes block (appended
-// to `blocks`), in one sweep: each block is still in cache for its second CRC.
-std::uint32_t checksum_blocks(const void* data, std::uint64_t bytes, std::vector<std::uint32_t>& blocks) {
+// CRC-32 of `bytes` as a whole and of each `block_bytes` block (appended to
+// `blocks`), in one sweep: each block is still in cache for its second CRC.
+std::uint32_t checksum_blocks(const void* data, std::uint64_t bytes, std::uint64_t block_bytes,
+                              std::vector<std::uint32_t>& blocks) {
   const auto* p = static_cast<const unsigned char*>(data);
   std::uint32_t whole = 0;
-  for (std::uint64_t at = 0; at < bytes; at += store::kBlockBytes) {
-    const std::uint64_t n = std::min<std::uint64_t>(store::kBlockBytes, bytes - at);
+  for (std::uint64_t at = 0; at < bytes; at += block_bytes) {
+    const std::uint64_t n = std::min<std::uint64_t>(block_bytes, bytes - at);
     blocks.push_back(static_cast<std::uint32_t>(libdeflate_crc32(0, p + at, n)));
     whole = static_cast<std::uint32_t>(libdeflate_crc32(whole, p + at, n));
   }
@@ -139,6 +140,7 @@ struct GffdbWriter::State {
   Status text_status;
   std::uint32_t text_crc = 0;
   std::vector<std::uint32_t> text_block_crcs;
+  std::uint64_t block_bytes = store::kBlockBytes;  ///< chosen from the text's size by begin_text
   bool text_started = false;
 
   ~State() {
@@ -199,8 +201,9 @@ void GffdbWriter::begin_text(std::string_view text, TextFileSource source) {
   if (s.text_started) return;
   s.text_started = true;
   s.text = text;
+  s.block_bytes = store::writer_block_bytes(text.size());
   s.text_thread = std::thread([&s, source = std::move(source)] {
-    s.text_crc = checksum_blocks(s.text.data(), s.text.size(), s.text_block_crcs);
+    s.text_crc = checksum_blocks(s.text.data(), s.text.size(), s.block_bytes, s.text_block_crcs);
     if (source.fd >= 0 && copy_file_bytes(source.fd, source.offset, s.fd, s.text_offset, s.text.size())) {
       // The checksums above describe the mapped bytes; the file must still
       // hold exactly those.
@@ -231,7 +234,7 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
   // checksums.blocks goes last: its size is known now, its first entries
   // (the text's blocks) only when the text thread is done.
   std::uint64_t block_total = 0;
-  for (const Blob& b : blobs) block_total += store::block_count(b.bytes);
+  for (const Blob& b : blobs) block_total += store::block_count(b.bytes, s.block_bytes);
   blobs.push_back({store::section::kBlockChecksums, nullptr, block_total * 4, 4});
   const std::size_t checksum_blob = blobs.size() - 1;
   // Everything but the text is computed while the text is being written.
@@ -246,8 +249,10 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
     e.offset = offset;
     e.length = blobs[i].bytes;
     e.element_size = blobs[i].element_size;
-    if (i == checksum_blob) e.param = store::kBlockBytes;
-    if (i > 0 && i != checksum_blob) e.crc32 = checksum_blocks(blobs[i].data, blobs[i].bytes, other_block_crcs);
+    if (i == checksum_blob) e.param = s.block_bytes;
+    if (i > 0 && i != checksum_blob) {
+      e.crc32 = checksum_blocks(blobs[i].data, blobs[i].bytes, s.block_bytes, other_block_crcs);
+    }
     offset = align_up(offset + blobs[i].bytes);
   }
   auto fail = [&](const Status& st) { return Status::io(s.path + ": " + st.message()); };

@@ -101,3 +101,21 @@ TEST(GffdbWriterText, RepairedBytesAreWrittenNotCopied) {
 }
 
 }  // namespace
+
+namespace {
+TEST(WriterBlockSize, SmallBlocksUntilTheBlockTableWouldPassTwoMegabytes) {
+  using store::writer_block_bytes;
+  EXPECT_EQ(writer_block_bytes(0), store::kBlockBytes);
+  EXPECT_EQ(writer_block_bytes(231'000'000), 1024u);    // mouse GTF: 1 KiB
+  EXPECT_EQ(writer_block_bytes(512ull << 20), 1024u);   // exactly kMaxTextBlocks blocks
+  EXPECT_EQ(writer_block_bytes((512ull << 20) + 1024), 2048u);
+  EXPECT_EQ(writer_block_bytes(1'154'000'000), 4096u);  // GENCODE-scale: 4 KiB
+  EXPECT_EQ(writer_block_bytes(1ull << 50), store::kMaxBlockBytes);  // capped where readers stop
+  for (std::uint64_t t : {0ull, 1ull << 20, 3ull << 30, 1ull << 40}) {
+    const std::uint64_t b = writer_block_bytes(t);
+    EXPECT_EQ(b & (b - 1), 0u);
+    EXPECT_GE(b, store::kMinBlockBytes);
+    EXPECT_LE(b, store::kMaxBlockBytes);
+  }
+}
+}  // namespace

@@ -18,7 +18,8 @@
 // so opening stays O(1) in the file size) and `verify()` checks them all.
 //
 // Block size: 64 KiB in 1.1.  Since 1.2 it is recorded in the `param` field
-// of the `checksums.blocks` entry.  The writer uses kBlockBytes = 1 KiB: a
+// of the `checksums.blocks` entry.  The writer uses kBlockBytes = 1 KiB (more
+// for texts over 512 MB: writer_block_bytes keeps the block table ~2 MB): a
 // single-row read from ~20 column sections then checksums ~20 KiB, not
 // ~1.3 MB as with 64 KiB blocks.  Measured on mouse in a fresh process:
 // 5,000 region queries ~65 ms (64 KiB) -> ~48 ms (4 KiB); 500 children()
@@ -38,12 +39,25 @@ inline constexpr std::uint32_t kVersionMajor = 1;
 inline constexpr std::uint32_t kVersionMinor = 2;
 inline constexpr std::uint64_t kAlignment = 64;
 inline constexpr std::uint32_t kMaxSections = 4096;
-/// Block size the writer uses (format >= 1.2 records it per file).
+/// The writer's smallest block size (format >= 1.2 records it per file).
 inline constexpr std::uint64_t kBlockBytes = 1 << 10;
+/// At most this many blocks of text: the block table, checked whole at open,
+/// then stays ~2 MB whatever the file's size (open is O(sections), not O(bytes)).
+inline constexpr std::uint64_t kMaxTextBlocks = 1 << 19;
 /// Block size of format 1.1 files, which do not record it.
 inline constexpr std::uint64_t kBlockBytesV1_1 = 64 << 10;
 /// Block sizes a reader accepts: powers of two in this range.
 inline constexpr std::uint64_t kMinBlockBytes = 512, kMaxBlockBytes = 1 << 20;
+
+/// The block size the writer uses for a file whose text section has
+/// `text_bytes`: kBlockBytes, doubled while the text would have more than
+/// kMaxTextBlocks blocks (mouse GTF, 231 MB of text: 1 KiB; GENCODE-scale,
+/// 1.15 GB: 4 KiB).
+constexpr std::uint64_t writer_block_bytes(std::uint64_t text_bytes) {
+  std::uint64_t b = kBlockBytes;
+  while (b < kMaxBlockBytes && text_bytes / b > kMaxTextBlocks) b *= 2;
+  return b;
+}
 
 /// Number of `block_bytes` blocks covering `bytes`.
 constexpr std::uint64_t block_count(std::uint64_t bytes, std::uint64_t block_bytes = kBlockBytes) {
