@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "draft.hpp"
+#include "../common/huge_pages.hpp"
 #include "gffbase/hash.hpp"
 #include "flat_id_map.hpp"
 #include "id_spec_internal.hpp"
@@ -69,11 +70,13 @@ class Assembler {
   Status run() {
     std::size_t total = 0;
     for (auto& c : chunks_) total += c.records.size();
-    d_.rows.reserve(total + total / 8);
-    d_.feature_ids.reserve(total);
-    first_row_.reserve(total);
+    // Huge pages: these are read at random (by feature and by row), and at
+    // GENCODE scale 4 KiB pages made most of those reads TLB misses too.
+    reserve_huge(d_.rows, total + total / 8);
+    reserve_huge(d_.feature_ids, total);
+    reserve_huge(first_row_, total);
     ids_.reserve(total);
-    auto_number_.reserve(total);
+    reserve_huge(auto_number_, total);
     GFFBASE_RETURN_IF_ERROR(assign_ids());
     if (gtf_) {
       link_gtf();

@@ -106,7 +106,7 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   const std::vector<DraftRow>& rows = draft.rows;
   // Rows detached by merge_strategy=replace are dropped here.
   std::vector<std::uint32_t> keep;
-  keep.reserve(rows.size());
+  reserve_huge(keep, rows.size());
   for (std::uint32_t i = 0; i < rows.size(); ++i) {
     if (rows[i].feature != kNone) keep.push_back(i);
   }
@@ -124,7 +124,8 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   t.seqid_rows.assign(n_seqids + 1, 0);
   for (auto c : seqid_code) t.seqid_rows[c + 1]++;
   for (std::size_t s = 0; s < n_seqids; ++s) t.seqid_rows[s + 1] += t.seqid_rows[s];
-  std::vector<std::uint32_t> order(n);  // sorted position -> index into keep
+  std::vector<std::uint32_t> order;  // sorted position -> index into keep
+  assign_huge(order, n);
   {
     std::vector<std::uint32_t> fill(t.seqid_rows.begin(), t.seqid_rows.end() - 1);
     for (std::uint32_t i = 0; i < n; ++i) order[fill[seqid_code[i]]++] = i;
@@ -159,8 +160,9 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   std::vector<std::uint32_t> row_of_record;  // global record ordinal -> row
   std::size_t records = 0;
   for (auto& c : chunks) records += c.records.size();
-  row_of_record.assign(records, kNone);
-  std::vector<std::uint32_t> row_of_draft(rows.size(), kNone);
+  assign_huge(row_of_record, records, kNone);
+  std::vector<std::uint32_t> row_of_draft;
+  assign_huge(row_of_draft, rows.size(), kNone);
   for (std::uint32_t r = 0; r < n; ++r) {
     const std::uint32_t ki = order[r];
     row_of_draft[keep[ki]] = r;

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gffbase/hash.hpp"
+#include "../common/huge_pages.hpp"
 
 namespace gffbase::internal {
 
@@ -29,7 +30,7 @@ class FlatIdMap {
   FlatIdMap() { rehash(16); }
 
   void reserve(std::size_t n) {
-    entries_.reserve(n);
+    reserve_huge(entries_, n);
     std::size_t want = 16;
     while (want < 2 * n) want *= 2;
     if (want > slots_.size()) rehash(want);
@@ -85,7 +86,9 @@ class FlatIdMap {
   }
 
   void rehash(std::size_t n) {
-    slots_.assign(n, Slot{});
+    // Huge pages for large tables: lookups are random, and with 4 KiB pages
+    // nearly every probe of a GENCODE-scale table also missed the TLB.
+    assign_huge(slots_, n, Slot{});
     mask_ = n - 1;
     for (std::size_t e = 0; e < entries_.size(); ++e) {
       const std::uint64_t h = hash_bytes(entries_[e].first);
