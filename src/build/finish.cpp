@@ -40,15 +40,22 @@ void encode_dictionary(const std::vector<DraftRow>& rows, std::uint32_t RawRecor
   for (auto& c : codes) c = rank[c];
 }
 
-template <typename T>
-void csr_from_keys(const std::vector<std::uint32_t>& keys, std::size_t n_keys, std::vector<std::uint32_t>& offsets,
-                   std::vector<std::uint32_t>& items, const std::vector<T>& values) {
+// Compressed sparse rows of n (key, value) pairs, key_of(i) < n_keys: the
+// values of key k are items[offsets[k], offsets[k + 1]), in i order.  The
+// pairs are read through callables, so no key or value arrays are built
+// (at GENCODE scale those temporaries were ~180 MB to allocate and zero).
+template <typename Key, typename Value>
+void build_csr(std::size_t n, std::size_t n_keys, Key&& key_of, Value&& value_of, std::vector<std::uint32_t>& offsets,
+               std::vector<std::uint32_t>& items) {
   offsets.assign(n_keys + 1, 0);
-  for (auto k : keys) offsets[k + 1]++;
-  for (std::size_t i = 0; i < n_keys; ++i) offsets[i + 1] += offsets[i];
-  items.resize(keys.size());
-  std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
-  for (std::size_t i = 0; i < keys.size(); ++i) items[fill[keys[i]]++] = static_cast<std::uint32_t>(values[i]);
+  for (std::size_t i = 0; i < n; ++i) offsets[key_of(i) + 1]++;
+  for (std::size_t k = 0; k < n_keys; ++k) offsets[k + 1] += offsets[k];
+  items.resize(n);
+  // offsets[k] serves as key k's fill cursor, ending at the next key's start;
+  // shifting by one entry restores the starts.
+  for (std::size_t i = 0; i < n; ++i) items[offsets[key_of(i)]++] = static_cast<std::uint32_t>(value_of(i));
+  for (std::size_t k = n_keys; k > 0; --k) offsets[k] = offsets[k - 1];
+  offsets[0] = 0;
 }
 
 // key=value index: packed (hash32, row) entries, radix-sorted.  Runs on
@@ -211,14 +218,9 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   // lost all their rows (replace) keep their slot but own no rows.
   const std::size_t m = draft.feature_ids.size();
   for (auto id : draft.feature_ids) t.feature_ids.push(id);
-  {
-    std::vector<std::uint32_t> feature_of_kept(n), rows_in_file_order(n);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      feature_of_kept[i] = rows[keep[i]].feature;
-      rows_in_file_order[i] = t.file_order_rows[i];
-    }
-    csr_from_keys(feature_of_kept, m, t.feature_rows_offsets, t.feature_rows, rows_in_file_order);
-  }
+  build_csr(
+      n, m, [&](std::size_t i) { return rows[keep[i]].feature; }, [&](std::size_t i) { return t.file_order_rows[i]; },
+      t.feature_rows_offsets, t.feature_rows);
   std::size_t slots = 16;
   while (slots < m * 2) slots <<= 1;
   assign_huge(t.id_slots, slots, kNone);
@@ -229,25 +231,18 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   }
 
   // Hierarchy, both directions.
-  {
-    std::vector<std::uint32_t> child_keys, parent_vals, parent_keys, child_vals;
-    child_keys.reserve(draft.edges.size());
-    for (auto& [c, p] : draft.edges) {
-      child_keys.push_back(c);
-      parent_vals.push_back(p);
-      parent_keys.push_back(p);
-      child_vals.push_back(c);
-    }
-    csr_from_keys(child_keys, m, t.parent_offsets, t.parents, parent_vals);
-    csr_from_keys(parent_keys, m, t.child_offsets, t.children, child_vals);
-  }
+  const auto& edges = draft.edges;  // (child, parent)
+  build_csr(
+      edges.size(), m, [&](std::size_t i) { return edges[i].first; }, [&](std::size_t i) { return edges[i].second; },
+      t.parent_offsets, t.parents);
+  build_csr(
+      edges.size(), m, [&](std::size_t i) { return edges[i].second; }, [&](std::size_t i) { return edges[i].first; },
+      t.child_offsets, t.children);
 
   // Rows by type (in row order).
-  {
-    std::vector<std::uint32_t> row_ids(n);
-    std::iota(row_ids.begin(), row_ids.end(), 0u);
-    csr_from_keys(t.row_type, t.types.size(), t.type_rows_offsets, t.type_rows, row_ids);
-  }
+  build_csr(
+      n, t.types.size(), [&](std::size_t r) { return t.row_type[r]; }, [](std::size_t r) { return r; },
+      t.type_rows_offsets, t.type_rows);
 
   attr_task.join();
   t.attr_entries = std::move(attr_entries);
