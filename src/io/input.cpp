@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,10 +67,46 @@ std::string offset_note(const std::string& name, std::size_t offset) {
   return name + ": compressed data is truncated or corrupt at byte " + std::to_string(offset);
 }
 
+// Maps the pages of [p, p + n) for writing on another thread, front to back,
+// while the caller fills them: inflating a plain gzip stream is serial, and
+// its first touch of each fresh output page (a fault and a zero fill, ~0.4-1.8
+// ms per MB on this VM: ~1 s of a 1.2 GB GENCODE-scale text) then happens on
+// the idle core instead.  MADV_POPULATE_WRITE never changes a page's bytes,
+// so racing the writer is harmless.  stop() must be called before the
+// buffer is freed or moved.
+class PrefaultAhead {
+ public:
+  PrefaultAhead(char* p, std::size_t n, bool enabled) {
+#ifdef MADV_POPULATE_WRITE
+    if (!enabled || n < (64u << 20)) return;
+    thread_ = std::thread([this, p, n] {
+      const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+      const std::uintptr_t begin = (reinterpret_cast<std::uintptr_t>(p) + page - 1) & ~(page - 1);
+      const std::uintptr_t end = (reinterpret_cast<std::uintptr_t>(p) + n) & ~(page - 1);
+      constexpr std::uintptr_t kStep = 8u << 20;
+      for (std::uintptr_t at = begin; at < end && !stop_.load(std::memory_order_relaxed); at += kStep) {
+        if (::madvise(reinterpret_cast<void*>(at), std::min(kStep, end - at), MADV_POPULATE_WRITE) != 0) break;
+      }
+    });
+#else
+    (void)p, (void)n, (void)enabled;
+#endif
+  }
+  ~PrefaultAhead() { stop(); }
+  void stop() {
+    stop_.store(true, std::memory_order_relaxed);
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
 // Plain gzip, any number of members.  Each member is inflated with the output
 // buffer sized from a guess and doubled on demand: libdeflate needs the whole
 // output space up front, and ISIZE is only a hint (mod 2^32, per member).
-Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& out) {
+Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& out, int threads) {
   Decompressor d = make_decompressor();
   if (!d) return Status::io("out of memory allocating a decompressor");
   const auto* in = reinterpret_cast<const unsigned char*>(raw.data());
@@ -82,6 +119,7 @@ Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& o
   guess = std::min(std::max<std::size_t>({guess, raw.size() * 4, 1 << 16}), ceiling);
   out = TextBuffer::allocate(guess);
   out.set_size(0);
+  PrefaultAhead prefault(out.data(), out.capacity(), threads > 1);
   while (in_pos < raw.size()) {
     // Trailing zero padding after the last member is tolerated (tar/dd tails).
     if (!is_gzip(raw.substr(in_pos))) {
@@ -102,6 +140,7 @@ Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& o
       }
       if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
         if (out.capacity() >= ceiling) return Status::invalid_input(offset_note(name, in_pos));
+        prefault.stop();  // before the buffer moves
         out.set_size(out_len);
         out.grow(out.capacity() * 2);
         continue;
@@ -130,7 +169,7 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& o
     if (bsize == 0 || bsize < 26 || pos + bsize > raw.size()) {
       // A plain gzip member among BGZF blocks: rare, so decode the whole
       // input serially rather than special-casing the mixture.
-      if (bsize == 0 && is_gzip(raw.substr(pos))) return inflate_gzip(name, raw, out);
+      if (bsize == 0 && is_gzip(raw.substr(pos))) return inflate_gzip(name, raw, out, threads);
       return Status::invalid_input(offset_note(name, pos) + " (BGZF block exceeds the file)");
     }
     const std::size_t isize = le32(in + pos + bsize - 4);
@@ -236,7 +275,7 @@ Result<InputText> decode_input(std::string name, TextBuffer raw, int threads) {
     GFFBASE_RETURN_IF_ERROR(inflate_bgzf(result.name, bytes, result.text, resolve_threads(threads), result.warnings));
   } else {
     result.compression = Compression::kGzip;
-    GFFBASE_RETURN_IF_ERROR(inflate_gzip(result.name, bytes, result.text));
+    GFFBASE_RETURN_IF_ERROR(inflate_gzip(result.name, bytes, result.text, resolve_threads(threads)));
   }
   return result;
 }

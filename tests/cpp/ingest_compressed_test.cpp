@@ -7,7 +7,12 @@
 #include <string>
 #include <vector>
 
+#include <libdeflate.h>
+
+#include <cstring>
+
 #include "gffbase/build/ingest.hpp"
+#include "gffbase/io/input.hpp"
 #include "gffbase/query/database.hpp"
 #include "test_util.hpp"
 
@@ -234,4 +239,46 @@ TEST(AtomicWrite, OpenDatabaseKeepsItsMappingWhenReplaced) {
   EXPECT_FALSE(new_db->find("gene1").has_value());
 }
 
+}  // namespace
+
+namespace {
+// A large plain-gzip stream: inflate_gzip then maps its output pages ahead of
+// the decompressor on another thread (PrefaultAhead, >= 64 MB).  The text must
+// come out whole, also when the ISIZE footer understates it (the buffer then
+// grows, after the prefault thread is stopped: a two-member file) and when
+// the stream is cut.
+TEST(LargeGzip, PrefaultedOutputIsExactAcrossGrowthAndTruncation) {
+  std::string text;
+  text.reserve(100u << 20);
+  for (std::size_t i = 0; text.size() < (100u << 20); ++i) {
+    text += "chr1\tsrc\texon\t" + std::to_string(1 + i) + "\t" + std::to_string(50 + i) +
+            "\t.\t+\t.\tID=e" + std::to_string(i) + ";Parent=t" + std::to_string(i / 7) + "\n";
+  }
+  libdeflate_compressor* c = libdeflate_alloc_compressor(1);
+  ASSERT_NE(c, nullptr);
+  auto gzip = [c](std::string_view data) {
+    std::string out(libdeflate_gzip_compress_bound(c, data.size()), '\0');
+    out.resize(libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size()));
+    return out;
+  };
+  const std::string gz = gzip(text);
+  // Two members, the last (whose ISIZE sizes the buffer) 70 of the 100 MB:
+  // the second member does not fit and the buffer grows.
+  const std::size_t cut = text.rfind('\n', 30u << 20) + 1;
+  const std::string two = gzip(std::string_view(text).substr(0, cut)) + gzip(std::string_view(text).substr(cut));
+  libdeflate_free_compressor(c);
+  ASSERT_GT(gz.size(), 0u);
+  auto decode = [](std::string bytes) { return decode_input("big.gff3.gz", TextBuffer::adopt(std::move(bytes)), 2); };
+  for (const std::string* bytes : {&gz, &two}) {
+    auto r = decode(*bytes);
+    ASSERT_TRUE(r.is_ok()) << r.status().message();
+    ASSERT_EQ(r->text.size(), text.size());
+    EXPECT_EQ(std::memcmp(r->text.data(), text.data(), text.size()), 0);
+  }
+  {
+    auto r = decode(gz.substr(0, gz.size() / 2));
+    ASSERT_FALSE(r.is_ok());
+    EXPECT_TRUE(contains(r.status().message(), "truncated or corrupt at byte 0")) << r.status().message();
+  }
+}
 }  // namespace
