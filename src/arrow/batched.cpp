@@ -320,7 +320,16 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
   std::vector<RegionBatch> partial(parts);
   parallel_parts(order.size(), threads, 4096, [&](std::size_t b, std::size_t e, int part) {
     RegionBatch& out = partial[part];
+    // order[] visits the inputs at random: their fields are fetched a few
+    // queries ahead (these loads were half of this loop's own time).
+    constexpr std::size_t kAhead = 16;
     for (std::size_t k = b; k < e; ++k) {
+      if (k + kAhead < e) {
+        const std::uint32_t j = order[k + kAhead];
+        __builtin_prefetch(&codes[j]);
+        __builtin_prefetch(&qs.starts[j]);
+        __builtin_prefetch(&qs.ends[j]);
+      }
       const std::uint32_t i = order[k];
       db.region_into(codes[i], qs.starts[i], qs.ends[i], filters, out.rows);
       out.query_index.resize(out.rows.size(), i);
@@ -357,19 +366,23 @@ void export_region_arrow(const Database& db, const RegionBatchQuery& qs, const R
   arrow::TableBuilder t(static_cast<std::int64_t>(n));
   using I64 = arrow::ColumnBuffer<std::int64_t>;  // every slot is written below
   I64 qidx = I64::uninitialized(n), qstart = I64::uninitialized(n), qend = I64::uninitialized(n);
+  // A hit lies on its query's seqid, so query_seqid is the hit's seqid code,
+  // dictionary-encoded like `seqid` (4 bytes a row instead of a gathered
+  // string: ~16 MB less fresh memory for 1M regions on mouse).
+  auto qseqid = arrow::ColumnBuffer<std::int32_t>::uninitialized(n);
+  const auto seq = db.seqid_codes();
   parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t k = b; k < e; ++k) {
       const std::uint32_t q = batch.query_index[k];
       const std::size_t i = pos(k);
       qidx[i] = q;
+      qseqid[i] = static_cast<std::int32_t>(seq[batch.rows[k]]);
       qstart[i] = qs.starts[q];
       qend[i] = qs.ends[q];
     }
   });
   t.add_int64("query_idx", std::move(qidx));
-  add_gathered_strings(
-      t, "query_seqid", n, threads, [&](std::size_t k) { return std::string_view(qs.seqids[batch.query_index[k]]); },
-      pos);
+  t.add_dictionary_utf8("query_seqid", std::move(qseqid), dictionary(db, &Database::seqid_name, db.seqid_count()));
   t.add_int64("query_start", std::move(qstart));
   t.add_int64("query_end", std::move(qend));
   add_row_columns(db, batch.rows, batch.position, t, true, "id", threads);

@@ -72,6 +72,9 @@ def test_region_batched_schema(gff3_db):
     assert (q0["query_seqid"], q0["query_start"], q0["query_end"]) == ("chrX", 1400, 3000)
     q1 = next(r for r in rows if r["query_idx"] == 1)
     assert (q1["query_seqid"], q1["query_start"], q1["query_end"]) == ("chrX", 20000, 20001)
+    # query_seqid is categorical like seqid, over the same dictionary
+    types = {f.name: f.type for f in t.schema}
+    assert pa.types.is_dictionary(types["query_seqid"]) and types["query_seqid"] == types["seqid"]
 
 
 def test_region_batched_filters(gff3_db):

@@ -15,8 +15,9 @@
 //     query_idx, query_seqid, query_start, query_end, id, seqid, source,
 //     featuretype, start, end, score, strand, frame, file_order
 //
-// Types: ids large_utf8; seqid/source/featuretype/strand/frame
-// dictionary<int32, large_utf8> (categorical); coordinates int64 (1-based,
+// Types: ids large_utf8; seqid/query_seqid/source/featuretype/strand/frame
+// dictionary<int32, large_utf8> (categorical; query_seqid shares seqid's
+// dictionary); coordinates int64 (1-based,
 // closed); score float64 (null for '.'); file_order int64; depth int32;
 // query_idx int64.  Rows are grouped by input position (anchor order /
 // query_idx), then in row order within a group.  Unknown anchors and
