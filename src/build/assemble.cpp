@@ -76,6 +76,8 @@ class Assembler {
     reserve_huge(d_.feature_ids, total);
     reserve_huge(first_row_, total);
     reserve_huge(auto_number_, total);
+    // One edge per record is the GTF shape (and most GFF3); more just grow.
+    reserve_huge(d_.edges, total);
     GFFBASE_RETURN_IF_ERROR(assign_ids());
     if (gtf_) {
       link_gtf();
@@ -481,12 +483,14 @@ class Assembler {
   // lists to deduplicate: O(edges), where a full sort was O(edges log edges).
   void dedupe_edges() {
     const std::size_t m = d_.feature_ids.size();
-    std::vector<std::uint32_t> start(m + 1, 0);
+    std::vector<std::uint32_t> start, parents, fill;
+    assign_huge(start, m + 1, 0u);
     for (auto& [child, parent] : d_.edges) start[child + 1]++;
     for (std::size_t i = 0; i < m; ++i) start[i + 1] += start[i];
-    std::vector<std::uint32_t> parents(d_.edges.size());
+    assign_huge(parents, d_.edges.size());
     {
-      std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+      reserve_huge(fill, m);
+      fill.assign(start.begin(), start.end() - 1);
       for (auto& [child, parent] : d_.edges) parents[fill[child]++] = parent;
     }
     d_.edges.clear();
@@ -506,14 +510,19 @@ class Assembler {
   Status check_cycles() {
     const std::size_t m = d_.feature_ids.size();
     if (d_.edges.empty()) return Status::ok();
-    std::vector<std::uint32_t> off(m + 1, 0), adj(d_.edges.size());
+    std::vector<std::uint32_t> off, adj;
+    assign_huge(off, m + 1, 0u);
+    assign_huge(adj, d_.edges.size());
     for (auto& [child, parent] : d_.edges) off[child + 1]++;
     for (std::size_t i = 0; i < m; ++i) off[i + 1] += off[i];
     {
-      std::vector<std::uint32_t> fill(off.begin(), off.end() - 1);
+      std::vector<std::uint32_t> fill;
+      reserve_huge(fill, m);
+      fill.assign(off.begin(), off.end() - 1);
       for (auto& [child, parent] : d_.edges) adj[fill[child]++] = parent;
     }
-    std::vector<std::uint8_t> color(m, 0);  // 0 new, 1 on stack, 2 done
+    std::vector<std::uint8_t> color;  // 0 new, 1 on stack, 2 done
+    assign_huge(color, m, std::uint8_t{0});
     std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;
     std::size_t reported = 0;
     for (std::uint32_t s = 0; s < m; ++s) {
