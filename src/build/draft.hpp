@@ -69,10 +69,25 @@ Status assemble(std::vector<ParsedChunk>& chunks, const Dialect& dialect, const 
 /// count, only refills them (a larger count reallocates).
 void preallocate_row_columns(FeatureTable& table, std::size_t rows);
 
+/// The part of finish_table that needs only the parsed records, built while
+/// assemble runs (on the idle core): the records in row order, and the
+/// attribute index over them.  The rows finish_table makes are these records
+/// unless assemble synthesised, skipped or detached some; finish_table then
+/// maps the index's rows back to records instead of re-reading the chunks.
+struct EarlyIndex {
+  bool valid = false;
+  std::vector<std::uint32_t> order;          ///< row -> global record ordinal
+  std::vector<std::uint64_t> attr_entries;   ///< sorted (hash << 32 | row), rows as in `order`
+};
+
+/// Builds the EarlyIndex.  Reads only the chunks' records and `seqids` (which
+/// assemble does not change), and consumes the chunks' attribute entries.
+EarlyIndex build_early_index(std::vector<ParsedChunk>& chunks, const Dictionary& seqids);
+
 /// Sorts rows and builds every index into `table`.  `chunks` supply the
-/// attribute hashes by record; `text` is the input's feature text, which every
-/// real row's line lies in.
+/// attribute hashes by record (unless `early` holds them); `text` is the
+/// input's feature text, which every real row's line lies in.
 void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_view text, int threads,
-                  FeatureTable& table);
+                  FeatureTable& table, EarlyIndex* early = nullptr);
 
 }  // namespace gffbase::internal

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <span>
 #include <thread>
 #include <unordered_map>
 
@@ -58,22 +60,47 @@ void build_csr(std::size_t n, std::size_t n_keys, Key&& key_of, Value&& value_of
   offsets[0] = 0;
 }
 
-// key=value index: packed (hash32, row) entries, sorted by (hash, row).  Runs on
-// its own thread while the columns are gathered.
-std::vector<std::uint64_t> build_attribute_index(std::vector<ParsedChunk>& chunks, const Draft& draft,
-                                                 const std::vector<std::uint32_t>& row_of_record,
-                                                 const std::vector<std::uint32_t>& row_of_draft) {
-  // Each input entry becomes (hash << 32 | row), dropped when its row was.
-  // Sorted in two steps without a second buffer: a counting scatter by the
-  // top 16 hash bits straight from the chunks (each freed once read), then
-  // each bucket (~100 entries on mouse) sorted in cache.  A radix sort over
-  // one concatenated copy needed that copy plus as large a temporary: ~110 MB
-  // (mouse) to ~540 MB (GENCODE scale) more to allocate and zero.
-  constexpr std::uint64_t kHashBits = 0xFFFFFFFF00000000ULL;
+// key=value index: packed (hash32, row) entries, sorted by (hash, row).
+// `for_each_entry(release, f)` calls f(hash << 32 | row) for every entry to
+// index (twice: a count, then a scatter with release = true, when the source
+// may free what it has read).
+//
+// Sorted in two steps without a second buffer: a counting scatter by the top
+// 16 hash bits straight from the source, then each bucket (~100 entries on
+// mouse) sorted in cache.  A radix sort over one concatenated copy needed
+// that copy plus as large a temporary: ~110 MB (mouse) to ~540 MB (GENCODE
+// scale) more to allocate and zero.
+template <typename ForEachEntry>
+std::vector<std::uint64_t> sort_attribute_entries(ForEachEntry&& for_each_entry) {
   constexpr std::size_t kBuckets = 1 << 16;
-  // Calls f(entry) for every kept entry; `release` frees each chunk's
-  // entries once read.
-  auto for_each_kept = [&](bool release, auto&& f) {
+  std::vector<std::size_t> start(kBuckets + 1, 0);
+  for_each_entry(false, [&](std::uint64_t x) { start[(x >> 48) + 1]++; });
+  for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
+  std::vector<std::uint64_t> entries;
+  assign_huge(entries, start[kBuckets]);
+  {
+    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+    for_each_entry(true, [&](std::uint64_t x) { entries[fill[x >> 48]++] = x; });
+  }
+  for (std::size_t b = 0; b < kBuckets; ++b) {
+    std::sort(entries.begin() + static_cast<std::ptrdiff_t>(start[b]),
+              entries.begin() + static_cast<std::ptrdiff_t>(start[b + 1]));
+  }
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  return entries;
+}
+
+constexpr std::uint64_t kHashBits = 0xFFFFFFFF00000000ULL;
+
+// The parsed entries of every chunk (low bits: the record's index in its
+// chunk) at row_of_record[record], each chunk's entries freed once
+// scattered; then `extra` (low bits: a draft row) at row_of_draft[row].
+// Entries of dropped rows (kNone) are skipped.
+std::vector<std::uint64_t> build_attribute_index(std::vector<ParsedChunk>& chunks,
+                                                 std::span<const std::uint64_t> extra,
+                                                 std::span<const std::uint32_t> row_of_record,
+                                                 std::span<const std::uint32_t> row_of_draft) {
+  return sort_attribute_entries([&](bool release, auto&& f) {
     std::uint32_t base = 0;
     for (auto& c : chunks) {
       for (std::uint64_t e : c.attr_entries) {
@@ -83,26 +110,87 @@ std::vector<std::uint64_t> build_attribute_index(std::vector<ParsedChunk>& chunk
       base += static_cast<std::uint32_t>(c.records.size());
       if (release) std::vector<std::uint64_t>().swap(c.attr_entries);
     }
-    for (std::uint64_t e : draft.extra_attr_entries) {
+    for (std::uint64_t e : extra) {
       const std::uint32_t row = row_of_draft[static_cast<std::uint32_t>(e)];
       if (row != kNone) f((e & kHashBits) | row);
     }
-  };
-  std::vector<std::size_t> start(kBuckets + 1, 0);
-  for_each_kept(false, [&](std::uint64_t x) { start[(x >> 48) + 1]++; });
-  for (std::size_t b = 0; b < kBuckets; ++b) start[b + 1] += start[b];
-  std::vector<std::uint64_t> entries;
-  assign_huge(entries, start[kBuckets]);
+  });
+}
+
+// Row order: by seqid (the rank of its name among `seqid_rank`'s used codes,
+// a counting sort that keeps index order), then by (start, end, index).
+// key(i) gives item i's seqid rank, start and end.  Fills seqid_rows (the
+// first row of each seqid rank, plus the end) and returns the order (sorted
+// position -> item index).
+// seqid_rows[s] = the first row of seqid rank s (rows grouped by rank), and
+// seqid_rows[n_seqids] = n.
+template <typename SeqidOf>
+void count_rows_by_seqid(std::size_t n, std::size_t n_seqids, SeqidOf&& seqid_of,
+                         std::vector<std::uint32_t>& seqid_rows) {
+  seqid_rows.assign(n_seqids + 1, 0);
+  for (std::uint32_t i = 0; i < n; ++i) seqid_rows[seqid_of(i) + 1]++;
+  for (std::size_t s = 0; s < n_seqids; ++s) seqid_rows[s + 1] += seqid_rows[s];
+}
+
+template <typename Key>
+std::vector<std::uint32_t> sort_rows(std::size_t n, std::size_t n_seqids, Key&& key,
+                                     std::vector<std::uint32_t>& seqid_rows) {
+  count_rows_by_seqid(n, n_seqids, [&](std::uint32_t i) { return key(i).seqid; }, seqid_rows);
+  std::vector<std::uint32_t> order;  // sorted position -> item index
+  assign_huge(order, n);
   {
-    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
-    for_each_kept(true, [&](std::uint64_t x) { entries[fill[x >> 48]++] = x; });
+    std::vector<std::uint32_t> fill(seqid_rows.begin(), seqid_rows.end() - 1);
+    for (std::uint32_t i = 0; i < n; ++i) order[fill[key(i).seqid]++] = i;
   }
-  for (std::size_t b = 0; b < kBuckets; ++b) {
-    std::sort(entries.begin() + static_cast<std::ptrdiff_t>(start[b]),
-              entries.begin() + static_cast<std::ptrdiff_t>(start[b + 1]));
+  // Sort keys are copied out once, so comparisons touch one small array
+  // instead of chasing each row's record; buckets that are already sorted
+  // (the common case) cost one scan.
+  struct SortKey {
+    std::int64_t start, end;
+    std::uint32_t index;
+    bool operator<(const SortKey& o) const {
+      if (start != o.start) return start < o.start;
+      if (end != o.end) return end < o.end;
+      return index < o.index;
+    }
+  };
+  std::vector<SortKey> keys;
+  for (std::size_t s = 0; s < n_seqids; ++s) {
+    const std::size_t b = seqid_rows[s], e = seqid_rows[s + 1];
+    keys.resize(e - b);
+    for (std::size_t i = b; i < e; ++i) {
+      const auto k = key(order[i]);
+      keys[i - b] = {k.start, k.end, order[i]};
+    }
+    if (std::is_sorted(keys.begin(), keys.end())) continue;
+    std::sort(keys.begin(), keys.end());
+    for (std::size_t i = b; i < e; ++i) order[i] = keys[i - b].index;
   }
-  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
-  return entries;
+  return order;
+}
+
+struct RowKey {
+  std::uint32_t seqid;
+  std::int64_t start, end;
+};
+
+// Rank of each build seqid code by name among the codes some record uses
+// (kNone for unused codes): the table's seqid dictionary order.
+std::vector<std::uint32_t> used_seqid_ranks(const std::vector<ParsedChunk>& chunks, const Dictionary& seqids,
+                                            std::size_t& n_used) {
+  std::vector<std::uint8_t> used(seqids.values.size(), 0);
+  for (const auto& c : chunks) {
+    for (const RawRecord& r : c.records) used[r.seqid_code] = 1;
+  }
+  std::vector<std::uint32_t> codes;
+  for (std::uint32_t v = 0; v < used.size(); ++v) {
+    if (used[v]) codes.push_back(v);
+  }
+  std::sort(codes.begin(), codes.end(), [&](auto a, auto b) { return seqids.values[a] < seqids.values[b]; });
+  std::vector<std::uint32_t> rank(seqids.values.size(), kNone);
+  for (std::uint32_t r = 0; r < codes.size(); ++r) rank[codes[r]] = r;
+  n_used = codes.size();
+  return rank;
 }
 
 }  // namespace
@@ -127,76 +215,113 @@ void preallocate_row_columns(FeatureTable& t, std::size_t n) {
   assign_huge(t.row_max_end, n);
 }
 
+EarlyIndex build_early_index(std::vector<ParsedChunk>& chunks, const Dictionary& seqids) {
+  EarlyIndex early;
+  std::vector<const RawRecord*> recs;
+  reserve_huge(recs, [&] {
+    std::size_t n = 0;
+    for (const auto& c : chunks) n += c.records.size();
+    return n;
+  }());
+  for (const auto& c : chunks) {
+    for (const RawRecord& r : c.records) recs.push_back(&r);
+  }
+  std::size_t n_seqids = 0;
+  const std::vector<std::uint32_t> rank = used_seqid_ranks(chunks, seqids, n_seqids);
+  std::vector<std::uint32_t> seqid_rows;
+  early.order = sort_rows(
+      recs.size(), n_seqids,
+      [&](std::uint32_t i) { return RowKey{rank[recs[i]->seqid_code], recs[i]->start, recs[i]->end}; }, seqid_rows);
+  std::vector<std::uint32_t> row_of_record;
+  assign_huge(row_of_record, recs.size());
+  for (std::uint32_t r = 0; r < early.order.size(); ++r) row_of_record[early.order[r]] = r;
+  early.attr_entries = build_attribute_index(chunks, {}, row_of_record, {});
+  early.valid = true;
+  return early;
+}
+
 void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_view text, int threads,
-                  FeatureTable& t) {
+                  FeatureTable& t, EarlyIndex* early) {
   (void)threads;
   const std::vector<DraftRow>& rows = draft.rows;
+  std::size_t records = 0;
+  for (auto& c : chunks) records += c.records.size();
   // Rows detached by merge_strategy=replace are dropped here.
   std::vector<std::uint32_t> keep;
   reserve_huge(keep, rows.size());
+  bool one_row_per_record = rows.size() == records && draft.extra_attr_entries.empty();
   for (std::uint32_t i = 0; i < rows.size(); ++i) {
     if (rows[i].feature != kNone) keep.push_back(i);
+    one_row_per_record &= rows[i].record == i && rows[i].feature != kNone;
   }
   const std::size_t n = keep.size();
+  // The early index applies as is when the rows are the records, in order
+  // (nothing synthesised, skipped or detached).
+  const bool early_as_is = early && early->valid && one_row_per_record;
 
   std::vector<std::uint32_t> seqid_code, source_code, type_code;
   encode_dictionary(rows, &RawRecord::seqid_code, draft.seqids, keep, t.seqids, seqid_code);
   encode_dictionary(rows, &RawRecord::source_code, draft.sources, keep, t.sources, source_code);
   encode_dictionary(rows, &RawRecord::type_code, draft.types, keep, t.types, type_code);
 
-  // Sort: bucket by seqid (counting sort, stable = file order), then sort each
-  // bucket by (start, end) with file order as the tie-break; buckets that are
-  // already sorted (the common case) cost one scan.
+  // Sort: bucket by seqid (counting sort, stable = file order), then by
+  // (start, end) with file order as the tie-break.  The early index sorted
+  // the records the same way.
   const std::size_t n_seqids = t.seqids.size();
-  t.seqid_rows.assign(n_seqids + 1, 0);
-  for (auto c : seqid_code) t.seqid_rows[c + 1]++;
-  for (std::size_t s = 0; s < n_seqids; ++s) t.seqid_rows[s + 1] += t.seqid_rows[s];
   std::vector<std::uint32_t> order;  // sorted position -> index into keep
-  assign_huge(order, n);
-  {
-    std::vector<std::uint32_t> fill(t.seqid_rows.begin(), t.seqid_rows.end() - 1);
-    for (std::uint32_t i = 0; i < n; ++i) order[fill[seqid_code[i]]++] = i;
-  }
-  // Sort keys are copied out once, so comparisons touch one small array
-  // instead of chasing each row's record.
-  struct SortKey {
-    std::int64_t start, end;
-    std::uint32_t index;
-    bool operator<(const SortKey& o) const {
-      if (start != o.start) return start < o.start;
-      if (end != o.end) return end < o.end;
-      return index < o.index;
-    }
-  };
-  std::vector<SortKey> keys;
-  for (std::size_t s = 0; s < n_seqids; ++s) {
-    const std::size_t b = t.seqid_rows[s], e = t.seqid_rows[s + 1];
-    keys.resize(e - b);
-    for (std::size_t i = b; i < e; ++i) {
-      const RawRecord& r = *rows[keep[order[i]]].rec;
-      keys[i - b] = {r.start, r.end, order[i]};
-    }
-    if (std::is_sorted(keys.begin(), keys.end())) continue;
-    std::sort(keys.begin(), keys.end());
-    for (std::size_t i = b; i < e; ++i) order[i] = keys[i - b].index;
+  if (early_as_is) {
+    order = std::move(early->order);
+    count_rows_by_seqid(n, n_seqids, [&](std::uint32_t i) { return seqid_code[i]; }, t.seqid_rows);
+  } else {
+    order = sort_rows(
+        n, n_seqids,
+        [&](std::uint32_t i) {
+          const RawRecord& r = *rows[keep[i]].rec;
+          return RowKey{seqid_code[i], r.start, r.end};
+        },
+        t.seqid_rows);
   }
 
   // Gather the row columns in sorted order (into preallocate_row_columns'
   // buffers when they are large enough).
   preallocate_row_columns(t, n);
   std::vector<std::uint32_t> row_of_record;  // global record ordinal -> row
-  std::size_t records = 0;
-  for (auto& c : chunks) records += c.records.size();
-  assign_huge(row_of_record, records, kNone);
   std::vector<std::uint32_t> row_of_draft;
-  assign_huge(row_of_draft, rows.size(), kNone);
-  for (std::uint32_t r = 0; r < n; ++r) {
-    const std::uint32_t ki = order[r];
-    row_of_draft[keep[ki]] = r;
-    if (rows[keep[ki]].record != kNone) row_of_record[rows[keep[ki]].record] = r;
+  if (!early_as_is) {
+    assign_huge(row_of_record, records, kNone);
+    assign_huge(row_of_draft, rows.size(), kNone);
+    for (std::uint32_t r = 0; r < n; ++r) {
+      const std::uint32_t ki = order[r];
+      row_of_draft[keep[ki]] = r;
+      if (rows[keep[ki]].record != kNone) row_of_record[rows[keep[ki]].record] = r;
+    }
   }
+  // The attribute index: ready (early, as is), re-sorted from the early
+  // index's entries (its rows mapped back to records, then to rows here),
+  // or built from the chunks.  Beside the column gather, on its own thread.
   std::vector<std::uint64_t> attr_entries;
-  BackgroundTask attr_task([&] { attr_entries = build_attribute_index(chunks, draft, row_of_record, row_of_draft); });
+  std::optional<BackgroundTask> attr_task;
+  if (early_as_is) {
+    attr_entries = std::move(early->attr_entries);
+  } else {
+    attr_task.emplace([&] {
+      if (early && early->valid) {
+        attr_entries = sort_attribute_entries([&](bool release, auto&& f) {
+          for (std::uint64_t e : early->attr_entries) {
+            const std::uint32_t row = row_of_record[early->order[static_cast<std::uint32_t>(e)]];
+            if (row != kNone) f((e & kHashBits) | row);
+          }
+          for (std::uint64_t e : draft.extra_attr_entries) {
+            const std::uint32_t row = row_of_draft[static_cast<std::uint32_t>(e)];
+            if (row != kNone) f((e & kHashBits) | row);
+          }
+          if (release) std::vector<std::uint64_t>().swap(early->attr_entries);
+        });
+      } else {
+        attr_entries = build_attribute_index(chunks, draft.extra_attr_entries, row_of_record, row_of_draft);
+      }
+    });
+  }
   for (std::uint32_t r = 0; r < n; ++r) {
     const std::uint32_t ki = order[r];
     const DraftRow& dr = rows[keep[ki]];
@@ -273,7 +398,7 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
       n, t.types.size(), [&](std::size_t r) { return t.row_type[r]; }, [](std::size_t r) { return r; },
       t.type_rows_offsets, t.type_rows);
 
-  attr_task.join();
+  if (attr_task) attr_task->join();
   t.attr_entries = std::move(attr_entries);
 }
 

@@ -215,20 +215,25 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
       if (w) w->wait_text();
     }
   } wait_for_text{writer};
+  internal::EarlyIndex early;
   if (threads > 1 && report.feature_lines >= (1u << 16)) {
-    // assemble runs on one core: another faults in the row columns that
-    // finish_table will fill (one per feature line; synthesised rows, if
-    // any, make finish_table grow them).
-    internal::BackgroundTask columns([&table, rows = report.feature_lines] {
+    // assemble runs on one core.  Another sorts the records and indexes
+    // their attributes (finish_table's work, when the rows turn out to be
+    // the records), then faults in the row columns that finish_table will
+    // fill (one per feature line; synthesised rows, if any, make
+    // finish_table grow them).
+    internal::BackgroundTask side([&early, &chunks, &draft, &table, rows = report.feature_lines] {
+      early = internal::build_early_index(chunks, draft.seqids);
       internal::preallocate_row_columns(table, static_cast<std::size_t>(rows));
     });
-    GFFBASE_RETURN_IF_ERROR(internal::assemble(chunks, report.dialect, o, name, draft, log, report));
-    columns.join();
+    Status assembled = internal::assemble(chunks, report.dialect, o, name, draft, log, report);
+    side.join();
+    GFFBASE_RETURN_IF_ERROR(assembled);
   } else {
     GFFBASE_RETURN_IF_ERROR(internal::assemble(chunks, report.dialect, o, name, draft, log, report));
   }
   progress("assemble", 0.65);
-  internal::finish_table(draft, chunks, features, threads, table);
+  internal::finish_table(draft, chunks, features, threads, table, &early);
   progress("index", 0.8);
 
   for (auto& c : chunks) {
