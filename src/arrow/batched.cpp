@@ -234,12 +234,6 @@ std::vector<std::uint32_t> output_positions(const std::vector<std::uint32_t>& in
   return position;
 }
 
-std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string_view> ids, int threads) {
-  std::vector<FeatureIndex> out(ids.size(), kNone);
-  db.find_many(ids, out, threads);
-  return out;
-}
-
 HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
                                  bool children, int threads) {
   db.check_query_sections(threads, children ? Database::Reads::kChildren : Database::Reads::kParents);

@@ -75,7 +75,8 @@ void register_arrow(nb::module_& m) {
         q.level = level;
         q.type_codes = type_codes(db, types, q.type_filter);
         return stream_capsule([&](ArrowArrayStream* out) {
-          const std::vector<FeatureIndex> idx = find_many(db, anchors, threads);
+          std::vector<FeatureIndex> idx(anchors.size());
+          db.find_many(anchors, idx, threads);
           const HierarchyBatch batch = hierarchy_batched(db, idx, q, children, threads);
           export_hierarchy_arrow(db, anchors, batch, out, threads);
         });

@@ -60,6 +60,14 @@ std::string cycle_denied(const std::string& path) {
 }
 }  // namespace
 
+// Bytes [b, e) of a string section's `len` bytes, clamped to them (empty
+// when b lies outside or e <= b): offsets are checksummed, but a crafted file
+// can carry correct checksums over wrong offsets until verify().
+static std::string_view clamped_string(const char* data, std::int64_t len, std::int64_t b, std::int64_t e) {
+  if (b < 0 || b >= len || e <= b) return {};
+  return std::string_view(data + b, static_cast<std::size_t>(std::min(e, len) - b));
+}
+
 struct Database::Impl {
   const std::byte* base = nullptr;
   std::size_t size = 0;
@@ -194,14 +202,14 @@ struct Database::Impl {
     return {reinterpret_cast<const T*>(s[i].data), s[i].length / sizeof(T)};
   }
   std::string_view str(int off, int data, std::size_t k) const {
-    const std::int64_t b = at<std::int64_t>(off, k), e = at<std::int64_t>(off, k + 1);
-    // Clamped to the data section: offsets are checksummed, but a crafted
-    // file can carry correct checksums over wrong offsets until verify().
-    const auto len = static_cast<std::int64_t>(s[data].length);
-    if (b < 0 || b > len || e <= b) return {};
-    const auto n = static_cast<std::uint64_t>(std::min(e, len) - b);
-    require_bytes(data, static_cast<std::uint64_t>(b), n);
-    return std::string_view(reinterpret_cast<const char*>(s[data].data) + b, n);
+    const std::string_view v =
+        clamped_string(reinterpret_cast<const char*>(s[data].data), static_cast<std::int64_t>(s[data].length),
+                       at<std::int64_t>(off, k), at<std::int64_t>(off, k + 1));
+    if (!v.empty()) {
+      require_bytes(data, static_cast<std::uint64_t>(v.data() - reinterpret_cast<const char*>(s[data].data)),
+                    v.size());
+    }
+    return v;
   }
   std::size_t str_count(int off) const { return s[off].length / 8 - 1; }
 };
@@ -767,12 +775,7 @@ void Database::find_many(std::span<const std::string_view> ids, std::span<Featur
   const std::size_t mask = d.s[kIdSlots].length / 4 - 1;
   const auto n_bytes = static_cast<std::int64_t>(d.s[kFIdData].length);
   const std::size_t n_features = d.n_features;
-  // The ID of feature f, clamped like Impl::str (offsets are checked for
-  // order at open, but stay clamped to the data).
-  auto id_of = [&](std::uint32_t f) -> std::string_view {
-    const std::int64_t b = id_off[f], e = std::min(id_off[f + 1], n_bytes);
-    return b < 0 || b >= e ? std::string_view() : std::string_view(id_bytes + b, static_cast<std::size_t>(e - b));
-  };
+  auto id_of = [&](std::uint32_t f) { return clamped_string(id_bytes, n_bytes, id_off[f], id_off[f + 1]); };
   // In groups: hash all and prefetch their slots, then prefetch the first
   // candidates' ID offsets, then their bytes, then compare.  Each stage's
   // misses overlap instead of queuing behind one lookup's chain.

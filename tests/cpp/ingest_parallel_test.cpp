@@ -227,13 +227,19 @@ std::vector<std::string> dump_with_attributes(const Database& db) {
   }
   for (int k = 0; k < 13; ++k) {
     std::string s = "tag=k" + std::to_string(k) + ":";
-    for (RowId r : db.rows_with_attribute("tag", "k" + std::to_string(k))) s += " " + std::to_string(r);
+    for (RowId r : db.rows_with_attribute("tag", "k" + std::to_string(k))) {
+      s += ' ';
+      s += std::to_string(r);
+    }
     out.push_back(std::move(s));
   }
   for (const char* v : {"g5", "t5", "g998", "g19998"}) {
     for (const char* key : {"gene_id", "transcript_id", "ID", "Parent"}) {
       std::string s = std::string(key) + "=" + v + ":";
-      for (RowId r : db.rows_with_attribute(key, v)) s += " " + std::to_string(r);
+      for (RowId r : db.rows_with_attribute(key, v)) {
+        s += ' ';
+        s += std::to_string(r);
+      }
       out.push_back(std::move(s));
     }
   }
@@ -265,7 +271,9 @@ IngestReport expect_threads_agree(const std::string& text, const std::string& na
     dumps.push_back(dump_with_attributes(*db));
   }
   EXPECT_EQ(dumps.size(), 2u);
-  if (dumps.size() == 2) EXPECT_EQ(dumps[1], dumps[0]);
+  if (dumps.size() == 2) {
+    EXPECT_EQ(dumps[1], dumps[0]);
+  }
   return last;
 }
 

@@ -57,9 +57,6 @@ struct RegionBatch {
   std::vector<std::uint32_t> position;  ///< as in HierarchyBatch
 };
 
-/// The feature index of every ID (kNone when absent), looked up on all cores.
-std::vector<FeatureIndex> find_many(const Database& db, std::span<const std::string_view> ids, int threads);
-
 /// Related rows of every anchor (kNone entries are skipped).
 HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
                                  bool children, int threads);
