@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -86,8 +87,13 @@ EarlyIndex build_early_index(std::vector<ParsedChunk>& chunks, const Dictionary&
 
 /// Sorts rows and builds every index into `table`.  `chunks` supply the
 /// attribute hashes by record (unless `early` holds them); `text` is the
-/// input's feature text, which every real row's line lies in.
+/// input's feature text, which every real row's line lies in.  `rows_final`
+/// (if set) is called once the row columns (all but row.max_end) and
+/// index.file_order_rows are final — and index.attr.entries, when it is not
+/// empty by then — while the other indexes are still being built; none of
+/// those arrays changes or reallocates afterwards.
 void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_view text, int threads,
-                  FeatureTable& table, EarlyIndex* early = nullptr);
+                  FeatureTable& table, EarlyIndex* early = nullptr,
+                  const std::function<void(const FeatureTable&)>& rows_final = {});
 
 }  // namespace gffbase::internal

@@ -2,6 +2,7 @@
 // whole columns.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <optional>
 #include <span>
@@ -241,7 +242,7 @@ EarlyIndex build_early_index(std::vector<ParsedChunk>& chunks, const Dictionary&
 }
 
 void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_view text, int threads,
-                  FeatureTable& t, EarlyIndex* early) {
+                  FeatureTable& t, EarlyIndex* early, const std::function<void(const FeatureTable&)>& rows_final) {
   const std::vector<DraftRow>& rows = draft.rows;
   std::size_t records = 0;
   for (auto& c : chunks) records += c.records.size();
@@ -301,7 +302,7 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   std::vector<std::uint64_t> attr_entries;
   std::optional<BackgroundTask> attr_task;
   if (early_as_is) {
-    attr_entries = std::move(early->attr_entries);
+    t.attr_entries = std::move(early->attr_entries);  // final now: rows_final may see it
   } else {
     attr_task.emplace([&] {
       if (early && early->valid) {
@@ -362,6 +363,7 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
   } else {
     gather(0, static_cast<std::uint32_t>(n));
   }
+  if (rows_final) rows_final(t);
 
   // Interval index, per seqid.
   for (std::size_t s = 0; s < n_seqids; ++s) {
@@ -409,8 +411,10 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
       n, t.types.size(), [&](std::size_t r) { return t.row_type[r]; }, [](std::size_t r) { return r; },
       t.type_rows_offsets, t.type_rows);
 
-  if (attr_task) attr_task->join();
-  t.attr_entries = std::move(attr_entries);
+  if (attr_task) {
+    attr_task->join();
+    t.attr_entries = std::move(attr_entries);
+  }
 }
 
 }  // namespace gffbase::internal

@@ -13,6 +13,7 @@
 #include "draft.hpp"
 #include "../common/background_task.hpp"
 #include "gffbase/io/input.hpp"
+#include "gffbase/store/sections.hpp"
 #include "gffbase/store/writer.hpp"
 #include "gffbase/version.hpp"
 #include "id_spec_internal.hpp"
@@ -208,13 +209,14 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
     writer->begin_text(features, std::move(source));
   }
   // Every return from here on, success or failure, waits for that write
-  // before `text` (which it reads) can be freed.
-  struct WaitForText {
+  // (and for the sections finish hands over early) before `text` and
+  // `table` (which they read) can be freed.
+  struct WaitForWrites {
     GffdbWriter* w;
-    ~WaitForText() {
-      if (w) w->wait_text();
+    ~WaitForWrites() {
+      if (w) w->wait_text(), w->wait_sections();
     }
-  } wait_for_text{writer};
+  } wait_for_writes{writer};
   internal::EarlyIndex early;
   if (threads > 1 && report.feature_lines >= (1u << 16)) {
     // assemble runs on one core.  Another sorts the records and indexes
@@ -233,7 +235,22 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
     GFFBASE_RETURN_IF_ERROR(internal::assemble(chunks, report.dialect, o, name, draft, log, report));
   }
   progress("assemble", 0.65);
-  internal::finish_table(draft, chunks, features, threads, table, &early);
+  // The row columns (and the attribute index, when it is ready by then) go
+  // to the file while finish builds the other indexes.
+  std::function<void(const FeatureTable&)> rows_final;
+  if (writer) {
+    rows_final = [writer](const FeatureTable& t) {
+      namespace sec = store::section;
+      std::vector<std::string_view> names = {
+          sec::kRowSeqid, sec::kRowSource,     sec::kRowType,       sec::kRowStart,     sec::kRowEnd,
+          sec::kRowScore, sec::kRowStrand,     sec::kRowPhase,      sec::kRowFlags,     sec::kRowFileOrder,
+          sec::kRowLine,  sec::kRowFeature,    sec::kRowTextOffset, sec::kRowTextLength, sec::kRowAttrStart,
+          sec::kFileOrderRows};
+      if (!t.attr_entries.empty()) names.push_back(sec::kAttrEntries);
+      writer->begin_sections(t, names);
+    };
+  }
+  internal::finish_table(draft, chunks, features, threads, table, &early, rows_final);
   progress("index", 0.8);
 
   for (auto& c : chunks) {

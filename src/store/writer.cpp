@@ -142,8 +142,22 @@ struct GffdbWriter::State {
   std::vector<std::uint32_t> text_block_crcs;
   std::uint64_t block_bytes = store::kBlockBytes;  ///< chosen from the text's size by begin_text
   bool text_started = false;
+  // Sections written early by begin_sections, in the order they lie in the
+  // file (right after the text).
+  struct EarlySection {
+    std::string_view name;
+    const void* data;
+    std::uint64_t bytes, offset;
+    std::uint32_t crc = 0;
+    std::vector<std::uint32_t> block_crcs;
+  };
+  std::vector<EarlySection> early;
+  std::uint64_t early_end = 0;  ///< where the sections commit writes begin
+  std::thread sections_thread;
+  Status sections_status;
 
   ~State() {
+    if (sections_thread.joinable()) sections_thread.join();
     if (text_thread.joinable()) text_thread.join();
     if (fd >= 0) ::close(fd);
     if (!committed && !tmp_path.empty()) ::unlink(tmp_path.c_str());
@@ -227,6 +241,32 @@ void GffdbWriter::wait_text() {
   if (s_->text_thread.joinable()) s_->text_thread.join();
 }
 
+void GffdbWriter::wait_sections() {
+  if (s_->sections_thread.joinable()) s_->sections_thread.join();
+}
+
+void GffdbWriter::begin_sections(const FeatureTable& table, std::span<const std::string_view> names) {
+  State& s = *s_;
+  if (!s.text_started || !s.early.empty() || s.sections_thread.joinable()) return;
+  std::uint64_t offset = align_up(s.text_offset + s.text.size());
+  for (const Blob& b : table_blobs(table)) {
+    if (std::find(names.begin(), names.end(), b.name) == names.end()) continue;
+    s.early.push_back({b.name, b.data, b.bytes, offset, 0, {}});
+    offset = align_up(offset + b.bytes);
+  }
+  s.early_end = offset;
+  s.sections_thread = std::thread([&s] {
+    for (State::EarlySection& e : s.early) {
+      e.crc = checksum_blocks(e.data, e.bytes, s.block_bytes, e.block_crcs);
+      s.sections_status = pwrite_all(s.fd, e.data, e.bytes, e.offset);
+      if (!s.sections_status) return;
+      if (e.bytes >= (1u << 20)) {
+        ::sync_file_range(s.fd, static_cast<off_t>(e.offset), static_cast<off_t>(e.bytes), SYNC_FILE_RANGE_WRITE);
+      }
+    }
+  });
+}
+
 Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
   State& s = *s_;
   if (!s.text_started) begin_text(table.text);
@@ -237,26 +277,52 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
   for (const Blob& b : blobs) block_total += store::block_count(b.bytes, s.block_bytes);
   blobs.push_back({store::section::kBlockChecksums, nullptr, block_total * 4, 4});
   const std::size_t checksum_blob = blobs.size() - 1;
+  // Sections begin_sections wrote lie right after the text; the others follow.
+  if (s.sections_thread.joinable()) s.sections_thread.join();
+  auto fail = [&](const Status& st) { return Status::io(s.path + ": " + st.message()); };
+  if (!s.sections_status) return fail(s.sections_status);
+  auto early_of = [&](std::string_view name) -> const State::EarlySection* {
+    for (const auto& e : s.early) {
+      if (e.name == name) return &e;
+    }
+    return nullptr;
+  };
   // Everything but the text is computed while the text is being written.
   std::vector<store::SectionEntry> entries(blobs.size());
   std::vector<std::uint32_t> other_block_crcs;
   other_block_crcs.reserve(block_total);
-  std::uint64_t offset = s.text_offset;
+  std::uint64_t offset = std::max(align_up(s.text_offset + s.text.size()), s.early_end);
+  std::vector<bool> written_early(blobs.size(), false);
   for (std::size_t i = 0; i < blobs.size(); ++i) {
     store::SectionEntry& e = entries[i];
     std::memset(&e, 0, sizeof e);
     std::memcpy(e.name, blobs[i].name.data(), std::min<std::size_t>(blobs[i].name.size(), sizeof e.name - 1));
-    e.offset = offset;
     e.length = blobs[i].bytes;
     e.element_size = blobs[i].element_size;
+    if (i == 0) {
+      e.offset = s.text_offset;  // its CRC comes from the text thread
+      continue;
+    }
+    if (const State::EarlySection* w = i != checksum_blob ? early_of(blobs[i].name) : nullptr) {
+      if (w->bytes != blobs[i].bytes || w->data != blobs[i].data) {
+        return Status::io(s.path + ": internal error: section '" + std::string(w->name) +
+                          "' changed after it was written");
+      }
+      e.offset = w->offset;
+      e.crc32 = w->crc;
+      other_block_crcs.insert(other_block_crcs.end(), w->block_crcs.begin(), w->block_crcs.end());
+      written_early[i] = true;
+      continue;
+    }
+    e.offset = offset;
     if (i == checksum_blob) e.param = s.block_bytes;
-    if (i > 0 && i != checksum_blob) {
+    if (i != checksum_blob) {
       e.crc32 = checksum_blocks(blobs[i].data, blobs[i].bytes, s.block_bytes, other_block_crcs);
     }
     offset = align_up(offset + blobs[i].bytes);
   }
-  auto fail = [&](const Status& st) { return Status::io(s.path + ": " + st.message()); };
   for (std::size_t i = 1; i < checksum_blob; ++i) {
+    if (written_early[i]) continue;
     if (Status st = pwrite_all(s.fd, blobs[i].data, blobs[i].bytes, entries[i].offset); !st) return fail(st);
     // Large sections start going to disk now (advisory, as for the text), so
     // the fsync below waits for less.

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "gffbase/store/format.hpp"
+#include "gffbase/store/sections.hpp"
 #include "gffbase/store/writer.hpp"
+#include "gffdb_checksums.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -118,4 +120,82 @@ TEST(WriterBlockSize, SmallBlocksUntilTheBlockTableWouldPassTwoMegabytes) {
     EXPECT_LE(b, store::kMaxBlockBytes);
   }
 }
+}  // namespace
+
+// --- begin_sections: finished sections written early, after the text --------
+namespace {
+
+// The (offset, length) of section `name` in a .gffdb image.
+std::pair<std::uint64_t, std::uint64_t> section_place(const std::string& file, std::string_view name) {
+  store::FileHeader h;
+  std::memcpy(&h, file.data(), sizeof h);
+  for (std::uint32_t i = 0; i < h.section_count; ++i) {
+    store::SectionEntry e;
+    std::memcpy(&e, file.data() + sizeof h + i * sizeof e, sizeof e);
+    if (std::string_view(e.name, strnlen(e.name, sizeof e.name)) == name) return {e.offset, e.length};
+  }
+  return {0, 0};
+}
+
+FeatureTable table_with_columns() {
+  FeatureTable t;
+  t.text = "chr1\tx\tgene\t1\t10\t.\t+\t.\tID=g1\n";
+  for (std::int64_t i = 0; i < 5000; ++i) {  // several checksum blocks each
+    t.row_start.push_back(i * 3);
+    t.row_end.push_back(i * 3 + 2);
+    t.attr_entries.push_back(static_cast<std::uint64_t>(i) * 0x9E3779B97F4A7C15ULL);
+  }
+  return t;
+}
+
+TEST(GffdbWriterSections, EarlySectionsGetTheBytesAndChecksumsOfAPlainCommit) {
+  TempDir dir;
+  const FeatureTable t = table_with_columns();
+  const std::vector<std::string_view> early = {store::section::kRowEnd, store::section::kAttrEntries};
+  {
+    auto w = GffdbWriter::create(dir.file("early.gffdb"), false);
+    ASSERT_TRUE(w.is_ok());
+    (*w)->begin_text(t.text);
+    (*w)->begin_sections(t, early);
+    ASSERT_TRUE((*w)->commit(t).is_ok());
+  }
+  ASSERT_TRUE(write_gffdb(t, dir.file("plain.gffdb"), false).is_ok());
+  const std::string a = read_file(dir.file("early.gffdb")), b = read_file(dir.file("plain.gffdb"));
+  for (std::string_view name : {store::section::kTextMain, store::section::kRowStart, store::section::kRowEnd,
+                                store::section::kAttrEntries, store::section::kBlockChecksums}) {
+    EXPECT_EQ(section_bytes(a, name), section_bytes(b, name)) << name;
+  }
+  // Every checksum (sections, blocks in table order, table, header) is the
+  // one a recomputation gives.
+  std::string recomputed = a;
+  recompute_gffdb_checksums(recomputed);
+  EXPECT_TRUE(recomputed == a);
+  // The early sections lie right after the text, the others after them.
+  const auto text = section_place(a, store::section::kTextMain);
+  const auto end = section_place(a, store::section::kRowEnd);
+  const auto attr = section_place(a, store::section::kAttrEntries);
+  const auto start = section_place(a, store::section::kRowStart);
+  EXPECT_EQ(end.first, (text.first + text.second + store::kAlignment - 1) / store::kAlignment * store::kAlignment);
+  EXPECT_GT(attr.first, end.first);
+  EXPECT_GT(start.first, attr.first);
+}
+
+TEST(GffdbWriterSections, ASectionChangedAfterItsEarlyWriteFailsAndLeavesNothing) {
+  TempDir dir;
+  FeatureTable t = table_with_columns();
+  const std::vector<std::string_view> early = {store::section::kRowEnd};
+  auto w = GffdbWriter::create(dir.file("out.gffdb"), false);
+  ASSERT_TRUE(w.is_ok());
+  (*w)->begin_text(t.text);
+  (*w)->begin_sections(t, early);
+  (*w)->wait_sections();
+  t.row_end.push_back(1);  // breaks the contract: the section was final
+  auto r = (*w)->commit(t);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_NE(r.status().message().find("section 'row.end' changed after it was written"), std::string::npos)
+      << r.status().message();
+  (*w).reset();
+  EXPECT_TRUE(dir.entries().empty());
+}
+
 }  // namespace

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,16 @@ class GffdbWriter {
   void begin_text(std::string_view text, TextFileSource source = {});
   /// Waits for the background text write (the text may be freed afterwards).
   void wait_text();
+  /// Starts writing the sections of `table` named in `names` (which must be
+  /// final: their bytes may not change, nor their vectors reallocate, until
+  /// commit) on a background thread, after the text, while the builder makes
+  /// the rest.  Call after begin_text; at most once.  commit then writes the
+  /// other sections after these and checks that each of these still has the
+  /// size it had here.
+  void begin_sections(const FeatureTable& table, std::span<const std::string_view> names);
+  /// Waits for begin_sections' writes (their arrays may be freed afterwards;
+  /// a failure is reported by commit).
+  void wait_sections();
   /// Writes everything else (table.text must be the text given to
   /// begin_text, which is started here if it was not), syncs, and renames
   /// the file into place.  Returns the file size.
