@@ -91,12 +91,20 @@ std::vector<std::uint64_t> sort_attribute_entries(ForEachEntry&& for_each_entry)
   return entries;
 }
 
-constexpr std::uint64_t kHashBits = 0xFFFFFFFF00000000ULL;
+// Calls f(hash << 32 | row) for each (hash << 32 | k) entry, row = row_of(k);
+// entries whose row was dropped (kNone) are skipped.
+template <typename RowOf, typename F>
+void emit_at_rows(std::span<const std::uint64_t> entries, RowOf&& row_of, F&& f) {
+  constexpr std::uint64_t kHashBits = 0xFFFFFFFF00000000ULL;
+  for (std::uint64_t e : entries) {
+    const std::uint32_t row = row_of(static_cast<std::uint32_t>(e));
+    if (row != kNone) f((e & kHashBits) | row);
+  }
+}
 
 // The parsed entries of every chunk (low bits: the record's index in its
 // chunk) at row_of_record[record], each chunk's entries freed once
 // scattered; then `extra` (low bits: a draft row) at row_of_draft[row].
-// Entries of dropped rows (kNone) are skipped.
 std::vector<std::uint64_t> build_attribute_index(std::vector<ParsedChunk>& chunks,
                                                  std::span<const std::uint64_t> extra,
                                                  std::span<const std::uint32_t> row_of_record,
@@ -104,25 +112,14 @@ std::vector<std::uint64_t> build_attribute_index(std::vector<ParsedChunk>& chunk
   return sort_attribute_entries([&](bool release, auto&& f) {
     std::uint32_t base = 0;
     for (auto& c : chunks) {
-      for (std::uint64_t e : c.attr_entries) {
-        const std::uint32_t row = row_of_record[base + static_cast<std::uint32_t>(e)];
-        if (row != kNone) f((e & kHashBits) | row);
-      }
+      emit_at_rows(c.attr_entries, [&](std::uint32_t k) { return row_of_record[base + k]; }, f);
       base += static_cast<std::uint32_t>(c.records.size());
       if (release) std::vector<std::uint64_t>().swap(c.attr_entries);
     }
-    for (std::uint64_t e : extra) {
-      const std::uint32_t row = row_of_draft[static_cast<std::uint32_t>(e)];
-      if (row != kNone) f((e & kHashBits) | row);
-    }
+    emit_at_rows(extra, [&](std::uint32_t k) { return row_of_draft[k]; }, f);
   });
 }
 
-// Row order: by seqid (the rank of its name among `seqid_rank`'s used codes,
-// a counting sort that keeps index order), then by (start, end, index).
-// key(i) gives item i's seqid rank, start and end.  Fills seqid_rows (the
-// first row of each seqid rank, plus the end) and returns the order (sorted
-// position -> item index).
 // seqid_rows[s] = the first row of seqid rank s (rows grouped by rank), and
 // seqid_rows[n_seqids] = n.
 template <typename SeqidOf>
@@ -133,6 +130,10 @@ void count_rows_by_seqid(std::size_t n, std::size_t n_seqids, SeqidOf&& seqid_of
   for (std::size_t s = 0; s < n_seqids; ++s) seqid_rows[s + 1] += seqid_rows[s];
 }
 
+// Row order: by seqid rank (a counting sort that keeps index order), then by
+// (start, end, index).  key(i) gives item i's seqid rank, start and end.
+// Fills seqid_rows (count_rows_by_seqid) and returns the order (sorted
+// position -> item index).
 template <typename Key>
 std::vector<std::uint32_t> sort_rows(std::size_t n, std::size_t n_seqids, Key&& key,
                                      std::vector<std::uint32_t>& seqid_rows) {
@@ -307,14 +308,8 @@ void finish_table(Draft& draft, std::vector<ParsedChunk>& chunks, std::string_vi
     attr_task.emplace([&] {
       if (early && early->valid) {
         attr_entries = sort_attribute_entries([&](bool release, auto&& f) {
-          for (std::uint64_t e : early->attr_entries) {
-            const std::uint32_t row = row_of_record[early->order[static_cast<std::uint32_t>(e)]];
-            if (row != kNone) f((e & kHashBits) | row);
-          }
-          for (std::uint64_t e : draft.extra_attr_entries) {
-            const std::uint32_t row = row_of_draft[static_cast<std::uint32_t>(e)];
-            if (row != kNone) f((e & kHashBits) | row);
-          }
+          emit_at_rows(early->attr_entries, [&](std::uint32_t k) { return row_of_record[early->order[k]]; }, f);
+          emit_at_rows(draft.extra_attr_entries, [&](std::uint32_t k) { return row_of_draft[k]; }, f);
           if (release) std::vector<std::uint64_t>().swap(early->attr_entries);
         });
       } else {
