@@ -86,6 +86,13 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   // A UTF-8 byte-order mark is not part of the first line.
   const std::size_t bom = text.view().substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   const std::size_t fasta_at = bom + find_fasta_start(text.view().substr(bom));
+  if (text.region_fd() >= 0 && (bom != 0 || fasta_at < text.size())) {
+    // Text inflated into the database file is the text section only when
+    // it is all feature text: a byte-order mark would shift the section off
+    // its alignment, and the sections written after it would overwrite a
+    // FASTA tail.  These inputs are rare; they are parsed from a copy.
+    text = text.heap_copy();
+  }
   const std::string_view features(text.data() + bom, fasta_at - bom);
   report.dialect = detect(features, o);
 
@@ -197,11 +204,17 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   progress("parse", 0.5);
   if (writer) {
     // A mapped plain file whose feature text was not repaired in place is
-    // copied file to file; anything else is written from memory.
+    // copied file to file, text inflated into the file stays there, and
+    // anything else is written from memory.
     TextFileSource source;
     bool repaired = false;
     for (const auto& c : chunks) repaired |= c.repaired_bytes > 0;
-    if (text.source_fd() >= 0 && !repaired) {
+    if (text.region_fd() >= 0) {
+      // Inflated into the file, where the section goes (repairs included).
+      source.fd = text.region_fd();
+      source.offset = text.region_offset();
+      source.in_place = true;
+    } else if (text.source_fd() >= 0 && !repaired) {
       source.fd = text.source_fd();
       source.offset = bom;
       source.unchanged = text.source_check();  // by value: `text` moves into the table below
@@ -313,21 +326,19 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   return table;
 }
 
-Result<IngestReport> build_and_write(std::string name, TextBuffer text, std::uint64_t disk_bytes,
-                                     std::uint32_t disk_crc, std::string_view compression,
-                                     const std::vector<std::string>& input_warnings, const std::string& db_path,
-                                     const IngestOptions& o, std::chrono::steady_clock::time_point t0) {
+// `writer` was created before the input was read, so that compressed input
+// could be inflated straight into its file (GffdbWriter::text_buffer).
+Result<IngestReport> build_and_write(InputText in, GffdbWriter& writer, const IngestOptions& o,
+                                     std::chrono::steady_clock::time_point t0) {
   IngestReport report;
-  add_input_warnings(name, input_warnings, report);
+  add_input_warnings(in.name, in.warnings, report);
   report.stage_seconds.emplace_back("read", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create(db_path, o.force);
-  if (!writer.is_ok()) return writer.status();
-  Result<FeatureTable> table =
-      build(std::move(name), std::move(text), disk_bytes, disk_crc, compression, o, report, writer->get());
+  Result<FeatureTable> table = build(std::move(in.name), std::move(in.text), in.disk_bytes, in.disk_crc32,
+                                     compression_name(in.compression), o, report, &writer);
   if (!table.is_ok()) return table.status();
   if (o.progress) o.progress("write", 0.9);
   const auto w0 = std::chrono::steady_clock::now();
-  Result<std::uint64_t> bytes = (*writer)->commit(*table);
+  Result<std::uint64_t> bytes = writer.commit(*table);
   if (!bytes.is_ok()) return bytes.status();
   report.stage_seconds.emplace_back("write", std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count());
   report.db_bytes = *bytes;
@@ -366,13 +377,15 @@ Result<IngestReport> ingest_file(const std::string& input, const std::string& db
   if (!o.force && ::access(db_path.c_str(), F_OK) == 0) {
     return Status::io(db_path + ": already exists (hint: use --force / force=True to replace it)");
   }
+  Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create(db_path, o.force);
+  if (!writer.is_ok()) return writer.status();
   if (o.progress) o.progress("read", 0.0);
-  Result<InputText> in = read_input(input, o.threads);
+  // Compressed input is inflated into the temporary database file, where
+  // the text section goes: no second copy of hundreds of megabytes.
+  GffdbWriter& w = **writer;
+  Result<InputText> in = read_input(input, o.threads, [&w](std::size_t n) { return w.text_buffer(n); });
   if (!in.is_ok()) return in.status();
-  InputText& t = *in;
-  const auto compression = compression_name(t.compression);
-  return build_and_write(t.name, std::move(t.text), t.disk_bytes, t.disk_crc32, compression, t.warnings, db_path, o,
-                         t0);
+  return build_and_write(std::move(*in), w, o, t0);
 }
 
 Result<IngestReport> ingest_text(std::string text, const std::string& db_path, const IngestOptions& o) {
@@ -380,13 +393,14 @@ Result<IngestReport> ingest_text(std::string text, const std::string& db_path, c
   if (!o.force && ::access(db_path.c_str(), F_OK) == 0) {
     return Status::io(db_path + ": already exists (hint: use --force / force=True to replace it)");
   }
+  Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create(db_path, o.force);
+  if (!writer.is_ok()) return writer.status();
+  GffdbWriter& w = **writer;
   Result<InputText> in = decode_input(o.source_name.empty() ? "<string>" : o.source_name,
-                                        TextBuffer::adopt(std::move(text)), o.threads);
+                                      TextBuffer::adopt(std::move(text)), o.threads,
+                                      [&w](std::size_t n) { return w.text_buffer(n); });
   if (!in.is_ok()) return in.status();
-  InputText& t = *in;
-  const auto compression = compression_name(t.compression);
-  return build_and_write(t.name, std::move(t.text), t.disk_bytes, t.disk_crc32, compression, t.warnings, db_path, o,
-                         t0);
+  return build_and_write(std::move(*in), w, o, t0);
 }
 
 }  // namespace gffbase

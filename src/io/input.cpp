@@ -103,10 +103,20 @@ class PrefaultAhead {
   std::thread thread_;
 };
 
+// A buffer of capacity n for inflated text: the caller's, else the heap.
+TextBuffer output_buffer(const TextAllocator& allocate, std::size_t n) {
+  if (allocate && n > 0) {
+    TextBuffer b = allocate(n);
+    if (b.capacity() >= n) return b;
+  }
+  return TextBuffer::allocate(n);
+}
+
 // Plain gzip, any number of members.  Each member is inflated with the output
 // buffer sized from a guess and doubled on demand: libdeflate needs the whole
 // output space up front, and ISIZE is only a hint (mod 2^32, per member).
-Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& out, int threads) {
+Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& out, int threads,
+                    const TextAllocator& allocate) {
   Decompressor d = make_decompressor();
   if (!d) return Status::io("out of memory allocating a decompressor");
   const auto* in = reinterpret_cast<const unsigned char*>(raw.data());
@@ -117,7 +127,7 @@ Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& o
   const std::size_t ceiling = raw.size() * 1032 + (1 << 20);
   std::size_t guess = raw.size() >= 4 ? le32(in + raw.size() - 4) : 0;
   guess = std::min(std::max<std::size_t>({guess, raw.size() * 4, 1 << 16}), ceiling);
-  out = TextBuffer::allocate(guess);
+  out = output_buffer(allocate, guess);
   out.set_size(0);
   PrefaultAhead prefault(out.data(), out.capacity(), threads > 1);
   while (in_pos < raw.size()) {
@@ -157,7 +167,7 @@ Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& o
 // uncompressed size, so all output offsets are known before inflating and
 // the blocks can be inflated independently on all threads.
 Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& out, int threads,
-                    std::vector<std::string>& warnings) {
+                    const TextAllocator& allocate, std::vector<std::string>& warnings) {
   struct Block {
     std::size_t in_off, in_len, out_off, out_len;
   };
@@ -169,7 +179,7 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& o
     if (bsize == 0 || bsize < 26 || pos + bsize > raw.size()) {
       // A plain gzip member among BGZF blocks: rare, so decode the whole
       // input serially rather than special-casing the mixture.
-      if (bsize == 0 && is_gzip(raw.substr(pos))) return inflate_gzip(name, raw, out, threads);
+      if (bsize == 0 && is_gzip(raw.substr(pos))) return inflate_gzip(name, raw, out, threads, allocate);
       return Status::invalid_input(offset_note(name, pos) + " (BGZF block exceeds the file)");
     }
     const std::size_t isize = le32(in + pos + bsize - 4);
@@ -186,7 +196,8 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& o
   if (blocks.empty() || blocks.back().in_len != 28 || blocks.back().out_len != 0) {
     warnings.push_back("the BGZF input has no end-of-file block: it may be truncated");
   }
-  out = TextBuffer::allocate(total);
+  out = output_buffer(allocate, total);
+  out.set_size(total);
   const int n_threads = std::max(1, std::min<int>(threads, static_cast<int>(blocks.size() / 16 + 1)));
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> failed_block{SIZE_MAX};
@@ -254,7 +265,7 @@ int resolve_threads(int requested) {
   return hw == 0 ? 1 : static_cast<int>(std::min(hw, 64u));
 }
 
-Result<InputText> decode_input(std::string name, TextBuffer raw, int threads) {
+Result<InputText> decode_input(std::string name, TextBuffer raw, int threads, const TextAllocator& allocate) {
   InputText result;
   result.name = std::move(name);
   result.disk_bytes = raw.size();
@@ -272,19 +283,20 @@ Result<InputText> decode_input(std::string name, TextBuffer raw, int threads) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
   if (bgzf_block_size(p, bytes.size()) != 0) {
     result.compression = Compression::kBgzf;
-    GFFBASE_RETURN_IF_ERROR(inflate_bgzf(result.name, bytes, result.text, resolve_threads(threads), result.warnings));
+    GFFBASE_RETURN_IF_ERROR(inflate_bgzf(result.name, bytes, result.text, resolve_threads(threads), allocate,
+                                         result.warnings));
   } else {
     result.compression = Compression::kGzip;
-    GFFBASE_RETURN_IF_ERROR(inflate_gzip(result.name, bytes, result.text, resolve_threads(threads)));
+    GFFBASE_RETURN_IF_ERROR(inflate_gzip(result.name, bytes, result.text, resolve_threads(threads), allocate));
   }
   return result;
 }
 
-Result<InputText> read_input(const std::string& path, int threads) {
+Result<InputText> read_input(const std::string& path, int threads, const TextAllocator& allocate) {
   TextBuffer raw;
   if (path == "-") {
     GFFBASE_RETURN_IF_ERROR(read_fd(STDIN_FILENO, raw));
-    return decode_input(path, std::move(raw), threads);
+    return decode_input(path, std::move(raw), threads, allocate);
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Status::io(path + ": cannot open: " + std::strerror(errno));
@@ -308,7 +320,7 @@ Result<InputText> read_input(const std::string& path, int threads) {
     }
   }
   ::close(fd);
-  return decode_input(path, std::move(raw), threads);
+  return decode_input(path, std::move(raw), threads, allocate);
 }
 
 }  // namespace gffbase

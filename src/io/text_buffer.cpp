@@ -1,5 +1,6 @@
 #include "gffbase/io/text_buffer.hpp"
 
+#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -23,6 +24,10 @@ TextBuffer& TextBuffer::operator=(TextBuffer&& o) noexcept {
   source_size_ = o.source_size_;
   source_mtime_ns_ = o.source_mtime_ns_;
   source_ctime_ns_ = o.source_ctime_ns_;
+  region_fd_ = std::exchange(o.region_fd_, -1);
+  region_offset_ = o.region_offset_;
+  map_base_ = std::exchange(o.map_base_, nullptr);
+  map_length_ = std::exchange(o.map_length_, 0);
   if (from_string_) {
     string_ = std::move(o.string_);
     data_ = string_.data();
@@ -40,13 +45,18 @@ TextBuffer::~TextBuffer() { release(); }
 void TextBuffer::release() {
   if (from_string_) {
     std::string().swap(string_);
+  } else if (map_base_) {
+    ::munmap(map_base_, map_length_);
   } else if (mapped_) {
     if (data_) ::munmap(data_, capacity_);
   } else {
     delete[] data_;
   }
   if (source_fd_ >= 0) ::close(source_fd_);
-  source_fd_ = -1;
+  if (region_fd_ >= 0) ::close(region_fd_);
+  source_fd_ = region_fd_ = -1;
+  map_base_ = nullptr;
+  map_length_ = 0;
   data_ = nullptr;
   size_ = capacity_ = 0;
   mapped_ = from_string_ = false;
@@ -107,8 +117,65 @@ TextBuffer TextBuffer::map_file(int fd, std::size_t n) {
   return b;
 }
 
+namespace {
+std::uint64_t page_size() { return static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE)); }
+
+// Allocates the file's blocks for [offset, offset + n) (the file grows to
+// cover them).  Only a real allocation will do — writing through a shared
+// mapping of a sparse range raises SIGBUS when the disk fills up — so this
+// asks the kernel, not posix_fallocate (which emulates itself by writing
+// zeros where the file system lacks fallocate).
+bool allocate_blocks(int fd, std::uint64_t offset, std::uint64_t n) {
+  for (;;) {
+    if (::fallocate(fd, 0, static_cast<off_t>(offset), static_cast<off_t>(n)) == 0) return true;
+    if (errno != EINTR) return false;
+  }
+}
+}  // namespace
+
+TextBuffer TextBuffer::map_file_region(int fd, std::uint64_t offset, std::size_t n) {
+  TextBuffer b;
+  if (n == 0) return b;
+  if (!allocate_blocks(fd, offset, n)) return b;
+  const std::uint64_t start = offset & ~(page_size() - 1);
+  const std::size_t length = static_cast<std::size_t>(offset - start) + n;
+  void* p = ::mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, static_cast<off_t>(start));
+  if (p == MAP_FAILED) return b;
+  b.region_fd_ = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+  if (b.region_fd_ < 0) {
+    ::munmap(p, length);
+    return b;
+  }
+  b.map_base_ = static_cast<char*>(p);
+  b.map_length_ = length;
+  b.region_offset_ = offset;
+  b.data_ = b.map_base_ + (offset - start);
+  b.size_ = b.capacity_ = n;
+  return b;
+}
+
+TextBuffer TextBuffer::heap_copy() const {
+  TextBuffer b = allocate(size_);
+  if (size_) std::memcpy(b.data_, data_, size_);
+  return b;
+}
+
 void TextBuffer::grow(std::size_t n) {
   if (n <= capacity_) return;
+  if (map_base_) {
+    const std::size_t head = static_cast<std::size_t>(data_ - map_base_);
+    if (allocate_blocks(region_fd_, region_offset_ + capacity_, n - capacity_)) {
+      void* p = ::mremap(map_base_, map_length_, head + n, MREMAP_MAYMOVE);
+      if (p != MAP_FAILED) {
+        map_base_ = static_cast<char*>(p);
+        map_length_ = head + n;
+        data_ = map_base_ + head;
+        capacity_ = n;
+        return;
+      }
+    }
+    // The file cannot grow: carry on in memory.
+  }
   char* fresh = new char[n];
   if (size_) std::memcpy(fresh, data_, size_);
   const std::size_t keep = size_;

@@ -179,7 +179,8 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
   // come back (containers): on EEXIST, try the next name.
   for (int attempt = 0; attempt < 1000; ++attempt) {
     s.tmp_path = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    s.fd = ::open(s.tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    // Read-write: text_buffer() maps it.
+    s.fd = ::open(s.tmp_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (s.fd >= 0 || errno != EEXIST) break;
   }
   if (s.fd < 0) {
@@ -210,15 +211,34 @@ bool copy_file_bytes(int in, std::uint64_t in_offset, int out, std::uint64_t out
 }
 }  // namespace
 
+TextBuffer GffdbWriter::text_buffer(std::size_t capacity) {
+  return TextBuffer::map_file_region(s_->fd, s_->text_offset, capacity);
+}
+
+namespace {
+// Whether `source` names bytes already at `offset` of the file open as `fd`.
+bool already_in_place(const TextFileSource& source, int fd, std::uint64_t offset) {
+  struct stat a {}, b {};
+  return source.in_place && source.offset == offset && ::fstat(source.fd, &a) == 0 && ::fstat(fd, &b) == 0 &&
+         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+}  // namespace
+
 void GffdbWriter::begin_text(std::string_view text, TextFileSource source) {
   State& s = *s_;
   if (s.text_started) return;
   s.text_started = true;
   s.text = text;
   s.block_bytes = store::writer_block_bytes(text.size());
+  if (source.in_place && !already_in_place(source, s.fd, s.text_offset)) {
+    s.text_status = Status::io("internal error: the text to write in place is not in this database's file");
+    return;
+  }
   s.text_thread = std::thread([&s, source = std::move(source)] {
     s.text_crc = checksum_blocks(s.text.data(), s.text.size(), s.block_bytes, s.text_block_crcs);
-    if (source.fd >= 0 && copy_file_bytes(source.fd, source.offset, s.fd, s.text_offset, s.text.size())) {
+    if (source.in_place) {
+      // Already there: inflated into text_buffer()'s mapping.
+    } else if (source.fd >= 0 && copy_file_bytes(source.fd, source.offset, s.fd, s.text_offset, s.text.size())) {
       // The checksums above describe the mapped bytes; the file must still
       // hold exactly those.
       if (source.unchanged && !source.unchanged()) {

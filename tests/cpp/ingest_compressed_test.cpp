@@ -166,6 +166,90 @@ TEST_F(CompressedInput, OtherCompressionsAreNamed) {
 }
 
 // ---------------------------------------------------------------------------
+// Inflating into the database file (GffdbWriter::text_buffer)
+
+// A gzip stream, compressed for real (so that the inflated text outgrows the
+// buffer sized from a short last member and the buffer grows in the file).
+std::string deflated_gzip(std::string_view data) {
+  libdeflate_compressor* c = libdeflate_alloc_compressor(6);
+  std::string out(libdeflate_gzip_compress_bound(c, data.size()), '\0');
+  out.resize(libdeflate_gzip_compress(c, data.data(), data.size(), out.data(), out.size()));
+  libdeflate_free_compressor(c);
+  return out;
+}
+
+// Ingests `text` plain and as the gzip `gz`; both databases must hold the
+// same rows, FASTA and text size, and verify.
+void expect_gzip_same_as_plain(const std::string& text, const std::string& gz) {
+  TempDir dir;
+  write_file(dir.file("in.gff3"), text);
+  write_file(dir.file("in.gff3.gz"), gz);
+  auto a = ingest_file(dir.file("in.gff3"), dir.file("plain.gffdb"), default_options());
+  auto b = ingest_file(dir.file("in.gff3.gz"), dir.file("gz.gffdb"), default_options());
+  ASSERT_TRUE(a.is_ok()) << a.status().message();
+  ASSERT_TRUE(b.is_ok()) << b.status().message();
+  auto plain = open_db(dir.file("plain.gffdb"));
+  auto zipped = open_db(dir.file("gz.gffdb"));
+  EXPECT_EQ(zipped->meta_value("source_compression"), "gzip");
+  EXPECT_EQ(zipped->meta_value("text_bytes"), std::to_string(text.size()));
+  EXPECT_EQ(dump(*zipped), dump(*plain));
+  EXPECT_EQ(zipped->fasta(), plain->fasta());
+  EXPECT_EQ(zipped->row_count(), plain->row_count());
+  EXPECT_TRUE(zipped->verify().is_ok());
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"gz.gffdb", "in.gff3", "in.gff3.gz", "plain.gffdb"}));
+}
+
+std::string many_genes(std::size_t bytes) {
+  std::string text = "##gff-version 3\n";
+  for (std::size_t g = 0; text.size() < bytes; ++g) {
+    const std::string gs = std::to_string(1000 * g + 1), ge = std::to_string(1000 * g + 900);
+    const std::string id = std::to_string(g);
+    text += "chr1\tsrc\tgene\t" + gs + "\t" + ge + "\t.\t+\t.\tID=g" + id + "\n";
+    text += "chr1\tsrc\tmRNA\t" + gs + "\t" + ge + "\t.\t+\t.\tID=t" + id + ";Parent=g" + id + "\n";
+    text += "chr1\tsrc\texon\t" + gs + "\t" + ge + "\t.\t+\t.\tParent=t" + id + "\n";
+  }
+  return text;
+}
+
+TEST(InflateIntoDatabase, AGrowingBufferKeepsEveryByte) {
+  const std::string text = many_genes(3u << 20);
+  // The last member's ISIZE (a few lines) sizes the first buffer: the text
+  // outgrows it more than once.
+  const std::size_t cut = text.rfind('\n', text.size() - 200) + 1;
+  expect_gzip_same_as_plain(text, deflated_gzip(std::string_view(text).substr(0, cut)) +
+                                      deflated_gzip(std::string_view(text).substr(cut)));
+}
+
+TEST(InflateIntoDatabase, AByteOrderMarkIsNotPartOfTheTextSection) {
+  const std::string text = "\xEF\xBB\xBF" + many_genes(200000);
+  expect_gzip_same_as_plain(text, deflated_gzip(text));
+}
+
+TEST(InflateIntoDatabase, AFastaTailSurvivesTheSectionsWrittenAfterTheText) {
+  std::string fasta = "##FASTA\n>chr1\n";
+  for (int i = 0; i < 4000; ++i) fasta += "ACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGTACGT\n";
+  const std::string text = many_genes(200000) + fasta;
+  expect_gzip_same_as_plain(text, deflated_gzip(text));
+}
+
+TEST(InflateIntoDatabase, ACorruptStreamLeavesTheOldDatabaseAndNoTemporaryFile) {
+  TempDir dir;
+  const std::string text = many_genes(1u << 20);
+  const std::string gz = deflated_gzip(text);
+  write_file(dir.file("cut.gff3.gz"), gz.substr(0, gz.size() - 100));
+  const std::string db = dir.file("x.gffdb");
+  ASSERT_TRUE(build_db(read_file(test_data("basic.gff3")), db));
+  const std::string before = read_file(db);
+  IngestOptions o = default_options();
+  o.force = true;
+  auto rep = ingest_file(dir.file("cut.gff3.gz"), db, o);
+  ASSERT_FALSE(rep.is_ok());
+  EXPECT_TRUE(contains(rep.status().message(), "truncated or corrupt")) << rep.status().message();
+  EXPECT_EQ(read_file(db), before);
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"cut.gff3.gz", "x.gffdb"}));
+}
+
+// ---------------------------------------------------------------------------
 // Atomic write
 
 TEST(AtomicWrite, FailingIngestLeavesNoFile) {

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "gffbase/io/text_buffer.hpp"
 #include "gffbase/store/format.hpp"
 #include "gffbase/store/sections.hpp"
 #include "gffbase/store/writer.hpp"
@@ -100,6 +101,71 @@ TEST(GffdbWriterText, RepairedBytesAreWrittenNotCopied) {
   ASSERT_TRUE(db.is_ok());
   EXPECT_EQ((*db)->row_line(0), "chr1\tx\tgene\t1\t10\t.\t+\t.\tID=g1;Note=caf?");
   EXPECT_TRUE((*db)->verify().is_ok());
+}
+
+// text_buffer(): bytes written through it (and the growth of it) land in the
+// temporary file where the text section goes; begin_text(in_place) then
+// copies nothing, and the database holds them with their checksums.
+TEST(GffdbWriterText, InflatedIntoTheFileAndKeptInPlace) {
+  TempDir dir;
+  auto w = GffdbWriter::create(dir.file("out.gffdb"), false);
+  ASSERT_TRUE(w.is_ok());
+  TextBuffer buf = (*w)->text_buffer(64);
+  if (buf.region_fd() < 0) GTEST_SKIP() << "this file system cannot fallocate and map the temporary file";
+  ASSERT_GE(buf.capacity(), 64u);
+  std::string text;
+  for (int i = 1; text.size() < 20000; ++i) {
+    text += "chr1\tx\texon\t";
+    text += std::to_string(i);
+    text += '\t';
+    text += std::to_string(i + 9);
+    text += "\t.\t+\t.\tID=e";
+    text += std::to_string(i);
+    text += '\n';
+  }
+  std::memcpy(buf.data(), text.data(), 64);
+  buf.set_size(64);
+  buf.grow(text.size());  // moves the mapping; the first bytes stay
+  ASSERT_GE(buf.region_fd(), 0) << "the region must grow in the file";
+  std::memcpy(buf.data() + 64, text.data() + 64, text.size() - 64);
+  buf.set_size(text.size());
+  // The file holds what was written through the mapping, before any write.
+  std::string direct(text.size(), '\0');
+  ASSERT_EQ(::pread(buf.region_fd(), direct.data(), direct.size(), static_cast<off_t>(buf.region_offset())),
+            static_cast<ssize_t>(direct.size()));
+  EXPECT_EQ(direct, text);
+  EXPECT_EQ(buf.heap_copy().view(), text);
+  FeatureTable t;
+  t.text = buf.view();
+  (*w)->begin_text(t.text, TextFileSource{buf.region_fd(), buf.region_offset(), {}, true});
+  ASSERT_TRUE((*w)->commit(t).is_ok());
+  const std::string file = read_file(dir.file("out.gffdb"));
+  EXPECT_EQ(section_bytes(file, "text.main"), text);
+  std::string recomputed = file;  // every checksum describes the bytes in place
+  recompute_gffdb_checksums(recomputed);
+  EXPECT_TRUE(recomputed == file);
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.gffdb"});
+}
+
+TEST(GffdbWriterText, InPlaceTextFromAnotherFileFailsAndLeavesNothing) {
+  TempDir dir;
+  write_file(dir.file("other"), std::string(8192, 'x'));
+  const int fd = ::open(dir.file("other").c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  TextBuffer foreign = TextBuffer::map_file_region(fd, 4096, 100);
+  ::close(fd);
+  if (foreign.region_fd() < 0) GTEST_SKIP() << "this file system cannot fallocate and map a file";
+  auto w = GffdbWriter::create(dir.file("out.gffdb"), false);
+  ASSERT_TRUE(w.is_ok());
+  FeatureTable t;
+  t.text = foreign.view();
+  (*w)->begin_text(t.text, TextFileSource{foreign.region_fd(), foreign.region_offset(), {}, true});
+  auto r = (*w)->commit(t);
+  ASSERT_FALSE(r.is_ok());
+  EXPECT_TRUE(contains(r.status().message(), "not in this database's file")) << r.status().message();
+  w->reset();
+  EXPECT_FALSE(fs::exists(dir.file("out.gffdb")));
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"other"}) << "a temp file was left";
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,12 +42,19 @@ struct InputText {
   std::vector<std::string> warnings;  ///< e.g. a BGZF file without its EOF block
 };
 
-/// Reads and decompresses `path` ("-" = stdin).  `threads` <= 0 means all cores.
-Result<InputText> read_input(const std::string& path, int threads = 0);
+/// Where decompressed text goes: returns a buffer of `n` bytes of capacity
+/// (e.g. TextBuffer::map_file_region of the file being written), or an empty
+/// buffer to use the heap.  The buffer may be grown (TextBuffer::grow).
+using TextAllocator = std::function<TextBuffer(std::size_t n)>;
+
+/// Reads and decompresses `path` ("-" = stdin).  `threads` <= 0 means all
+/// cores.  Compressed input is inflated into `allocate`'s buffer when given.
+Result<InputText> read_input(const std::string& path, int threads = 0, const TextAllocator& allocate = {});
 
 /// Decompresses an in-memory buffer (what read_input does after reading).
 /// `name` is used in error messages only.
-Result<InputText> decode_input(std::string name, TextBuffer raw, int threads = 0);
+Result<InputText> decode_input(std::string name, TextBuffer raw, int threads = 0,
+                               const TextAllocator& allocate = {});
 
 /// Number of worker threads to use for `requested` (<= 0: hardware threads).
 int resolve_threads(int requested);

@@ -23,10 +23,16 @@ namespace gffbase {
 /// them file to file in the kernel (copy_file_range: no copy through user
 /// memory, several times faster than write()), and asks `unchanged` after
 /// the copy whether the file still holds them (else the write fails).
+///
+/// With `in_place`, the bytes already lie where the text section goes, in
+/// the writer's own file (they were inflated into text_buffer()'s mapping,
+/// and `fd`/`offset` are that buffer's region_fd()/region_offset()):
+/// nothing is copied, the writer only checksums them.
 struct TextFileSource {
   int fd = -1;
   std::uint64_t offset = 0;
   std::function<bool()> unchanged;
+  bool in_place = false;
 };
 
 /// Writes a .gffdb in two steps so that the bulk of the bytes — the input
@@ -46,6 +52,11 @@ class GffdbWriter {
   GffdbWriter(const GffdbWriter&) = delete;
   GffdbWriter& operator=(const GffdbWriter&) = delete;
 
+  /// A buffer of `capacity` bytes mapped where the text section will lie
+  /// in the temporary file: text inflated into it is written as it is made
+  /// (begin_text with TextFileSource::in_place then copies nothing).  Empty
+  /// when the file system cannot map it (the caller uses the heap).
+  TextBuffer text_buffer(std::size_t capacity);
   /// Starts writing `text` (which must stay alive and unchanged until
   /// commit) as the text.main section.  At most once.
   void begin_text(std::string_view text, TextFileSource source = {});
