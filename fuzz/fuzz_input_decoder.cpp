@@ -9,12 +9,18 @@
 //   mode 3  modes 1/2 then cut short at a fuzzer-chosen byte: either an
 //           kInvalidInput error or a prefix of the payload (a cut at a member
 //           boundary is a valid shorter stream) — never garbage.
+// Bit 6 of byte 0 inflates into a shared mapping of a file region at an
+// unaligned offset (what an ingest does: GffdbWriter::text_buffer), so the
+// growth of such a buffer (fallocate + mremap) is fuzzed too.
 #include <libdeflate.h>
 
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "fuzz_common.hpp"
 #include "gffbase/io/input.hpp"
@@ -67,6 +73,16 @@ std::string bgzf_block(std::string_view payload) {
 }
 
 
+// Inflated text goes to a region of this file (open for the process's life).
+TextAllocator file_region_allocator() {
+  static const int fd = ::open(fuzz::temp_file("gffbase-fuzz-decoder").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  return [](std::size_t n) {
+    if (fd < 0) return TextBuffer();
+    (void)::ftruncate(fd, 0);  // each input starts from an empty file
+    return TextBuffer::map_file_region(fd, 100, n);
+  };
+}
+
 void expect_payload(const Result<InputText>& r, std::string_view payload, const char* what) {
   if (!r.is_ok()) {
     std::fprintf(stderr, "decode error: %s\n", r.status().message().c_str());
@@ -82,9 +98,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t sel = data[0];
   const std::string_view payload(reinterpret_cast<const char*>(data + 1), size - 1);
   const int threads = 1 + (sel >> 7);
+  const TextAllocator allocate = (sel & 0x40) ? file_region_allocator() : TextAllocator();
   switch (sel & 3) {
     case 0: {
-      Result<InputText> r = decode_input("fuzz-input", TextBuffer::adopt(std::string(payload)), threads);
+      Result<InputText> r = decode_input("fuzz-input", TextBuffer::adopt(std::string(payload)), threads, allocate);
       if (!r.is_ok()) {
         check(r.status().kind() == ErrorKind::kInvalidInput, "decode errors are kInvalidInput");
         check(r.status().message().find("fuzz-input") != std::string::npos, "decode errors name the input");
@@ -109,12 +126,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         pos += part.size();
       } while (pos < payload.size());
       if ((sel & 3) != 3) {
-        expect_payload(decode_input("fuzz-input", TextBuffer::adopt(packed), threads), payload,
+        expect_payload(decode_input("fuzz-input", TextBuffer::adopt(packed), threads, allocate), payload,
                        bgzf ? "BGZF round trip" : "gzip round trip");
         return 0;
       }
       const std::size_t cut = payload.empty() ? 0 : static_cast<unsigned char>(payload[0]) * packed.size() / 256;
-      Result<InputText> r = decode_input("fuzz-input", TextBuffer::adopt(packed.substr(0, cut)), threads);
+      Result<InputText> r = decode_input("fuzz-input", TextBuffer::adopt(packed.substr(0, cut)), threads, allocate);
       if (!r.is_ok()) {
         check(r.status().kind() == ErrorKind::kInvalidInput, "truncated compressed input is kInvalidInput");
         check(r.status().message().find("fuzz-input") != std::string::npos, "decode errors name the input");
