@@ -513,11 +513,15 @@ void TableBuilder::add_dictionary_utf8(std::string name, std::vector<std::int32_
   add_dictionary_utf8(std::move(name), std::move(adopted), dictionary, std::move(valid));
 }
 
-void TableBuilder::add_dictionary_utf8(std::string name, ColumnBuffer<std::int32_t> indices,
-                                       const std::vector<std::string_view>& dictionary,
-                                       std::vector<std::uint8_t> valid) {
-  check_length(indices.size(), "indices", name);
-  check_valid(valid, num_rows_, name);
+namespace {
+template <typename Index>
+std::unique_ptr<ArrayPrivate> dictionary_array(const std::string& name, ColumnBuffer<Index> indices,
+                                               const std::vector<std::string_view>& dictionary,
+                                               const std::vector<std::uint8_t>& valid) {
+  if (dictionary.size() > static_cast<std::size_t>(std::numeric_limits<Index>::max()) + 1) {
+    throw std::invalid_argument("TableBuilder: column '" + name + "': a dictionary of " +
+                                std::to_string(dictionary.size()) + " entries does not fit its index type");
+  }
   for (std::size_t i = 0; i < indices.size(); ++i) {
     if (is_null(valid, i)) {
       // Consumers never look at null slots, but some gather through all
@@ -533,7 +537,26 @@ void TableBuilder::add_dictionary_utf8(std::string name, ColumnBuffer<std::int32
   auto p = fixed_width_array(std::move(indices), valid);
   p->pending_dictionary = large_utf8_from_views(dictionary, {});
   p->dictionary = std::make_unique<ArrowArray>();
+  return p;
+}
+}  // namespace
+
+void TableBuilder::add_dictionary_utf8(std::string name, ColumnBuffer<std::int32_t> indices,
+                                       const std::vector<std::string_view>& dictionary,
+                                       std::vector<std::uint8_t> valid) {
+  check_length(indices.size(), "indices", name);
+  check_valid(valid, num_rows_, name);
+  auto p = dictionary_array(name, std::move(indices), dictionary, valid);
   append(std::make_unique<Column>(Column{std::move(name), "i", true, std::move(p)}));
+}
+
+void TableBuilder::add_dictionary_utf8(std::string name, ColumnBuffer<std::int8_t> indices,
+                                       const std::vector<std::string_view>& dictionary,
+                                       std::vector<std::uint8_t> valid) {
+  check_length(indices.size(), "indices", name);
+  check_valid(valid, num_rows_, name);
+  auto p = dictionary_array(name, std::move(indices), dictionary, valid);
+  append(std::make_unique<Column>(Column{std::move(name), "c", true, std::move(p)}));
 }
 
 namespace {

@@ -259,6 +259,44 @@ TEST(ArrowCData, DictionaryUtf8) {
   EXPECT_EQ(str_at(d, idx[5]), "CDS");
 }
 
+TEST(ArrowCData, DictionaryWithInt8Indices) {
+  using gffbase::arrow::ColumnBuffer;
+  auto idx = ColumnBuffer<std::int8_t>::uninitialized(4);
+  idx[0] = 0, idx[1] = 3, idx[2] = 1, idx[3] = 99;
+  TableBuilder t(4);
+  t.add_dictionary_utf8("strand", std::move(idx), {"+", "-", ".", "?"}, {1, 1, 1, 0});
+  Batch b;
+  t.export_batch(&b.schema, &b.array);
+  expect_field(b.schema, 0, "strand", "c");
+  ASSERT_NE(b.schema.children[0]->dictionary, nullptr);
+  EXPECT_STREQ(b.schema.children[0]->dictionary->format, "U");
+  const ArrowArray* c = b.array.children[0];
+  EXPECT_EQ(c->null_count, 1);
+  const auto* got = buf<std::int8_t>(c, 1);
+  EXPECT_EQ(got[1], 3);
+  EXPECT_EQ(got[3], 0);  // null slot normalised
+  EXPECT_EQ(c->dictionary->length, 4);
+}
+
+TEST(ArrowCData, Int8IndicesRefuseADictionaryTheyCannotAddressAndOutOfRangeIndices) {
+  using gffbase::arrow::ColumnBuffer;
+  std::vector<std::string> names(129);
+  std::vector<std::string_view> dict;
+  for (std::size_t i = 0; i < names.size(); ++i) dict.push_back(names[i] = "v" + std::to_string(i));
+  TableBuilder t(1);
+  auto one = [] {
+    auto idx = ColumnBuffer<std::int8_t>::uninitialized(1);
+    idx[0] = 0;
+    return idx;
+  };
+  EXPECT_THROW(t.add_dictionary_utf8("big", one(), dict), std::invalid_argument);
+  dict.resize(128);
+  EXPECT_NO_THROW(t.add_dictionary_utf8("fits", one(), dict));
+  auto negative = ColumnBuffer<std::int8_t>::uninitialized(1);
+  negative[0] = -1;
+  EXPECT_THROW(t.add_dictionary_utf8("neg", std::move(negative), dict), std::invalid_argument);
+}
+
 TEST(ArrowCData, DictionaryEmptyWithAllNullRows) {
   TableBuilder t(2);
   t.add_dictionary_utf8("d", {5, -1}, {}, {0, 0});

@@ -42,7 +42,7 @@
 // -------------------------------
 //   add_int64 "l", add_int32 "i", add_uint32 "I", add_int8 "c",
 //   add_float64 "g", add_large_utf8 / add_utf8_from_views "U" (large_utf8,
-//   64-bit offsets), add_dictionary_utf8: format "i" (int32 indices) with
+//   64-bit offsets), add_dictionary_utf8: format "i" (int32 indices) or "c" (int8) with
 //   `dictionary` -> schema "U"; the index array's `dictionary` member points
 //   to the values array.  The batch itself is a struct array "+s" whose
 //   children are the columns in the order they were added; every child field
@@ -299,6 +299,11 @@ class TableBuilder {
                            std::vector<std::uint8_t> valid = {});
   /// The same with the indices in a ColumnBuffer, adopted without a copy.
   void add_dictionary_utf8(std::string name, ColumnBuffer<std::int32_t> indices,
+                           const std::vector<std::string_view>& dictionary,
+                           std::vector<std::uint8_t> valid = {});
+  /// dictionary<int8 indices, values large_utf8> (format "c"), for a fixed
+  /// dictionary of at most 127 values (strand, frame): a byte a row.
+  void add_dictionary_utf8(std::string name, ColumnBuffer<std::int8_t> indices,
                            const std::vector<std::string_view>& dictionary,
                            std::vector<std::uint8_t> valid = {});
 

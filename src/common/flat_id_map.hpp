@@ -1,4 +1,5 @@
-// Internal: a string_view -> uint32 hash map for the assembler's ID tables.
+// Internal: a string_view -> uint32 hash map (the assembler's ID tables, the
+// batched queries' anchor dictionary).
 //
 // std::unordered_map<string_view, uint32> was the assembler's largest cost
 // after parsing (a node allocation per ID, a pointer chase per probe, and
@@ -17,7 +18,7 @@
 #include <vector>
 
 #include "gffbase/hash.hpp"
-#include "../common/huge_pages.hpp"
+#include "huge_pages.hpp"
 
 namespace gffbase::internal {
 
