@@ -541,23 +541,19 @@ std::unique_ptr<ArrayPrivate> dictionary_array(const std::string& name, ColumnBu
 }
 }  // namespace
 
-void TableBuilder::add_dictionary_utf8(std::string name, ColumnBuffer<std::int32_t> indices,
-                                       const std::vector<std::string_view>& dictionary,
-                                       std::vector<std::uint8_t> valid) {
-  check_length(indices.size(), "indices", name);
-  check_valid(valid, num_rows_, name);
-  auto p = dictionary_array(name, std::move(indices), dictionary, valid);
-  append(std::make_unique<Column>(Column{std::move(name), "i", true, std::move(p)}));
-}
+#define GFFBASE_ARROW_DICTIONARY(Index, fmt)                                                       \
+  void TableBuilder::add_dictionary_utf8(std::string name, ColumnBuffer<Index> indices,             \
+                                         const std::vector<std::string_view>& dictionary,            \
+                                         std::vector<std::uint8_t> valid) {                          \
+    check_length(indices.size(), "indices", name);                                                   \
+    check_valid(valid, num_rows_, name);                                                             \
+    auto p = dictionary_array(name, std::move(indices), dictionary, valid);                          \
+    append(std::make_unique<Column>(Column{std::move(name), fmt, true, std::move(p)}));              \
+  }
 
-void TableBuilder::add_dictionary_utf8(std::string name, ColumnBuffer<std::int8_t> indices,
-                                       const std::vector<std::string_view>& dictionary,
-                                       std::vector<std::uint8_t> valid) {
-  check_length(indices.size(), "indices", name);
-  check_valid(valid, num_rows_, name);
-  auto p = dictionary_array(name, std::move(indices), dictionary, valid);
-  append(std::make_unique<Column>(Column{std::move(name), "c", true, std::move(p)}));
-}
+GFFBASE_ARROW_DICTIONARY(std::int32_t, "i")
+GFFBASE_ARROW_DICTIONARY(std::int8_t, "c")
+#undef GFFBASE_ARROW_DICTIONARY
 
 namespace {
 
