@@ -20,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 COLORS = {"gffbase": "#1b9e77", "gffbase-cli": "#66a61e", "gffbase03": "#d95f02", "gffbase03-rec": "#d95f02",
           "gffbase03-default": "#e6ab02", "gffutils": "#7570b3", "gffutils-rec": "#7570b3",
           "gffutils-default": "#e7298a", "gzip": "#999999", "cat": "#555555", "wc": "#bbbbbb"}
-RATE = {"region": "queries / s", "children": "calls / s"}
+RATE = {"region": "queries / s", "children": "calls / s", "children_warm": "calls / s"}
 
 
 def _cells(results, workload):

@@ -167,6 +167,11 @@ def op_children(mod, spec):
     db = mod.FeatureDB(spec["db"])
     children = db.children
     results = [None] * len(genes)
+    if spec.get("kwargs", {}).get("warm"):
+        # Steady state: a first pass maps the pages, checks the checksums and
+        # fills the caches these calls need; only the second is timed.
+        for g in genes:
+            list(children(g))
     t0 = time.perf_counter()
     for i, g in enumerate(genes):
         results[i] = list(children(g))
