@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <deque>
 #include <cstring>
@@ -85,6 +86,10 @@ struct Database::Impl {
   mutable std::atomic<std::uint64_t> blocks_ok[kSlotCount] = {};  ///< good blocks found so far, per section
   std::unique_ptr<std::atomic<std::uint8_t>[]> block_state;
   std::uint64_t block_bytes = store::kBlockBytesV1_1;  ///< as the file records it (format >= 1.2)
+  /// log2(block_bytes) (open checks it is a power of two): the per-element
+  /// checks below shift instead of dividing — a 64-bit division on every
+  /// column read was a measurable part of a warm children() call.
+  unsigned block_shift = std::countr_zero(store::kBlockBytesV1_1);
   /// The writer found no Parent cycle (meta parent_cycles == 0; unknown in
   /// older files, so false): a feature with one parent is then reached at
   /// most once by any walk.
@@ -150,7 +155,18 @@ struct Database::Impl {
     if (!s[i].block_crc) return require(i);
     if (len == 0 || off >= s[i].length) return;
     const std::uint64_t last = std::min(off + len, s[i].length) - 1;
-    for (std::uint64_t b = off / block_bytes; b <= last / block_bytes; ++b) check_block(i, b);
+    for (std::uint64_t b = off >> block_shift; b <= last >> block_shift; ++b) check_block(i, b);
+  }
+
+  // The element at byte `off` of section i.  An element never straddles a
+  // block (sections are 64-byte aligned, blocks a power of two >= 512 bytes), so
+  // a block already found good costs one load.
+  void require_element(int i, std::uint64_t off) const {
+    if (!s[i].block_crc) return require(i);
+    if (off >= s[i].length) return;
+    const std::uint64_t b = off >> block_shift;
+    if (block_state[s[i].block_base + b].load(std::memory_order_acquire) == 1) return;
+    check_block(i, b);
   }
 
   // The blocks holding element r of section i (elements of T) for each r in
@@ -161,7 +177,7 @@ struct Database::Impl {
     if (!s[i].block_crc) return require(i);
     std::uint64_t last = UINT64_MAX;
     for (RowId r : rows) {
-      const std::uint64_t b = std::uint64_t{r} * sizeof(T) / block_bytes;
+      const std::uint64_t b = (std::uint64_t{r} * sizeof(T)) >> block_shift;
       if (b != last) check_block(i, b);
       last = b;
     }
@@ -170,7 +186,7 @@ struct Database::Impl {
   // Element k of section i, checking only the block it lies in.
   template <typename T>
   T at(int i, std::size_t k) const {
-    require_bytes(i, k * sizeof(T), sizeof(T));
+    if (state[i].load(std::memory_order_acquire) != 1) require_element(i, k * sizeof(T));
     return reinterpret_cast<const T*>(s[i].data)[k];
   }
   // Elements [b, e) of section i.
@@ -188,7 +204,7 @@ struct Database::Impl {
     const T* p;
     bool whole_ok;
     T operator[](std::size_t k) const {
-      if (!whole_ok) d->require_bytes(i, k * sizeof(T), sizeof(T));
+      if (!whole_ok) d->require_element(i, k * sizeof(T));
       return p[k];
     }
   };
@@ -300,6 +316,7 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
                                  " to " + std::to_string(store::kMaxBlockBytes) + ")");
       }
       impl->block_bytes = e.param;
+      impl->block_shift = static_cast<unsigned>(std::countr_zero(e.param));
     }
   }
   bool found[kSlotCount] = {};
