@@ -20,6 +20,7 @@
 #include <structmember.h>
 
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "gffbase/build/feature_table.hpp"
@@ -74,55 +75,103 @@ inline void put(PyObject* obj, Py_ssize_t offset, PyObject* value) {
   *reinterpret_cast<PyObject**>(reinterpret_cast<char*>(obj) + offset) = value;
 }
 
+// Py_NewRef (Python >= 3.10), for the 3.9 this package also supports.
+inline PyObject* new_ref(PyObject* o) {
+  Py_INCREF(o);
+  return o;
+}
+
+// A new reference to the one-character str `c` (ASCII): strand, frame and
+// a '.' score.  CPython keeps these as singletons too, but reaching them
+// through the UTF-8 decoder cost ~75 instructions a field.
+PyObject* ascii_char(char c) {
+  static PyObject** table = [] {
+    auto** t = new PyObject*[128]();  // leaked with the interpreter's own singletons
+    for (int k = 0; k < 128; ++k) {
+      const char ch = static_cast<char>(k);
+      t[k] = PyUnicode_FromStringAndSize(&ch, 1);
+      if (!t[k]) PyErr_Clear();
+    }
+    return t;
+  }();
+  const auto k = static_cast<unsigned char>(c);
+  if (k < 128 && table[k]) return new_ref(table[k]);
+  return PyUnicode_FromStringAndSize(&c, 1);
+}
+
+// A new str from UTF-8 bytes; ASCII (every ID in practice) is copied into a
+// compact ASCII string directly rather than run through the decoder (~280
+// instructions for an 18-byte Ensembl ID).
+PyObject* utf8_str(std::string_view s) {
+  unsigned char any = 0;
+  for (char ch : s) any |= static_cast<unsigned char>(ch);
+  if (any >= 0x80) return PyUnicode_FromStringAndSize(s.data(), static_cast<Py_ssize_t>(s.size()));
+  PyObject* o = PyUnicode_New(static_cast<Py_ssize_t>(s.size()), 127);
+  if (o && !s.empty()) std::memcpy(PyUnicode_DATA(o), s.data(), s.size());
+  return o;
+}
+
+// Owned references to a Feature's slot values until they move into it: a
+// failure while building them releases the ones made so far.
+struct SlotValues {
+  PyObject* v[kSlotCount] = {};
+  bool moved = false;
+  ~SlotValues() {
+    if (!moved) {
+      for (PyObject* o : v) Py_XDECREF(o);
+    }
+  }
+};
+
 // One Feature from a row's stored columns.
 PyObject* new_feature(const FeatureFactory& f, PyDatabase& p, PyObject* source, RowId r, const RowCodes& c,
                       PyObject* dialect, bool gff3) {
   const Database& db = p.db();
   const bool coords = !(c.flags & kRowNoCoords);
-  // Every value is built before the object exists, so a failure leaks nothing.
-  nb::object score;
-  if (c.flags & kRowScoreDot) {
-    score = nb::str(".");
-  } else if (std::string_view text = db.row_column_text(r, 6); !text.empty()) {
-    score = nb::str(text.data(), text.size());
-  } else if (std::isnan(c.score)) {
-    score = nb::str(".");
-  } else {
-    score = f.score_text(nb::float_(c.score));
-  }
-  const char frame = c.phase < 0 ? '.' : static_cast<char>('0' + c.phase);
   if (c.feature >= db.feature_count()) {  // a crafted file: verify() checks this
     raise_error(Error(ErrorKind::kCorrupt, db.path() + ": corrupt database: row " + std::to_string(r) +
                                                " names no feature"));
   }
-  const std::string_view id = db.feature_id(c.feature);
-  nb::object values[kSlotCount] = {
-      p.seqid_str(c.seqid),
-      p.source_str(c.source),
-      p.type_str(c.type),
-      coords ? nb::object(nb::int_(c.start)) : nb::none(),
-      coords ? nb::object(nb::int_(c.end)) : nb::none(),
-      std::move(score),
-      nb::str(&c.strand, 1),
-      nb::str(&frame, 1),
-      nb::none(),
-      nb::borrow(source),
-      nb::str(id.data(), id.size()),
-      nb::int_(c.file_order),
-      nb::int_(r),
-      nb::none(),  // _extra: the `extra` list is made on first use
-      nb::none(),
-      nb::borrow(dialect),
-      nb::bool_(false),
-      nb::bool_(false),
-      nb::bool_(gff3),
-      nb::none(),
-      nb::none(),
-  };
+  // Every value is built before the object exists, so a failure leaks nothing.
+  SlotValues s;
+  PyObject** v = s.v;
+  if (c.flags & kRowScoreDot) {
+    v[kScore] = ascii_char('.');
+  } else if (std::string_view text = db.row_column_text(r, 6); !text.empty()) {
+    v[kScore] = utf8_str(text);
+  } else if (std::isnan(c.score)) {
+    v[kScore] = ascii_char('.');
+  } else {
+    v[kScore] = f.score_text(nb::float_(c.score)).release().ptr();
+  }
+  v[kSeqid] = p.seqid_str(c.seqid).release().ptr();
+  v[kSource] = p.source_str(c.source).release().ptr();
+  v[kFeaturetype] = p.type_str(c.type).release().ptr();
+  v[kStart] = coords ? PyLong_FromLongLong(c.start) : new_ref(Py_None);
+  v[kEnd] = coords ? PyLong_FromLongLong(c.end) : new_ref(Py_None);
+  v[kStrand] = ascii_char(static_cast<char>(c.strand));
+  v[kFrame] = ascii_char(c.phase < 0 ? '.' : static_cast<char>('0' + c.phase));
+  v[kRawText] = new_ref(Py_None);
+  v[kSourceDb] = new_ref(source);
+  v[kId] = utf8_str(db.feature_id(c.feature));
+  v[kFileOrder] = PyLong_FromUnsignedLongLong(c.file_order);
+  v[kRow] = PyLong_FromUnsignedLongLong(r);
+  v[kExtra] = new_ref(Py_None);  // the `extra` list is made on first use
+  v[kBin] = new_ref(Py_None);
+  v[kDialect] = new_ref(dialect);
+  v[kKeepOrder] = new_ref(Py_False);
+  v[kSortValues] = new_ref(Py_False);
+  v[kGff3] = new_ref(gff3 ? Py_True : Py_False);
+  v[kAttributes] = new_ref(Py_None);
+  v[kPristine] = new_ref(Py_None);
+  for (PyObject* o : s.v) {
+    if (!o) throw nb::python_error();
+  }
   auto* type = reinterpret_cast<PyTypeObject*>(f.cls.ptr());
   PyObject* obj = type->tp_alloc(type, 0);
   if (!obj) throw nb::python_error();
-  for (int k = 0; k < kSlotCount; ++k) put(obj, f.offsets[k], values[k].release().ptr());
+  for (int k = 0; k < kSlotCount; ++k) put(obj, f.offsets[k], v[k]);
+  s.moved = true;
   // Untracked by the cyclic GC (as CPython untracks tuples and dicts that
   // hold only atomic values): every slot now holds a str, int, bool, None,
   // the shared dialect or the database, none of which can lead back to this

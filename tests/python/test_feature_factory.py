@@ -76,6 +76,36 @@ def test_gtf_synthetic_rows_and_scores(tmp_path):
     assert any(f.start is None for f in built)
 
 
+def test_non_ascii_ids_every_strand_and_phase(tmp_path):
+    # IDs take an ASCII fast path or the UTF-8 decoder; strand, frame and a
+    # '.' score come from a table of one-character strings.  Both must give
+    # what the Python path gives, with balanced reference counts.
+    text = ("##gff-version 3\n"
+            "chr1\t.\tgene\t1\t100\t.\t+\t.\tID=g\u00e8ne\u4e00\n"
+            "chr1\t.\tmRNA\t1\t100\t.\t-\t.\tID=plain;Parent=g\u00e8ne\u4e00\n"
+            "chr1\t.\tCDS\t1\t30\t.\t.\t0\tID=c\u00e9;Parent=plain\n"
+            "chr1\t.\tCDS\t31\t60\t2.5\t?\t1\tID=c\u00e9;Parent=plain\n"
+            "chr1\t.\tCDS\t61\t90\t.\t+\t2\tID=\U0001F9EC;Parent=plain\n")
+    path = tmp_path / "u.gff3"
+    path.write_text(text, encoding="utf-8")
+    db = gffbase.create_db(str(path), str(tmp_path / "u.gffdb"), force=True)
+    rows = all_rows(db)
+    built = db._db.features(rows, db.dialect, db._gff3)
+    for a, b in zip(built, python_built(db, rows)):
+        assert_same(a, b)
+    assert {f.id for f in built} == {"g\u00e8ne\u4e00", "plain", "c\u00e9", "\U0001F9EC"}
+    assert {f.strand for f in built} == {"+", "-", ".", "?"}
+    assert {f.frame for f in built} == {".", "0", "1", "2"}
+    assert [f.id for f in db.children("g\u00e8ne\u4e00", featuretype="CDS")] == ["c\u00e9", "c\u00e9", "\U0001F9EC"]
+    plus = next(f.strand for f in built if f.strand == "+")
+    before = sys.getrefcount(plus)
+    feats = db._db.features(rows, db.dialect, db._gff3)
+    assert sys.getrefcount(plus) == before + sum(1 for f in feats if f.strand is plus)
+    del feats
+    gc.collect()
+    assert sys.getrefcount(plus) == before
+
+
 def test_column_9_is_read_when_first_used(gff3_db):
     f = next(iter(gff3_db.region("chrX:2900-3100")))
     assert f._raw_text is None and f._source is gff3_db._db
