@@ -11,7 +11,6 @@
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/io/input.hpp"
 #include "gffbase/parse/attributes.hpp"
-#include "../common/flat_id_map.hpp"
 #include "../common/radix_sort.hpp"
 
 namespace gffbase {
@@ -112,30 +111,6 @@ struct Positions {
   const std::vector<std::uint32_t>& position;
   std::size_t operator()(std::size_t k) const { return position.empty() ? k : position[k]; }
 };
-
-// `anchor` dictionary-encoded over the distinct anchors that have rows: each
-// name is stored once rather than once per row (50,000 mouse transcripts ->
-// exons: 9.1 -> 2.7 MB of output, most of it fresh memory that costs more to
-// fault in than to fill), and an anchor given twice gets one code (a
-// dictionary lists each value once: pandas' Categorical requires it).
-void add_anchor_column(arrow::TableBuilder& t, std::span<const std::string_view> names,
-                       const std::vector<std::uint32_t>& input_index, const Positions& pos) {
-  constexpr std::int32_t kUnused = -1;
-  std::vector<std::int32_t> code(names.size(), kUnused);
-  for (std::uint32_t i : input_index) code[i] = 0;  // has rows
-  internal::FlatIdMap distinct;
-  std::vector<std::string_view> dictionary;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (code[i] == kUnused) continue;
-    const auto [it, fresh] = distinct.try_emplace(names[i], static_cast<std::uint32_t>(dictionary.size()));
-    if (fresh) dictionary.push_back(names[i]);
-    code[i] = static_cast<std::int32_t>(it->second);
-  }
-  const std::size_t n = input_index.size();
-  auto indices = arrow::ColumnBuffer<std::int32_t>::uninitialized(n);
-  for (std::size_t k = 0; k < n; ++k) indices[pos(k)] = code[input_index[k]];
-  t.add_dictionary_utf8("anchor", std::move(indices), dictionary);
-}
 
 // The nine-column part shared by both result shapes.  Gathering from random
 // rows is memory-bound: the rows are split over the threads.
@@ -369,7 +344,13 @@ void export_hierarchy_arrow(const Database& db, std::span<const std::string_view
   const std::size_t n = batch.rows.size();
   const Positions pos{batch.position};
   arrow::TableBuilder t(static_cast<std::int64_t>(n));
-  add_anchor_column(t, anchor_names, batch.input_index, pos);
+  // `anchor` stays a plain string column, as in gffbase 0.3: code that builds
+  // a value set from its type (pc.is_in(t["anchor"], pa.array(ids,
+  // type=t["anchor"].type))) breaks on a dictionary type (tried: the bench
+  // harness did).
+  add_gathered_strings(
+      t, "anchor", n, threads, [&](std::size_t k) { return anchor_names[batch.input_index[k]]; },
+      pos);
   add_row_columns(db, batch.rows, batch.position, t, true, "descendant_id", threads);
   auto depth = arrow::ColumnBuffer<std::int32_t>::uninitialized(n);
   for (std::size_t k = 0; k < n; ++k) depth[pos(k)] = static_cast<std::int32_t>(batch.depth[k]);

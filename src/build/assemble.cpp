@@ -9,7 +9,7 @@
 #include "draft.hpp"
 #include "../common/huge_pages.hpp"
 #include "gffbase/hash.hpp"
-#include "../common/flat_id_map.hpp"
+#include "flat_id_map.hpp"
 #include "id_spec_internal.hpp"
 
 namespace gffbase::internal {

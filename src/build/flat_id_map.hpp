@@ -1,5 +1,4 @@
-// Internal: a string_view -> uint32 hash map (the assembler's ID tables, the
-// batched queries' anchor dictionary).
+// Internal: a string_view -> uint32 hash map for the assembler's ID tables.
 //
 // std::unordered_map<string_view, uint32> was the assembler's largest cost
 // after parsing (a node allocation per ID, a pointer chase per probe, and
@@ -18,7 +17,7 @@
 #include <vector>
 
 #include "gffbase/hash.hpp"
-#include "huge_pages.hpp"
+#include "../common/huge_pages.hpp"
 
 namespace gffbase::internal {
 
