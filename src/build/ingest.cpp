@@ -6,7 +6,6 @@
 #include <exception>
 #include <mutex>
 #include <chrono>
-#include <unistd.h>
 #include <cstring>
 #include <thread>
 
@@ -326,6 +325,11 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   return table;
 }
 
+// Decompressed text goes into `w`'s temporary file (GffdbWriter::text_buffer).
+TextAllocator inflate_into(GffdbWriter& w) {
+  return [&w](std::size_t n) { return w.text_buffer(n); };
+}
+
 // `writer` was created before the input was read, so that compressed input
 // could be inflated straight into its file (GffdbWriter::text_buffer).
 Result<IngestReport> build_and_write(InputText in, GffdbWriter& writer, const IngestOptions& o,
@@ -374,33 +378,28 @@ Result<FeatureTable> build_table(std::string name, TextBuffer text, const Ingest
 
 Result<IngestReport> ingest_file(const std::string& input, const std::string& db_path, const IngestOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (!o.force && ::access(db_path.c_str(), F_OK) == 0) {
-    return Status::io(db_path + ": already exists (hint: use --force / force=True to replace it)");
-  }
+  // Created first (it refuses an existing database without force), so that
+  // compressed input can be inflated straight into its file, where the text
+  // section goes: no second copy of hundreds of megabytes.
   Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create(db_path, o.force);
   if (!writer.is_ok()) return writer.status();
   if (o.progress) o.progress("read", 0.0);
-  // Compressed input is inflated into the temporary database file, where
-  // the text section goes: no second copy of hundreds of megabytes.
-  GffdbWriter& w = **writer;
-  Result<InputText> in = read_input(input, o.threads, [&w](std::size_t n) { return w.text_buffer(n); });
+  Result<InputText> in = read_input(input, o.threads, inflate_into(**writer));
   if (!in.is_ok()) return in.status();
-  return build_and_write(std::move(*in), w, o, t0);
+  return build_and_write(std::move(*in), **writer, o, t0);
 }
 
 Result<IngestReport> ingest_text(std::string text, const std::string& db_path, const IngestOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  if (!o.force && ::access(db_path.c_str(), F_OK) == 0) {
-    return Status::io(db_path + ": already exists (hint: use --force / force=True to replace it)");
-  }
+  // Created first (it refuses an existing database without force), so that
+  // compressed input can be inflated straight into its file, where the text
+  // section goes: no second copy of hundreds of megabytes.
   Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create(db_path, o.force);
   if (!writer.is_ok()) return writer.status();
-  GffdbWriter& w = **writer;
   Result<InputText> in = decode_input(o.source_name.empty() ? "<string>" : o.source_name,
-                                      TextBuffer::adopt(std::move(text)), o.threads,
-                                      [&w](std::size_t n) { return w.text_buffer(n); });
+                                      TextBuffer::adopt(std::move(text)), o.threads, inflate_into(**writer));
   if (!in.is_ok()) return in.status();
-  return build_and_write(std::move(*in), w, o, t0);
+  return build_and_write(std::move(*in), **writer, o, t0);
 }
 
 }  // namespace gffbase
