@@ -210,6 +210,9 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
     for (const auto& c : chunks) repaired |= c.repaired_bytes > 0;
     if (text.region_fd() >= 0) {
       // Inflated into the file, where the section goes (repairs included).
+      // Parsing is done with writing it: read-only from here on, so writing
+      // it back costs no per-page write-protection (TextBuffer::seal).
+      text.seal();
       source.fd = text.region_fd();
       source.offset = text.region_offset();
       source.in_place = true;

@@ -160,6 +160,20 @@ TextBuffer TextBuffer::heap_copy() const {
   return b;
 }
 
+void TextBuffer::seal() {
+  if (!map_base_ || size_ == 0) return;
+  const std::uint64_t start = region_offset_ - static_cast<std::uint64_t>(data_ - map_base_);
+  // MAP_FIXED replaces the writable mapping in one step: a thread reading
+  // the text meanwhile waits for the new mapping, never sees a hole.
+  void* p = ::mmap(map_base_, map_length_, PROT_READ, MAP_SHARED | MAP_FIXED, region_fd_, static_cast<off_t>(start));
+  if (p == MAP_FAILED) return;  // the writable mapping is still in place
+#ifdef MADV_POPULATE_READ
+  // The pages are in the page cache (just written): map them in one call,
+  // whole folios at a time, instead of one fault per 64 KiB as they are read.
+  ::madvise(map_base_, static_cast<std::size_t>(data_ - map_base_) + size_, MADV_POPULATE_READ);
+#endif
+}
+
 void TextBuffer::grow(std::size_t n) {
   if (n <= capacity_) return;
   if (map_base_) {

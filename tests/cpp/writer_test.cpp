@@ -4,7 +4,10 @@
 // without leaving a file behind.
 #include <gtest/gtest.h>
 
+#include <cinttypes>
+#include <cstdio>
 #include <cstring>
+#include <sstream>
 #include <string>
 
 #include <fcntl.h>
@@ -103,6 +106,21 @@ TEST(GffdbWriterText, RepairedBytesAreWrittenNotCopied) {
   EXPECT_TRUE((*db)->verify().is_ok());
 }
 
+// The permissions ("rw-s", "r--s", ...) of the mapping holding `p`, from
+// /proc/self/maps ("" when no mapping holds it).
+std::string mapping_permissions(const void* p) {
+  const auto a = reinterpret_cast<std::uintptr_t>(p);
+  std::istringstream maps(read_file("/proc/self/maps"));
+  for (std::string line; std::getline(maps, line);) {
+    std::uintptr_t lo = 0, hi = 0;
+    char perms[5] = {};
+    if (std::sscanf(line.c_str(), "%" SCNxPTR "-%" SCNxPTR " %4s", &lo, &hi, perms) == 3 && lo <= a && a < hi) {
+      return perms;
+    }
+  }
+  return {};
+}
+
 // text_buffer(): bytes written through it (and the growth of it) land in the
 // temporary file where the text section goes; begin_text(in_place) then
 // copies nothing, and the database holds them with their checksums.
@@ -135,6 +153,14 @@ TEST(GffdbWriterText, InflatedIntoTheFileAndKeptInPlace) {
             static_cast<ssize_t>(direct.size()));
   EXPECT_EQ(direct, text);
   EXPECT_EQ(buf.heap_copy().view(), text);
+  // Sealed (as ingest does before the write): the same addresses, now
+  // read-only, still show the bytes.
+  const char* before = buf.data();
+  ASSERT_EQ(mapping_permissions(before), "rw-s");
+  buf.seal();
+  EXPECT_EQ(buf.data(), before);
+  EXPECT_EQ(mapping_permissions(before), "r--s");
+  EXPECT_EQ(buf.view(), text);
   FeatureTable t;
   t.text = buf.view();
   (*w)->begin_text(t.text, TextFileSource{buf.region_fd(), buf.region_offset(), {}, true});

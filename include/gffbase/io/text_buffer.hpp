@@ -62,6 +62,13 @@ class TextBuffer {
   void grow(std::size_t n);
   /// The first size() bytes in a fresh heap buffer (any kind of buffer).
   TextBuffer heap_copy() const;
+  /// For a map_file_region buffer whose bytes are final: remaps the region
+  /// read-only at the same addresses (views stay valid) and maps its pages
+  /// up front.  Writing the file's dirty pages back then needs no
+  /// write-protection of this mapping's entries, which costs a TLB-flush
+  /// interrupt to every other core per 4 KiB page.  Writing through data()
+  /// afterwards faults.  Best effort; a no-op for other buffers.
+  void seal();
 
   /// For a mapped file: a descriptor of that file (owned by the buffer), so
   /// the bytes can be copied file to file in the kernel (copy_file_range)
