@@ -38,6 +38,15 @@ Dialect detect(std::string_view text, const IngestOptions& o) {
       ++tabs;
       ++tab;
     }
+    if (tabs == 0 && !o.strict) {
+      // A line of space-separated columns, which lenient mode reads: its
+      // attributes count too (a space-separated GTF is still a GTF).
+      std::string_view col[9];
+      if (!split_on_space_runs(line, col)) continue;
+      det.observe(col[8]);
+      ++seen;
+      continue;
+    }
     if (tabs < 8) continue;
     det.observe(line.substr(tab));
     ++seen;

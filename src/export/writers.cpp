@@ -111,10 +111,15 @@ void append_score_text(const Database& db, RowId row, double score, std::string&
 void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out) {
   const RowView v = db.row(row);
   if (as_gtf == !db_is_gff3(db) && !(v.flags & kRowSynthetic)) {
-    // The input's own dialect: the line exactly as it was read.
-    out += db.row_line(row);
-    out += '\n';
-    return;
+    // The input's own dialect: the line exactly as it was read, unless
+    // lenient mode read it from space-separated columns (no tab at all):
+    // that is written tab-separated, as Python's str(Feature) writes it.
+    const std::string_view line = db.row_line(row);
+    if (line.find('\t') != std::string_view::npos) {
+      out += line;
+      out += '\n';
+      return;
+    }
   }
   out += v.seqid;
   out += '\t';

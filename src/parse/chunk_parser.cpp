@@ -78,7 +78,8 @@ class LineParser {
       pos = t + 1;
     }
     col[n++] = text_.substr(pos);
-    if (n == 1 && !o_.strict && split_on_spaces(col, n)) {
+    if (n == 1 && !o_.strict && split_on_space_runs(text_, col)) {
+      n = 9;
       // No tab at all but nine or more space-separated fields (gffutils
       // accepts these too): lenient mode reads them, and says so.
       report(Severity::kWarning, "space-separated", "line", "9 tab-separated columns",
@@ -256,27 +257,6 @@ class LineParser {
     return true;
   }
 
-  // Splits text_ on runs of spaces into 8 columns plus the rest (column 9).
-  bool split_on_spaces(std::string_view* col, std::size_t& n) const {
-    std::string_view rest = text_;
-    std::string_view parts[9];
-    for (int k = 0; k < 8; ++k) {
-      const std::size_t b = rest.find_first_not_of(' ');
-      if (b == std::string_view::npos) return false;
-      rest.remove_prefix(b);
-      const std::size_t e = rest.find(' ');
-      if (e == std::string_view::npos) return false;
-      parts[k] = rest.substr(0, e);
-      rest.remove_prefix(e);
-    }
-    const std::size_t b = rest.find_first_not_of(' ');
-    if (b == std::string_view::npos) return false;
-    parts[8] = rest.substr(b);
-    for (int k = 0; k < 9; ++k) col[k] = parts[k];
-    n = 9;
-    return true;
-  }
-
   bool parse_coord(std::string_view s, int column, Coord& out) {
     std::int64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -411,6 +391,25 @@ std::size_t find_fasta_start(std::string_view text) {
     }
   }
   return text.size();
+}
+
+bool split_on_space_runs(std::string_view line, std::string_view (&col)[9]) {
+  std::string_view rest = line;
+  std::string_view parts[9];
+  for (int k = 0; k < 8; ++k) {
+    const std::size_t b = rest.find_first_not_of(' ');
+    if (b == std::string_view::npos) return false;
+    rest.remove_prefix(b);
+    const std::size_t e = rest.find(' ');
+    if (e == std::string_view::npos) return false;
+    parts[k] = rest.substr(0, e);
+    rest.remove_prefix(e);
+  }
+  const std::size_t b = rest.find_first_not_of(' ');
+  if (b == std::string_view::npos) return false;
+  parts[8] = rest.substr(b);
+  for (int k = 0; k < 9; ++k) col[k] = parts[k];
+  return true;
 }
 
 void parse_chunk(char* text, std::size_t size, const ChunkParseOptions& options, ParsedChunk& out) {

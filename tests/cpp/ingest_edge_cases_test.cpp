@@ -100,6 +100,22 @@ TEST(IngestGtfExtents, SyntheticExtentsIgnoreChildrenWithoutCoordinates) {
   }
 }
 
+TEST(IngestDialect, SpaceSeparatedGtfIsStillAGtf) {
+  // Lenient mode reads space-separated columns; the dialect is detected from
+  // the same column 9, so the file is a GTF and its genes are inferred.
+  TempDir dir;
+  const std::string text = "chr1 t exon 1 100 . + . gene_id \"g1\"; transcript_id \"t1\";\n"
+                           "chr1 t exon 200 300 . + . gene_id \"g1\"; transcript_id \"t1\";\n";
+  auto db = build_db(text, dir.file("s.gffdb"));
+  ASSERT_TRUE(db);
+  EXPECT_EQ(db->meta_value("format"), "gtf");
+  ASSERT_TRUE(db->find("g1").has_value());
+  const RowView gene = db->row(db->primary_row(*db->find("g1")));
+  EXPECT_EQ(gene.start, 1);
+  EXPECT_EQ(gene.end, 300);
+  EXPECT_EQ(db->children_of(*db->find("t1")).size(), 2u);
+}
+
 TEST(IngestGtfExtents, ExtentsAreMinAndMaxOfExonsInAnyOrder) {
   TempDir dir;
   // The CDS reaches past its transcript's exon: gffutils (gtf_subfeature =

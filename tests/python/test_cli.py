@@ -172,6 +172,33 @@ def test_export_reproduces_the_input(gffbase_cli, cli_db, example_gff3):
     assert tx1[:8] == ["chrX", "999", "9000", "tx1", "0", "+", "1199", "8300"]
 
 
+def test_space_separated_gtf_is_read_as_gtf_and_exported_tab_separated(gffbase_cli, tmp_path):
+    src = tmp_path / "spaces.gtf"
+    src.write_text('chr1 src exon 1 100 . + . gene_id "g1"; transcript_id "t1";\n'
+                   'chr1 src exon 200 300 . + . gene_id "g1"; transcript_id "t1";\n')
+    db = tmp_path / "spaces.gffdb"
+    r = run(gffbase_cli, "ingest", src, "-o", db)
+    assert r.returncode == 0, r.stderr
+    assert "found columns separated by spaces" in r.stderr
+    # Detected from the same column 9 lenient mode reads: a GTF, genes inferred.
+    assert " gtf (" in r.stdout
+    kids = run(gffbase_cli, "children", db, "g1")
+    assert kids.returncode == 0, kids.stderr
+    assert [line.split("\t")[2] for line in kids.stdout.splitlines()] == ["exon", "transcript", "exon"]
+    # Written tab-separated (as str(Feature) writes them), so the export is a
+    # valid file that strict mode reads, and exporting it again is identical.
+    out = run(gffbase_cli, "export", db)
+    assert out.stdout.splitlines() == [
+        'chr1\tsrc\texon\t1\t100\t.\t+\t.\tgene_id "g1"; transcript_id "t1";',
+        'chr1\tsrc\texon\t200\t300\t.\t+\t.\tgene_id "g1"; transcript_id "t1";']
+    again = tmp_path / "again.gffdb"
+    r2 = run(gffbase_cli, "ingest", "-", "-o", again, "--strict", stdin=out.stdout)
+    assert r2.returncode == 0, r2.stderr
+    assert run(gffbase_cli, "export", again).stdout == out.stdout
+    py = gffbase.FeatureDB(str(db))
+    assert [str(f) for f in py.children("g1", featuretype="exon")] == out.stdout.splitlines()
+
+
 def test_info(gffbase_cli, cli_db):
     r = run(gffbase_cli, "info", cli_db, "--verify")
     assert r.returncode == 0, r.stderr

@@ -116,6 +116,11 @@ std::vector<std::size_t> split_at_lines(std::string_view text, int n);
 /// returns text.size() when there is none.
 std::size_t find_fasta_start(std::string_view text);
 
+/// A feature line without tabs, read as lenient mode reads it: eight fields
+/// separated by runs of spaces, then the rest of the line as column 9.
+/// Returns false (col untouched) when the line has fewer fields.
+bool split_on_space_runs(std::string_view line, std::string_view (&col)[9]);
+
 /// Validates UTF-8; returns the offset of the first invalid byte or npos.
 std::size_t find_invalid_utf8(std::string_view s);
 
