@@ -9,6 +9,8 @@
 #include <cstring>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include "draft.hpp"
 #include "../common/background_task.hpp"
 #include "gffbase/io/input.hpp"
@@ -390,6 +392,12 @@ Result<FeatureTable> build_table(std::string name, TextBuffer text, const Ingest
 
 Result<IngestReport> ingest_file(const std::string& input, const std::string& db_path, const IngestOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
+  // --force replaces the database: never the annotation it is built from.
+  struct stat in_st {}, db_st {};
+  if (input != "-" && ::stat(input.c_str(), &in_st) == 0 && ::stat(db_path.c_str(), &db_st) == 0 &&
+      in_st.st_dev == db_st.st_dev && in_st.st_ino == db_st.st_ino) {
+    return Status::invalid_argument(db_path + ": is the input file itself; choose another database path");
+  }
   // Created first (it refuses an existing database without force), so that
   // compressed input can be inflated straight into its file, where the text
   // section goes: no second copy of hundreds of megabytes.

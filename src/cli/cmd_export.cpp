@@ -1,13 +1,12 @@
 // gffbase export
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 
 #include "args.hpp"
 #include "commands.hpp"
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/query/database.hpp"
 #include "output.hpp"
+#include "output_file.hpp"
 
 namespace gffbase::cli {
 
@@ -28,12 +27,11 @@ int cmd_export(const Argv& argv) {
   if (auto done = open_for_output(spec, a.positional()[0], a, opened)) return *done;
   const Database& db = *opened.db;
   const OutputFormat format = opened.format;
-  std::FILE* out = stdout;
-  const auto out_path = a.value("--output");
-  if (out_path && *out_path != "-") {
-    out = std::fopen(out_path->c_str(), "wb");
-    if (!out) return report_error("export", *out_path + ": cannot open for writing: " + std::strerror(errno));
+  OutputFile output;
+  if (std::string err = output.open(a.value("--output").value_or("-"), a.positional()[0]); !err.empty()) {
+    return report_error("export", err);
   }
+  std::FILE* out = output.stream();
   const bool gff_like = format == OutputFormat::kGff3 || format == OutputFormat::kGtf;
   const bool directives = gff_like && !a.flag("--no-directives");
   const bool own_dialect = (format == OutputFormat::kGff3) == (db.meta_value("format") == "gff3");
@@ -67,7 +65,7 @@ int cmd_export(const Argv& argv) {
     std::fputs("##FASTA\n", out);
     std::fwrite(db.fasta().data(), 1, db.fasta().size(), out);
   }
-  if (out != stdout && std::fclose(out) != 0) return report_error("export", *out_path + ": write failed");
+  if (std::string err = output.commit(); !err.empty()) return report_error("export", err);
   return 0;
 }
 

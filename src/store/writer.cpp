@@ -165,9 +165,15 @@ struct GffdbWriter::State {
 };
 
 Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path, bool overwrite) {
+  if (path.empty()) return Status::io("the database path is empty, expected a .gffdb file path");
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return Status::io(path + ": is a directory, expected a .gffdb file path");
+    // Renaming over a device, FIFO or socket would replace it (/dev/null
+    // included, for root) with a file: never, forced or not.
+    if (!S_ISREG(st.st_mode)) {
+      return Status::io(path + ": is not a regular file (a device, FIFO or socket), expected a .gffdb file path");
+    }
     if (!overwrite) return Status::io(path + ": already exists (hint: use --force / force=True to replace it)");
   }
   static std::atomic<unsigned> counter{0};

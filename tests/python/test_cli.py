@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -197,6 +199,56 @@ def test_space_separated_gtf_is_read_as_gtf_and_exported_tab_separated(gffbase_c
     assert run(gffbase_cli, "export", again).stdout == out.stdout
     py = gffbase.FeatureDB(str(db))
     assert [str(f) for f in py.children("g1", featuretype="exon")] == out.stdout.splitlines()
+
+
+def test_ingest_refuses_special_files_its_own_input_and_an_empty_path(gffbase_cli, example_gff3, tmp_path):
+    src = tmp_path / "a.gff3"
+    src.write_bytes(Path(example_gff3).read_bytes())
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    r = run(gffbase_cli, "ingest", src, "-o", fifo, "--force")
+    assert r.returncode == 1
+    assert f"{fifo}: is not a regular file (a device, FIFO or socket), expected a .gffdb file path" in r.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced"
+    r = run(gffbase_cli, "ingest", src, "-o", src, "--force")
+    assert r.returncode != 0
+    assert f"{src}: is the input file itself; choose another database path" in r.stderr
+    assert src.read_bytes() == Path(example_gff3).read_bytes()
+    r = run(gffbase_cli, "ingest", src, "-o", "")
+    assert r.returncode != 0
+    assert "the database path is empty" in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.gff3", "fifo"]
+
+
+def test_export_never_damages_the_database_or_an_existing_file(gffbase_cli, example_gff3, tmp_path):
+    db = tmp_path / "x.gffdb"
+    assert run(gffbase_cli, "ingest", example_gff3, "-o", db, "-q").returncode == 0
+    before = db.read_bytes()
+    r = run(gffbase_cli, "export", db, "-f", "jsonl", "-o", db)
+    assert r.returncode == 1
+    assert f"{db}: is the database being read; choose another output path" in r.stderr
+    assert db.read_bytes() == before
+    # A database that fails its checksums half-way through the export: the
+    # file it was to replace keeps its bytes, and no partial file is left.
+    lines = ["##gff-version 3"] + [f"c\t.\tgene\t{i * 10 + 1}\t{i * 10 + 5}\t.\t+\t.\tID=g{i}" for i in range(20000)]
+    (tmp_path / "big.gff3").write_text("\n".join(lines) + "\n")
+    big = tmp_path / "big.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "big.gff3", "-o", big, "-q").returncode == 0
+    data = bytearray(big.read_bytes())
+    at = data.find(b"ID=g15000")
+    data[at + 3] ^= 1
+    big.write_bytes(bytes(data))
+    keep = tmp_path / "important.txt"
+    keep.write_text("important\n")
+    r = run(gffbase_cli, "export", big, "-o", keep)
+    assert r.returncode == 1
+    assert "fails its checksum" in r.stderr
+    assert keep.read_text() == "important\n"
+    assert not [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    # A good export replaces the file.
+    r = run(gffbase_cli, "export", db, "-o", keep)
+    assert r.returncode == 0, r.stderr
+    assert keep.read_text() == run(gffbase_cli, "export", db).stdout
 
 
 def test_info(gffbase_cli, cli_db):

@@ -1,0 +1,72 @@
+#include "output_file.hpp"
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace gffbase::cli {
+
+OutputFile::~OutputFile() {
+  if (stream_ != stdout && stream_ != nullptr) std::fclose(stream_);
+  if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());
+}
+
+std::string OutputFile::open(const std::string& path, const std::string& read_from) {
+  if (path == "-") return {};
+  if (path.empty()) return "the output path is empty";
+  path_ = path;
+  struct stat out {};
+  if (::stat(path.c_str(), &out) == 0) {
+    struct stat in {};
+    if (::stat(read_from.c_str(), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+      return path + ": is the database being read; choose another output path";
+    }
+    if (S_ISDIR(out.st_mode)) return path + ": is a directory, expected a file path";
+    if (!S_ISREG(out.st_mode)) {
+      // A FIFO or a device: there is nothing to keep intact, and renaming
+      // over it would replace it.
+      stream_ = std::fopen(path.c_str(), "wb");
+      if (!stream_) return path + ": cannot open for writing: " + std::strerror(errno);
+      direct_ = true;
+      return {};
+    }
+  }
+  static std::atomic<unsigned> counter{0};
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    tmp_path_ = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    const int fd = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      stream_ = ::fdopen(fd, "wb");
+      if (stream_) return {};
+      ::close(fd);
+      break;
+    }
+    if (errno != EEXIST) break;
+  }
+  const std::string err = std::strerror(errno);
+  if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());
+  tmp_path_.clear();
+  stream_ = stdout;
+  return path + ": cannot create a file beside it: " + err;
+}
+
+std::string OutputFile::commit() {
+  if (stream_ == stdout) return std::fflush(stdout) == 0 ? "" : "write failed: " + std::string(std::strerror(errno));
+  const bool flushed = std::fflush(stream_) == 0 && !std::ferror(stream_);
+  const int err = errno;
+  const bool closed = std::fclose(stream_) == 0;
+  stream_ = nullptr;
+  if (!flushed || !closed) return path_ + ": write failed: " + std::strerror(flushed ? errno : err);
+  if (direct_) return {};
+  if (::rename(tmp_path_.c_str(), path_.c_str()) != 0) {
+    return path_ + ": cannot rename the finished file into place: " + std::strerror(errno);
+  }
+  tmp_path_.clear();
+  return {};
+}
+
+}  // namespace gffbase::cli
