@@ -164,6 +164,43 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
       if (p.severity == Severity::kError) return Status::invalid_input(p.format());
     }
   }
+  // Sequence lines never have nine tab-separated columns: such a line is a
+  // feature line the FASTA section swallowed (a stray '>' line, or features
+  // after ##FASTA).  It is not read as a feature: an error (strict) or a
+  // warning (lenient) names the first one.
+  if (fasta_at < text.size()) {
+    const std::string_view fasta(text.data() + fasta_at, text.size() - fasta_at);
+    std::size_t first = std::string_view::npos, count = 0;
+    for (std::size_t at = fasta.find('\t'); at != std::string_view::npos;) {
+      const std::size_t begin = fasta.rfind('\n', at) + 1;  // npos + 1 == 0
+      const std::size_t end = std::min(fasta.find('\n', at), fasta.size());
+      if (std::count(fasta.begin() + begin, fasta.begin() + end, '\t') >= 8) {
+        if (count++ == 0) first = begin;
+      }
+      at = end < fasta.size() ? fasta.find('\t', end) : std::string_view::npos;
+    }
+    if (count > 0) {
+      const bool implicit = fasta[0] == '>';
+      const std::string_view line = fasta.substr(first, std::min(fasta.find('\n', first), fasta.size()) - first);
+      Problem p;
+      p.severity = o.strict ? Severity::kError : Severity::kWarning;
+      p.code = "feature-in-fasta";
+      p.path = name;
+      p.line = base + 1 + static_cast<std::uint64_t>(std::count(fasta.begin(), fasta.begin() + first, '\n'));
+      p.field = "line";
+      p.expected = implicit ? "sequence after the line starting with '>' (line " + std::to_string(base + 1) +
+                                  "), which begins the FASTA section"
+                            : "sequence after ##FASTA (line " + std::to_string(base + 1) + ")";
+      p.found = "9 tab-separated columns" +
+                (count > 1 ? " (" + std::to_string(count) + " such lines)" : std::string());
+      p.text = truncate_for_message(line);
+      p.hint = implicit ? "features after a line starting with '>' are not read; remove that line, or put the "
+                          "sequence last, after ##FASTA"
+                        : "features after ##FASTA are not read; move them before it";
+      if (o.strict) return Status::invalid_input(p.format());
+      log.add(std::move(p));
+    }
+  }
   // The FASTA section is stored as text: invalid UTF-8 there is an error
   // (strict) or repaired to '?' with a warning (lenient), as in feature lines.
   if (fasta_at < text.size()) {

@@ -31,13 +31,6 @@ const Problem* find_problem(const IngestReport& rep, std::string_view code) {
   return nullptr;
 }
 
-std::string tsv(std::initializer_list<std::string_view> cols) {
-  std::string s;
-  for (auto c : cols) s += std::string(c) + "\t";
-  s.back() = '\n';
-  return s;
-}
-
 // ---------------------------------------------------------------------------
 // IDs
 
@@ -336,6 +329,62 @@ TEST(IngestRelations, UnknownParentIsAnErrorWhenStrict) {
             "feature has\n  | ID=b;Parent=nope\n"
             "  hint: the parent may be missing from this file (a subset?); the edge is dropped");
   EXPECT_TRUE(dir.entries().empty());
+}
+
+// ---------------------------------------------------------------------------
+// Feature lines the FASTA section swallowed
+
+TEST(IngestFasta, FeatureLinesAfterAStrayGreaterThanLineAreReported) {
+  TempDir dir;
+  const std::string text = "##gff-version 3\n" + tsv({"c", ".", "gene", "1", "100", ".", "+", ".", "ID=a"}) +
+                           ">weird\tseqid\n" + tsv({"c", ".", "gene", "1", "100", ".", "+", ".", "ID=b"});
+  IngestOptions o = default_options();
+  o.source_name = "mem.gff3";
+  auto rep = ingest_text(text, dir.file("l.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  const Problem* p = find_problem(*rep, "feature-in-fasta");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->severity, Severity::kWarning);
+  EXPECT_EQ(p->format(),
+            "mem.gff3:4: warning: line: expected sequence after the line starting with '>' (line 3), which begins "
+            "the FASTA section, found 9 tab-separated columns\n"
+            "  | c\\t.\\tgene\\t1\\t100\\t.\\t+\\t.\\tID=b\n"
+            "  hint: features after a line starting with '>' are not read; remove that line, or put the sequence "
+            "last, after ##FASTA");
+  EXPECT_EQ(rep->features, 1u);
+
+  o.strict = true;
+  auto strict = ingest_text(text, dir.file("s.gffdb"), o);
+  ASSERT_FALSE(strict.is_ok());
+  EXPECT_TRUE(contains(strict.status().message(), "mem.gff3:4: error: line: expected sequence after the line"))
+      << strict.status().message();
+  EXPECT_FALSE(fs::exists(dir.file("s.gffdb")));
+}
+
+TEST(IngestFasta, FeatureLinesAfterFastaAreCountedAndSequenceHeadersWithTabsAreNot) {
+  TempDir dir;
+  const std::string text = "##gff-version 3\n" + tsv({"c", ".", "gene", "1", "100", ".", "+", ".", "ID=a"}) +
+                           "##FASTA\n>c\tdescription\nACGT\n" +
+                           tsv({"c", ".", "gene", "1", "100", ".", "+", ".", "ID=b"}) +
+                           tsv({"c", ".", "gene", "5", "100", ".", "+", ".", "ID=d"});
+  IngestOptions o = default_options();
+  o.source_name = "mem.gff3";
+  auto rep = ingest_text(text, dir.file("f.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  const Problem* p = find_problem(*rep, "feature-in-fasta");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->line, 6u);
+  EXPECT_EQ(p->expected, "sequence after ##FASTA (line 3)");
+  EXPECT_EQ(p->found, "9 tab-separated columns (2 such lines)");
+  EXPECT_EQ(p->hint, "features after ##FASTA are not read; move them before it");
+
+  // A header with a tab but no nine columns is sequence, not a problem.
+  const std::string clean = "##gff-version 3\n" + tsv({"c", ".", "gene", "1", "100", ".", "+", ".", "ID=a"}) +
+                            "##FASTA\n>c\tdescription\nACGT\n";
+  o.strict = true;
+  auto ok = ingest_text(clean, dir.file("c.gffdb"), o);
+  ASSERT_TRUE(ok.is_ok()) << ok.status().message();
+  EXPECT_EQ(find_problem(*ok, "feature-in-fasta"), nullptr);
 }
 
 TEST(IngestRelations, CyclesAndSelfParentsAreReported) {

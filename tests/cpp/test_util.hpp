@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,17 @@ inline std::string read_file(const std::string& path) {
   std::ostringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+/// One GFF line: the columns joined by tabs, ending in a newline.
+inline std::string tsv(std::initializer_list<std::string_view> cols) {
+  std::string s;
+  for (auto c : cols) {
+    s.append(c);
+    s += '\t';
+  }
+  s.back() = '\n';
+  return s;
 }
 
 inline void write_file(const std::string& path, std::string_view bytes) {
