@@ -91,6 +91,9 @@ def _types(featuretype) -> Optional[List[str]]:
 
 def hierarchy_batched(db, ids, level, featuretype, format, children: bool, threads: int):
     _check_format(format)
+    if level is not None and (type(level) is not int or level < 1):
+        from .interface import _bad_level
+        _bad_level(level)
     types = _types(featuretype)
     if type(ids) is list:
         try:  # a list of IDs goes to the core as is (no per-ID Python work)
@@ -101,9 +104,9 @@ def hierarchy_batched(db, ids, level, featuretype, format, children: bool, threa
     return to_format(capsule, format)
 
 
-def _regions(regions):
+def _regions(db, regions):
     from .feature import Feature
-    from .interface import _parse_region_full
+    from .interface import _COORD_MAX, _COORD_MIN
 
     seqids: List[str] = []
     starts: List[int] = []
@@ -125,18 +128,25 @@ def _regions(regions):
             ends.append(int(r[2]))
             continue
         if isinstance(r, (Feature, str, list)):
-            s, b, e, _ = _parse_region_full(r)
+            s, b, e, _ = db._parse_region(r)
             seqids.append(s)
             starts.append(1 if b is None else b)
             ends.append((1 << 62) if e is None else e)
             continue
         raise TypeError(f"regions must be (seqid, start, end) tuples, 'chr:s-e' strings or Features, "
                         f"found {type(r).__name__}")
+    for name, values in (("start", starts), ("end", ends)):
+        if values and not (_COORD_MIN <= min(values) and max(values) <= _COORD_MAX):
+            bad = next(v for v in values if not _COORD_MIN <= v <= _COORD_MAX)
+            raise InvalidArgumentError(f"regions: {name} {bad} is not a coordinate below 2^63")
     return seqids, starts, ends
 
 
 def region_batched(db, regions, featuretype, completely_within, format, strand, threads):
+    from .interface import _check_strand
+
     _check_format(format)
+    _check_strand(strand)
     if type(regions) is list and regions and type(regions[0]) is tuple:
         try:
             capsule = _core.region_batched_tuples(db._db, regions, _types(featuretype), bool(completely_within),
@@ -144,7 +154,7 @@ def region_batched(db, regions, featuretype, completely_within, format, strand, 
             return to_format(capsule, format)
         except TypeError:
             pass  # a mixed list (strings, Features): the general path below explains or handles it
-    seqids, starts, ends = _regions(regions)
+    seqids, starts, ends = _regions(db, regions)
     capsule = _core.region_batched(db._db, seqids, starts, ends, _types(featuretype), bool(completely_within),
                                    strand, threads)
     return to_format(capsule, format)

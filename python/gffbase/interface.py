@@ -88,6 +88,7 @@ class FeatureDB:
         self.sort_attribute_values = sort_attribute_values
         self.directives = list(self._db.directives())
         self.version = _core.__version__
+        self._seqid_set = None  # frozenset of seqids, built on first need (_parse_region)
 
     # -- pickling: a database travels as its path --------------------------------
     def __getstate__(self):
@@ -142,7 +143,9 @@ class FeatureDB:
         return f
 
     def _limit_rows(self, limit, completely_within: bool, strand=None, featuretype=None):
-        seqid, start, end = _parse_region(limit)
+        _check_strand(strand)
+        seqid, start, end, _ = self._parse_region(limit)
+        start, end = _coord(start, 1, "start"), _coord(end, 0, "end")
         return self._db.region(seqid, start, end, strand, _as_list(featuretype), completely_within)
 
     # -- lookups ------------------------------------------------------------------------
@@ -178,6 +181,7 @@ class FeatureDB:
 
     def features_of_type(self, featuretype, limit=None, strand=None, order_by=None, reverse=False,
                          completely_within=False) -> Iterator[Feature]:
+        _check_strand(strand)
         types = _as_list(featuretype)
         if limit is not None:
             rows = self._limit_rows(limit, completely_within, strand, types)
@@ -193,6 +197,7 @@ class FeatureDB:
 
     def all_features(self, limit=None, strand=None, featuretype=None, order_by=None, reverse=False,
                      completely_within=False) -> Iterator[Feature]:
+        _check_strand(strand)
         if featuretype is not None:
             return self.features_of_type(featuretype, limit, strand, order_by, reverse, completely_within)
         if limit is not None:
@@ -207,6 +212,8 @@ class FeatureDB:
 
     # -- hierarchy ------------------------------------------------------------------
     def _related(self, id, down, level, featuretype, order_by, reverse, limit, completely_within):
+        if level is not None and (type(level) is not int or level < 1):
+            _bad_level(level)
         if limit is None and order_by is None and isinstance(id, str):
             # The common call, in one crossing into the core.
             features = self._db.related_features(id, down, level, _as_list(featuretype), self.dialect, self._gff3)
@@ -247,13 +254,27 @@ class FeatureDB:
         Feature; or give seqid/start/end separately.  1-based, closed.
         """
         if region is not None:
-            seqid, start, end, rstrand = _parse_region_full(region)
+            seqid, start, end, rstrand = self._parse_region(region)
             strand = strand if strand is not None else rstrand
         if seqid is None:
             raise InvalidArgumentError("region: give a region or a seqid")
-        return iter(self._db.region_features(seqid, 1 if start is None else int(start),
-                                             0 if end is None else int(end), strand, _as_list(featuretype),
-                                             completely_within, self.dialect, self._gff3))
+        _check_strand(strand)
+        return iter(self._db.region_features(seqid, _coord(start, 1, "start"), _coord(end, 0, "end"), strand,
+                                             _as_list(featuretype), completely_within, self.dialect, self._gff3))
+
+    def _parse_region(self, region):
+        """_parse_region_full, except that a string naming one of this database's
+        seqids whole (alone or with :strand) is that seqid, ':' and all
+        ("HLA-A*01:01", "chrUn:KI270"), as htslib reads regions."""
+        if isinstance(region, str) and ":" in region:
+            known = self._seqid_set
+            if known is None:
+                known = self._seqid_set = frozenset(self._db.seqids())
+            if region in known:
+                return region, None, None, None
+            if len(region) > 2 and region[-2] == ":" and region[-1] in "+-.?" and region[:-2] in known:
+                return region[:-2], None, None, region[-1]
+        return _parse_region_full(region)
 
     # -- attributes ----------------------------------------------------------------------
     def features_with_attribute(self, key: str, value: Optional[str] = None) -> Iterator[Feature]:
@@ -393,6 +414,29 @@ class FeatureDB:
         self._db.verify()
 
 
+def _bad_level(level) -> None:
+    if isinstance(level, int) and not isinstance(level, bool) and level >= 1:
+        return  # an int subclass
+    raise InvalidArgumentError(f"level: expected None (every depth) or an integer >= 1, found {level!r}")
+
+
+def _check_strand(strand) -> None:
+    if strand is not None and strand not in ("+", "-", ".", "?"):
+        raise InvalidArgumentError(f"strand: expected one of + - . ? (or None for any), found {strand!r}")
+
+
+_COORD_MIN, _COORD_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _coord(value, default: int, name: str) -> int:
+    if value is None:
+        return default
+    v = int(value)
+    if not _COORD_MIN <= v <= _COORD_MAX:
+        raise InvalidArgumentError(f"{name}: expected a coordinate below 2^63, found {value!r}")
+    return v
+
+
 def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optional[str]]:
     if isinstance(region, Feature):  # gffutils filters by the feature's strand ('.': unstranded only)
         return region.seqid, region.start, region.end, region.strand
@@ -408,6 +452,8 @@ def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optio
         if len(text) > 2 and text[-2] == ":" and text[-1] in "+-.?":
             strand = text[-1]  # gffutils: "chr:s-e:." selects unstranded features
             text = text[:-2]
+        if not text:
+            raise InvalidArgumentError("region: an empty string; expected seqid[:start-end][:strand]")
         if ":" not in text:
             return text, None, None, strand
         seqid, _, span = text.rpartition(":")
@@ -423,8 +469,3 @@ def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optio
             raise InvalidArgumentError(f"region {region!r}: start is after end")
         return seqid, start, end, strand
     raise InvalidArgumentError(f"region must be a string, tuple or Feature, found {type(region).__name__}")
-
-
-def _parse_region(region) -> Tuple[str, int, int]:
-    seqid, start, end, _ = _parse_region_full(region)
-    return seqid, 1 if start is None else start, 0 if end is None else end

@@ -166,7 +166,7 @@ int cmd_region(const Argv& argv) {
   bool ok = true;
   for (const auto& t : texts) {
     RegionQuery q;
-    if (Status s = parse_region(t, q); !s) return usage_error(spec, s.message());
+    if (Status s = parse_region(t, *o.db, q); !s) return usage_error(spec, s.message());
     ok = run(q, t) && ok;
   }
   std::size_t line_no = 0;
@@ -192,7 +192,7 @@ int cmd_region(const Argv& argv) {
       q.seqid = f[0];
       q.start = s + 1;
       q.end = e;
-    } else if (Status st = parse_region(l, q); !st) {
+    } else if (Status st = parse_region(l, *o.db, q); !st) {
       return report_error("region", a.value("--regions").value() + ":" + std::to_string(line_no) + ": " + st.message());
     }
     ok = run(q, l) && ok;

@@ -1058,11 +1058,16 @@ Status parse_region(std::string_view text, RegionQuery& out) {
     for (char c : s) {
       if (c == ',' || c == '_') continue;
       if (c < '0' || c > '9') return false;
-      if (v > (INT64_MAX - 9) / 10) return false;
-      v = v * 10 + (c - '0');
+      const int d = c - '0';
+      if (v > (INT64_MAX - d) / 10) return false;  // up to 2^63 - 1 exactly
+      v = v * 10 + d;
     }
     return true;
   };
+  // "chr1:1-10:x": the last field is neither a range nor a strand.
+  if (!range.empty() && (range[0] < '0' || range[0] > '9') && out.seqid.find(':') != std::string_view::npos) {
+    return fail("strand \"" + std::string(range) + "\" is not one of + - . ?");
+  }
   const std::size_t dash = range.find('-');
   if (dash == std::string_view::npos) {
     if (!number(range, out.start)) return fail("start is not a number");
@@ -1073,6 +1078,27 @@ Status parse_region(std::string_view text, RegionQuery& out) {
   if (!number(range.substr(dash + 1), out.end)) return fail("end is not a number");
   if (out.end < out.start) return fail("start is after end");
   return Status::ok();
+}
+
+Status parse_region(std::string_view text, const Database& db, RegionQuery& out) {
+  // A seqid that itself holds ':' ("HLA-A*01:01", "chrUn:KI270") is taken
+  // whole when the database has it, alone or with a :strand, as htslib does.
+  auto whole = [&](std::string_view seqid, Strand strand) {
+    out.seqid = seqid;
+    out.start = 1;
+    out.end = 0;
+    out.strand = strand;
+    return Status::ok();
+  };
+  if (text.find(':') != std::string_view::npos) {
+    if (db.seqid_code(text)) return whole(text, 0);
+    const char last = text.empty() ? 0 : text.back();
+    if (text.size() >= 3 && text[text.size() - 2] == ':' &&
+        (last == '+' || last == '-' || last == '.' || last == '?') && db.seqid_code(text.substr(0, text.size() - 2))) {
+      return whole(text.substr(0, text.size() - 2), last);
+    }
+  }
+  return parse_region(text, out);
 }
 
 // ---------------------------------------------------------------------------

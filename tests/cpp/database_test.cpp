@@ -259,6 +259,46 @@ TEST(ParseRegion, Variants) {
   EXPECT_EQ(q.start, 10);
 }
 
+TEST(ParseRegion, LimitsAndABadStrand) {
+  RegionQuery q;
+  ASSERT_TRUE(parse_region("c:1-9223372036854775807", q).is_ok());  // 2^63 - 1: the largest coordinate
+  EXPECT_EQ(q.end, INT64_MAX);
+  Status s = parse_region("c:1-9223372036854775808", q);
+  EXPECT_FALSE(s.is_ok());
+  s = parse_region("c:1-10:x", q);
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_EQ(s.message(),
+            "region \"c:1-10:x\": strand \"x\" is not one of + - . ? (expected seqid:start-end[:strand], e.g. "
+            "chr1:1000-2000:+)");
+}
+
+TEST(ParseRegion, SeqidsWithColonsAreTakenWholeWhenTheDatabaseHasThem) {
+  TempDir dir;
+  const std::string text = tsv({"HLA-A*01:01", ".", "gene", "1", "100", ".", "+", ".", "ID=h1"}) +
+                           tsv({"HLA-A*01", ".", "gene", "1", "100", ".", "+", ".", "ID=h2"}) +
+                           tsv({"chrUn:KI270", ".", "gene", "5", "50", ".", "-", ".", "ID=u1"});
+  auto db = build_db(text, dir.file("c.gffdb"));
+  ASSERT_TRUE(db);
+  RegionQuery q;
+  ASSERT_TRUE(parse_region("HLA-A*01:01", *db, q).is_ok());  // not HLA-A*01 from position 1
+  EXPECT_EQ(q.seqid, "HLA-A*01:01");
+  EXPECT_EQ(q.start, 1);
+  EXPECT_EQ(q.end, 0);
+  ASSERT_TRUE(parse_region("chrUn:KI270:-", *db, q).is_ok());
+  EXPECT_EQ(q.seqid, "chrUn:KI270");
+  EXPECT_EQ(q.strand, '-');
+  EXPECT_EQ(q.end, 0);
+  ASSERT_TRUE(parse_region("chrUn:KI270:1-10", *db, q).is_ok());  // a range on it still parses
+  EXPECT_EQ(q.seqid, "chrUn:KI270");
+  EXPECT_EQ(q.end, 10);
+  ASSERT_TRUE(parse_region("HLA-A*01:1-10", *db, q).is_ok());
+  EXPECT_EQ(q.seqid, "HLA-A*01");
+  auto rows = db->region(q);
+  ASSERT_TRUE(rows.is_ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(db->row_id((*rows)[0]), "h2");
+}
+
 TEST(ParseRegion, Errors) {
   const std::string tail = " (expected seqid:start-end[:strand], e.g. chr1:1000-2000:+)";
   const std::vector<std::pair<std::string, std::string>> cases = {

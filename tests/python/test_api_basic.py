@@ -288,6 +288,43 @@ def test_region_errors(gff3_db):
         list(gff3_db.region(("chrX", 1)))
 
 
+def test_bad_arguments_raise_invalid_argument_as_the_cli_rejects_them(gff3_db):
+    # Each of these used to return [] or raise a raw TypeError from the binding.
+    for level in (0, -1, 1.5, "1"):
+        with pytest.raises(InvalidArgumentError, match="level: expected None"):
+            list(gff3_db.children("gene1", level=level))
+        with pytest.raises(InvalidArgumentError, match="level: expected None"):
+            gff3_db.children_batched(["gene1"], level=level)
+    for call in (lambda: list(gff3_db.region("chrX:1-100", strand="x")),
+                 lambda: list(gff3_db.features_of_type("exon", strand="+-")),
+                 lambda: list(gff3_db.all_features(strand="plus")),
+                 lambda: gff3_db.region_batched([("chrX", 1, 100)], strand="x")):
+        with pytest.raises(InvalidArgumentError, match="strand: expected one of"):
+            call()
+    with pytest.raises(InvalidArgumentError, match="end: expected a coordinate below 2\\^63"):
+        list(gff3_db.region(seqid="chrX", start=1, end=2 ** 64))
+    with pytest.raises(InvalidArgumentError, match="end 18446744073709551616 is not a coordinate"):
+        gff3_db.region_batched([("chrX", 1, 2 ** 64)])
+    with pytest.raises(InvalidArgumentError, match="an empty string"):
+        list(gff3_db.region(""))
+
+
+def test_seqids_with_colons_are_taken_whole(tmp_path):
+    text = ("HLA-A*01:01\t.\tgene\t1\t100\t.\t+\t.\tID=h1\n"
+            "HLA-A*01\t.\tgene\t1\t100\t.\t+\t.\tID=h2\n"
+            "chrUn:KI270\t.\tgene\t5\t50\t.\t-\t.\tID=u1\n")
+    db = gffbase.create_db(text, str(tmp_path / "c.gffdb"), from_string=True)
+    assert ids(db.region("HLA-A*01:01")) == ["h1"]  # the seqid, not HLA-A*01 from position 1
+    assert ids(db.region("HLA-A*01:1-10")) == ["h2"]
+    assert ids(db.region("chrUn:KI270")) == ["u1"]
+    assert ids(db.region("chrUn:KI270:-")) == ["u1"]
+    assert ids(db.region("chrUn:KI270:+")) == []
+    assert ids(db.region("chrUn:KI270:1-10")) == ["u1"]
+    t = db.region_batched(["HLA-A*01:01", "chrUn:KI270", "HLA-A*01:50-60"])
+    assert list(zip(t.column("query_idx").to_pylist(), t.column("id").to_pylist())) == [
+        (0, "h1"), (1, "u1"), (2, "h2")]
+
+
 # -- Feature ---------------------------------------------------------------------------------
 
 def test_feature_fields_and_aliases(gff3_db):

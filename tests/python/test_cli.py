@@ -251,6 +251,21 @@ def test_export_never_damages_the_database_or_an_existing_file(gffbase_cli, exam
     assert keep.read_text() == run(gffbase_cli, "export", db).stdout
 
 
+def test_region_seqids_with_colons_and_a_bad_strand(gffbase_cli, tmp_path):
+    src = tmp_path / "c.gff3"
+    src.write_text("HLA-A*01:01\t.\tgene\t1\t100\t.\t+\t.\tID=h1\n"
+                   "HLA-A*01\t.\tgene\t1\t100\t.\t+\t.\tID=h2\n"
+                   "chrUn:KI270\t.\tgene\t5\t50\t.\t-\t.\tID=u1\n")
+    db = tmp_path / "c.gffdb"
+    assert run(gffbase_cli, "ingest", src, "-o", db, "-q").returncode == 0
+    assert ids_of(run(gffbase_cli, "region", db, "HLA-A*01:01").stdout) == ["h1"]
+    assert ids_of(run(gffbase_cli, "region", db, "HLA-A*01:1-10").stdout) == ["h2"]
+    assert ids_of(run(gffbase_cli, "region", db, "chrUn:KI270:-").stdout) == ["u1"]
+    r = run(gffbase_cli, "region", db, "HLA-A*01:1-10:x")
+    assert r.returncode == 2
+    assert 'strand "x" is not one of + - . ?' in r.stderr
+
+
 def test_info(gffbase_cli, cli_db):
     r = run(gffbase_cli, "info", cli_db, "--verify")
     assert r.returncode == 0, r.stderr

@@ -241,4 +241,8 @@ class Database {
   std::unique_ptr<Impl> impl_;
 };
 
+/// parse_region, except that text naming one of `db`'s seqids whole (alone
+/// or followed by :strand) is that seqid, ':' and all ("HLA-A*01:01").
+Status parse_region(std::string_view text, const Database& db, RegionQuery& out);
+
 }  // namespace gffbase
