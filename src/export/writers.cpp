@@ -22,6 +22,22 @@ void append_coord(std::string& out, const RowView& v, Coord c) {
   else append_int(out, c);
 }
 
+// A text field of a tab-separated format (TSV, BED): a tab, newline or CR
+// inside it (lenient mode keeps them in values) is written as \t, \n, \r,
+// so every line keeps its columns.
+void append_field(std::string& out, std::string_view s) {
+  if (s.find_first_of("\t\n\r") == std::string_view::npos) {
+    out += s;
+    return;
+  }
+  for (char c : s) {
+    if (c == '\t') out += "\\t";
+    else if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+}
+
 bool db_is_gff3(const Database& db) {
   // Cached per database path would be faster; this is called per line only
   // for conversions, where parsing dominates anyway.
@@ -150,13 +166,13 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
 
 void write_bed6_line(const Database& db, RowId row, std::string& out) {
   const RowView v = db.row(row);
-  out += v.seqid;
+  append_field(out, v.seqid);
   out += '\t';
   append_int(out, v.start > 0 ? v.start - 1 : 0);
   out += '\t';
   append_int(out, v.end);
   out += '\t';
-  out += v.id;
+  append_field(out, v.id);
   out += '\t';
   if (std::isnan(v.score)) out += '0';
   else append_score(out, v.score);
@@ -168,25 +184,35 @@ void write_bed6_line(const Database& db, RowId row, std::string& out) {
 void write_bed12_line(const Database& db, RowId row, const std::vector<std::pair<Coord, Coord>>& blocks,
                       Coord thick_start, Coord thick_end, std::string& out) {
   const RowView v = db.row(row);
-  const Coord chrom_start = v.start > 0 ? v.start - 1 : 0;
-  out += v.seqid;
+  // BED12 needs its first block at chromStart and its last ending at
+  // chromEnd: the line spans the blocks (sorted, merged), which is the
+  // feature's own span unless its children lie outside it.
+  Coord first = v.start, last = v.end;
+  if (!blocks.empty()) {
+    first = blocks.front().first;
+    last = blocks.back().second;
+  }
+  const Coord chrom_start = first > 0 ? first - 1 : 0;
+  append_field(out, v.seqid);
   out += '\t';
   append_int(out, chrom_start);
   out += '\t';
-  append_int(out, v.end);
+  append_int(out, last);
   out += '\t';
-  out += v.id;
+  append_field(out, v.id);
   out += "\t0\t";
   out += v.strand == '?' ? '.' : v.strand;
   out += '\t';
+  thick_start = std::max(thick_start, chrom_start + 1);
+  thick_end = std::min(thick_end, last);
   if (thick_start <= thick_end) {
     append_int(out, thick_start - 1);
     out += '\t';
     append_int(out, thick_end);
   } else {  // no thick part: thickStart = thickEnd = chromEnd (UCSC convention)
-    append_int(out, v.end);
+    append_int(out, last);
     out += '\t';
-    append_int(out, v.end);
+    append_int(out, last);
   }
   out += "\t0\t";
   append_int(out, static_cast<long long>(blocks.size()));
@@ -197,7 +223,7 @@ void write_bed12_line(const Database& db, RowId row, const std::vector<std::pair
   }
   out += '\t';
   for (auto& b : blocks) {
-    append_int(out, b.first - 1 - chrom_start);
+    append_int(out, std::max<Coord>(0, b.first - 1 - chrom_start));
     out += ',';
   }
   out += '\n';
@@ -238,13 +264,13 @@ void write_tsv_header(std::string& out) {
 
 void write_tsv_line(const Database& db, RowId row, std::string& out) {
   const RowView v = db.row(row);
-  out += v.id;
+  append_field(out, v.id);
   out += '\t';
-  out += v.seqid;
+  append_field(out, v.seqid);
   out += '\t';
-  out += v.source;
+  append_field(out, v.source);
   out += '\t';
-  out += v.type;
+  append_field(out, v.type);
   out += '\t';
   append_coord(out, v, v.start);
   out += '\t';
@@ -257,7 +283,7 @@ void write_tsv_line(const Database& db, RowId row, std::string& out) {
   if (v.phase < 0) out += '.';
   else out += static_cast<char>('0' + v.phase);
   out += '\t';
-  out += v.attributes;
+  append_field(out, v.attributes);
   out += '\n';
 }
 
@@ -302,7 +328,7 @@ void write_jsonl_line(const Database& db, RowId row, std::string& out) {
   if (v.flags & kRowNoCoords) out += "null";
   else append_int(out, v.end);
   out += ",\"score\":";
-  if (std::isnan(v.score)) out += "null";
+  if (!std::isfinite(v.score)) out += "null";  // JSON has no inf (databases built before it was an error)
   else append_score(out, v.score);
   out += ",\"strand\":";
   append_json_string(out, std::string_view(&v.strand, 1));

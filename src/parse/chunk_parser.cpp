@@ -171,6 +171,13 @@ class LineParser {
           return false;
         }
         v = std::numeric_limits<double>::quiet_NaN();
+      } else if (!std::isfinite(v)) {
+        // "inf", "NaN": numbers to from_chars, but no score (and not JSON).
+        if (!report(Severity::kError, "bad-score", kColumnNames[5], "a finite number or '.'", quoted(col[5]),
+                    "lenient mode stores the score as missing")) {
+          return false;
+        }
+        v = std::numeric_limits<double>::quiet_NaN();
       }
       r.score = v;
     }

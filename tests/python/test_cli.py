@@ -266,6 +266,34 @@ def test_region_seqids_with_colons_and_a_bad_strand(gffbase_cli, tmp_path):
     assert 'strand "x" is not one of + - . ?' in r.stderr
 
 
+def test_exports_stay_well_formed_on_hostile_values(gffbase_cli, tmp_path):
+    src = tmp_path / "h.gff3"
+    src.write_text("##gff-version 3\n"
+                   "c\t.\tmRNA\t100\t200\t.\t+\t.\tID=t\n"
+                   "c\t.\texon\t150\t300\t.\t+\t.\tID=e1;Parent=t\n"   # exons outside their mRNA
+                   "c\t.\texon\t20\t60\t.\t+\t.\tID=e2;Parent=t\n"
+                   "c\t.\tCDS\t40\t250\t.\t+\t0\tID=c1;Parent=t\n"
+                   "c\t.\tgene\t1\t10\tinf\t+\t.\tID=g\tx;Note=a\tb\n")  # tabs kept by lenient mode
+    db = tmp_path / "h.gffdb"
+    r = run(gffbase_cli, "ingest", src, "-o", db)
+    assert r.returncode == 0, r.stderr
+    assert "column 6 (score): expected a finite number or '.', found \"inf\"" in r.stderr
+    # JSON lines parse, with the non-finite score as null.
+    rows = [json.loads(line) for line in run(gffbase_cli, "export", db, "-f", "jsonl").stdout.splitlines()]
+    assert rows[-1]["score"] is None and rows[-1]["id"] == "g\tx"
+    # TSV and BED keep their column counts: tabs in values are written as \t.
+    tsv = run(gffbase_cli, "export", db, "-f", "tsv").stdout.splitlines()
+    assert {len(line.split("\t")) for line in tsv} == {10}
+    assert tsv[-1].split("\t")[0] == "g\\tx"
+    bed = run(gffbase_cli, "export", db, "-f", "bed").stdout.splitlines()
+    assert {len(line.split("\t")) for line in bed} == {6}
+    # BED12: the blocks (exons 20-60 and 150-300) define the span, the first
+    # block starts at 0 and the last ends at chromEnd; thick is clamped into it.
+    t = next(line.split("\t") for line in run(gffbase_cli, "export", db, "-f", "bed12").stdout.splitlines()
+             if line.split("\t")[3] == "t")
+    assert t == ["c", "19", "300", "t", "0", "+", "39", "250", "0", "2", "41,151,", "0,130,"]
+
+
 def test_info(gffbase_cli, cli_db):
     r = run(gffbase_cli, "info", cli_db, "--verify")
     assert r.returncode == 0, r.stderr
