@@ -233,6 +233,10 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   for (auto& c : chunks) report.feature_lines += c.records.size();
   if (report.feature_lines == 0 && !o.allow_empty) {
     std::string why = name + ": no feature lines found";
+    if (text.view().find('\n') == std::string_view::npos && text.view().find('\r') != std::string_view::npos) {
+      why += " (its lines end in a carriage return alone, as on classic Mac OS: the whole file reads as one line)";
+      return Status::invalid_input(why + "\n  hint: convert the line ends to newlines, e.g. tr '\\r' '\\n'");
+    }
     if (log.errors > 0) {
       for (const Problem& p : log.items) {
         if (p.severity == Severity::kError) {

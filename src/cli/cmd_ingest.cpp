@@ -148,21 +148,28 @@ int cmd_validate(const Argv& argv) {
   if (std::string err; !read_build_options(a, o, err)) return usage_error(spec, err);
   const std::string input = a.positional()[0];
   Result<InputText> in = read_input(input, o.threads);
-  if (!in.is_ok()) return report_error("validate", in.status().message());
+  // A file that cannot be read or inflated: --json still prints a report
+  // (ok false, the reason in "fatal"), so scripts read one shape.
+  if (!in.is_ok() && !a.flag("--json")) return report_error("validate", in.status().message());
   IngestReport rep;
-  add_input_warnings(input, in->warnings, rep);
-  Result<FeatureTable> t = build_table(input, std::move(in->text), o, rep);
-  const bool failed = !t.is_ok();
+  Status fatal = in.is_ok() ? Status::ok() : in.status();
+  if (in.is_ok()) {
+    add_input_warnings(input, in->warnings, rep);
+    Result<FeatureTable> t = build_table(input, std::move(in->text), o, rep);
+    if (!t.is_ok()) fatal = t.status();
+  }
+  const bool failed = !fatal.is_ok();
   if (a.flag("--json")) {
     std::string out = "{\"path\":";
     append_json_string(out, input);
     out += ",\"ok\":";
     out += (failed || rep.problems.errors) ? "false" : "true";
     out += ",\"fatal\":";
-    if (failed) append_json_string(out, t.status().message());
+    if (failed) append_json_string(out, fatal.message());
     else out += "null";
     out += ",\"dialect\":";
-    append_json_string(out, rep.dialect.describe());
+    if (in.is_ok()) append_json_string(out, rep.dialect.describe());
+    else out += "null";  // nothing was read
     out += ",\"lines\":" + std::to_string(rep.lines) + ",\"features\":" + std::to_string(rep.features) +
            ",\"errors\":" + std::to_string(rep.problems.errors) +
            ",\"warnings\":" + std::to_string(rep.problems.warnings) + ",\"problems\":[";
@@ -192,7 +199,7 @@ int cmd_validate(const Argv& argv) {
     std::fputs(out.c_str(), stdout);
   } else {
     for (const Problem& p : rep.problems.items) std::printf("%s\n", p.format().c_str());
-    if (failed) std::printf("%s\n", t.status().message().c_str());
+    if (failed) std::printf("%s\n", fatal.message().c_str());
     std::printf("%s: %llu lines, %llu features, %llu errors, %llu warnings; dialect %s\n", input.c_str(),
                 (unsigned long long)rep.lines, (unsigned long long)rep.features,
                 (unsigned long long)rep.problems.errors, (unsigned long long)rep.problems.warnings,

@@ -110,9 +110,14 @@ class LineParser {
     if (col[8].find('\t') != std::string_view::npos) {
       // More than nine columns: keep the extra text inside column 9 (lenient)
       // so nothing is lost, but say so.
+      // A carriage return inside the line: most likely lines that end in CR
+      // alone (classic Mac OS), read as one.
+      const bool cr = col[8].find('\r') != std::string_view::npos;
       if (!report(Severity::kError, "column-count", "line", "9 tab-separated columns",
                   "more than 9 (extra tab in column 9)",
-                  "lenient mode keeps the extra columns as part of the attributes; strict mode rejects the line")) {
+                  cr ? "the line holds a carriage return: if the file's lines end in CR alone (classic Mac OS), "
+                       "convert them to newlines (tr '\\r' '\\n')"
+                     : "lenient mode keeps the extra columns as part of the attributes; strict mode rejects the line")) {
         return false;
       }
     }

@@ -322,6 +322,26 @@ def test_validate_json(gffbase_cli, example_gff3, tmp_path):
     assert r.returncode == 1 and f"{bad}:3:" in (r.stdout + r.stderr)
 
 
+def test_validate_json_reports_an_unreadable_input_too(gffbase_cli, tmp_path):
+    r = run(gffbase_cli, "validate", tmp_path, "--json")
+    assert r.returncode == 1
+    report = json.loads(r.stdout)
+    assert report["ok"] is False and report["dialect"] is None and report["problems"] == []
+    assert report["fatal"] == f"{tmp_path}: is a directory, expected an annotation file"
+
+
+def test_lines_ending_in_cr_alone_are_explained(gffbase_cli, tmp_path):
+    src = tmp_path / "mac.gff3"
+    src.write_bytes(b"##gff-version 3\rc\t.\tgene\t1\t100\t.\t+\t.\tID=a\r")
+    r = run(gffbase_cli, "ingest", src, "-o", tmp_path / "mac.gffdb")
+    assert r.returncode == 1
+    assert ("no feature lines found (its lines end in a carriage return alone, as on classic Mac OS: the whole "
+            "file reads as one line)\n  hint: convert the line ends to newlines, e.g. tr '\\r' '\\n'") in r.stderr
+    src.write_bytes(b"c\t.\tgene\t1\t100\t.\t+\t.\tID=a\rc\t.\tgene\t1\t100\t.\t+\t.\tID=b\r")
+    r = run(gffbase_cli, "validate", src)
+    assert "hint: the line holds a carriage return: if the file's lines end in CR alone" in r.stdout
+
+
 def test_validate_stdin(gffbase_cli, example_gtf):
     r = run(gffbase_cli, "validate", "-", "--json", stdin=Path(example_gtf).read_text())
     assert r.returncode == 0, r.stderr
