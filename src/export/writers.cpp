@@ -59,12 +59,50 @@ std::vector<std::pair<std::string_view, std::vector<std::string_view>>> group_by
   return grouped;
 }
 
-std::string attributes_as(const Database& db, std::string_view raw, bool to_gtf, bool from_gff3) {
+bool has_key(const std::vector<AttributeItem>& items, std::string_view key) {
+  return std::any_of(items.begin(), items.end(), [&](const AttributeItem& it) { return it.key == key; });
+}
+
+// The first-parent chain from a feature to its root: [f, parent, ..., root].
+// Bounded, so a cycle (reported at ingest) cannot loop.
+std::vector<FeatureIndex> ancestry(const Database& db, FeatureIndex f) {
+  std::vector<FeatureIndex> chain{f};
+  for (int depth = 0; depth < 64; ++depth) {
+    const auto parents = db.parents_of(chain.back());
+    if (parents.empty() || parents[0] == chain.back() ||
+        std::find(chain.begin(), chain.end(), parents[0]) != chain.end()) {
+      break;
+    }
+    chain.push_back(parents[0]);
+  }
+  return chain;
+}
+
+void append_gtf_item(std::string& out, std::string_view key, std::string_view value) {
+  if (!out.empty()) out += ' ';
+  out += key;
+  out += " \"";
+  out += value;
+  out += "\";";
+}
+
+// Column 9 of `row` converted to the other dialect.  The hierarchy, which
+// each dialect states its own way, is carried over: GFF3 -> GTF adds gene_id
+// (the root of the first-parent chain) and transcript_id (the feature just
+// below the root) unless the line has them; GTF -> GFF3 adds ID (features
+// with children) and Parent.  Converted files then ingest to the same tree.
+std::string attributes_as(const Database& db, RowId row, std::string_view raw, bool to_gtf, bool from_gff3) {
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
   parse_attributes(raw, from_gff3, items, scratch);
+  const FeatureIndex f = db.row_feature(row);
   std::string out;
   if (to_gtf) {
+    const std::vector<FeatureIndex> chain = ancestry(db, f);
+    if (!has_key(items, "gene_id")) append_gtf_item(out, "gene_id", db.feature_id(chain.back()));
+    if (chain.size() >= 2 && !has_key(items, "transcript_id")) {
+      append_gtf_item(out, "transcript_id", db.feature_id(chain[chain.size() - 2]));
+    }
     for (const auto& it : items) {
       if (!out.empty()) out += ' ';
       out += it.key;
@@ -78,7 +116,20 @@ std::string attributes_as(const Database& db, std::string_view raw, bool to_gtf,
     return out;
   }
   // GFF3: repeated keys become comma lists, in first-appearance order.
-  (void)db;
+  if (!has_key(items, "ID") && !db.children_of(f).empty()) {
+    out += "ID=";
+    out += percent_encode(db.feature_id(f));
+  }
+  if (!has_key(items, "Parent")) {
+    bool first = true;
+    for (FeatureIndex p : db.parents_of(f)) {
+      if (p == f) continue;
+      if (!out.empty() && first) out += ';';
+      out += first ? "Parent=" : ",";
+      out += percent_encode(db.feature_id(p));
+      first = false;
+    }
+  }
   for (const auto& [k, vals] : group_by_key(items)) {
     if (!out.empty()) out += ';';
     out += percent_encode(k);
@@ -158,7 +209,7 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
   if (as_gtf == !from_gff3) {
     out += v.attributes.empty() ? std::string_view(".") : v.attributes;
   } else {
-    const std::string a = attributes_as(db, v.attributes, as_gtf, from_gff3);
+    const std::string a = attributes_as(db, row, v.attributes, as_gtf, from_gff3);
     out += a.empty() ? "." : a;
   }
   out += '\n';

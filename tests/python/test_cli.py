@@ -294,6 +294,43 @@ def test_exports_stay_well_formed_on_hostile_values(gffbase_cli, tmp_path):
     assert t == ["c", "19", "300", "t", "0", "+", "39", "250", "0", "2", "41,151,", "0,130,"]
 
 
+def test_converting_between_gff3_and_gtf_keeps_the_hierarchy(gffbase_cli, tmp_path):
+    src = tmp_path / "c.gff3"
+    src.write_text("##gff-version 3\n"
+                   "c\t.\tgene\t1\t1000\t.\t+\t.\tID=g;Name=G1\n"
+                   "c\t.\ttranscript\t1\t1000\t.\t+\t.\tID=t1;Parent=g\n"
+                   "c\t.\texon\t1\t100\t.\t+\t.\tParent=t1\n"
+                   "c\t.\tCDS\t50\t100\t.\t+\t0\tID=cds1;Parent=t1\n")
+    db = tmp_path / "c.gffdb"
+    assert run(gffbase_cli, "ingest", src, "-o", db, "-q").returncode == 0
+    gtf = run(gffbase_cli, "export", db, "-f", "gtf").stdout
+    assert gtf.splitlines()[-1].split("\t")[8] == 'gene_id "g"; transcript_id "t1"; ID "cds1"; Parent "t1";'
+    assert gtf.splitlines()[0].split("\t")[8] == 'gene_id "g"; ID "g"; Name "G1";'  # a root: no transcript
+    (tmp_path / "c.gtf").write_text(gtf)
+    back = tmp_path / "back.gffdb"
+    r = run(gffbase_cli, "ingest", tmp_path / "c.gtf", "-o", back)
+    assert r.returncode == 0 and " 0 synthetic" in r.stdout, r.stdout + r.stderr
+    kids = run(gffbase_cli, "children", back, "g", "-f", "tsv").stdout.splitlines()[1:]
+    assert sorted(line.split("\t")[3] for line in kids) == ["CDS", "exon", "transcript"]
+    # GTF -> GFF3 (with the inferred gene and transcript): ID and Parent.
+    gff3 = run(gffbase_cli, "export", back, "-f", "gff3", "--include-synthetic").stdout
+    (tmp_path / "back.gff3").write_text(gff3)
+    again = tmp_path / "again.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "back.gff3", "-o", again, "-q", "--strict").returncode == 0
+    kids = run(gffbase_cli, "children", again, "g", "-f", "tsv").stdout.splitlines()[1:]
+    assert sorted(line.split("\t")[3] for line in kids) == ["CDS", "exon", "transcript"]
+    tx = next(line.split("\t")[8].split(";") for line in gff3.splitlines() if "\ttranscript\t" in line)
+    assert "ID=t1" in tx and "Parent=g" in tx
+    # A GTF that never held ID or Parent gets them from its hierarchy.
+    (tmp_path / "plain.gtf").write_text('c\t.\texon\t1\t100\t.\t+\t.\tgene_id "G"; transcript_id "T";\n')
+    plain = tmp_path / "plain.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "plain.gtf", "-o", plain, "-q").returncode == 0
+    lines = run(gffbase_cli, "export", plain, "-f", "gff3", "--include-synthetic").stdout.splitlines()
+    assert {line.split("\t")[2]: line.split("\t")[8] for line in lines[1:]} == {
+        "gene": "ID=G;gene_id=G", "transcript": "ID=T;Parent=G;gene_id=G;transcript_id=T",
+        "exon": "Parent=T;gene_id=G;transcript_id=T"}
+
+
 def test_info(gffbase_cli, cli_db):
     r = run(gffbase_cli, "info", cli_db, "--verify")
     assert r.returncode == 0, r.stderr
