@@ -173,10 +173,10 @@ int cmd_region(const Argv& argv) {
   for (const auto& l : lines) {
     ++line_no;
     RegionQuery q;
-    if (l.find('\t') != std::string::npos) {  // BED: chrom, 0-based start, end
+    if (l.find('\t') != std::string::npos) {  // BED: chrom, 0-based start, end[, name, score, strand]
       std::vector<std::string_view> f;
       std::string_view rest = l;
-      while (f.size() < 3) {
+      while (f.size() < 6) {
         const auto tab = rest.find('\t');
         f.push_back(rest.substr(0, tab));
         if (tab == std::string_view::npos) break;
@@ -192,6 +192,8 @@ int cmd_region(const Argv& argv) {
       q.seqid = f[0];
       q.start = s + 1;
       q.end = e;
+      // A BED6 strand selects features on that strand ('.': any, as BED means it).
+      if (f.size() >= 6 && (f[5] == "+" || f[5] == "-")) q.strand = f[5][0];
     } else if (Status st = parse_region(l, *o.db, q); !st) {
       return report_error("region", a.value("--regions").value() + ":" + std::to_string(line_no) + ": " + st.message());
     }

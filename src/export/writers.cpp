@@ -78,12 +78,27 @@ std::vector<FeatureIndex> ancestry(const Database& db, FeatureIndex f) {
   return chain;
 }
 
+// A GTF value between its double quotes: GTF has no escape for '"', so one
+// inside the value is written percent-encoded (%22), as GFF3 would; written
+// raw, it ended the value early and the file no longer parsed.
+void append_gtf_value(std::string& out, std::string_view value) {
+  out += '"';
+  for (std::size_t at = 0;;) {
+    const std::size_t q = value.find('"', at);
+    out.append(value.substr(at, q == std::string_view::npos ? std::string_view::npos : q - at));
+    if (q == std::string_view::npos) break;
+    out += "%22";
+    at = q + 1;
+  }
+  out += '"';
+}
+
 void append_gtf_item(std::string& out, std::string_view key, std::string_view value) {
   if (!out.empty()) out += ' ';
   out += key;
-  out += " \"";
-  out += value;
-  out += "\";";
+  out += ' ';
+  append_gtf_value(out, value);
+  out += ';';
 }
 
 // Column 9 of `row` converted to the other dialect.  The hierarchy, which
@@ -107,9 +122,8 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
       if (!out.empty()) out += ' ';
       out += it.key;
       if (it.has_value) {
-        out += " \"";
-        out += it.value;
-        out += '"';
+        out += ' ';
+        append_gtf_value(out, it.value);
       }
       out += ';';
     }

@@ -148,6 +148,11 @@ def test_region_bed_from_stdin(gffbase_cli, cli_db):
     assert sorted(ids_of(r.stdout)) == ["tx1.e1", "tx2.e1"]
     r = run(gffbase_cli, "region", cli_db, "--regions", "-", "-t", "exon", stdin="chrX:25000-25000\n")
     assert ids_of(r.stdout) == ["tx3.e2"]
+    # BED6: its strand column selects the strand ('.': any).
+    for strand, want in (("+", ["tx1.e1", "tx2.e1"]), ("-", []), (".", ["tx1.e1", "tx2.e1"])):
+        r = run(gffbase_cli, "region", cli_db, "--regions", "-", "-t", "exon", stdin=f"chrX\t999\t1500\tq\t0\t{strand}\n")
+        assert r.returncode == 0, r.stderr
+        assert sorted(ids_of(r.stdout)) == want, strand
 
 
 def test_get_formats(gffbase_cli, cli_db):
@@ -321,6 +326,14 @@ def test_converting_between_gff3_and_gtf_keeps_the_hierarchy(gffbase_cli, tmp_pa
     assert sorted(line.split("\t")[3] for line in kids) == ["CDS", "exon", "transcript"]
     tx = next(line.split("\t")[8].split(";") for line in gff3.splitlines() if "\ttranscript\t" in line)
     assert "ID=t1" in tx and "Parent=g" in tx
+    # A '"' inside a GFF3 value is percent-encoded in GTF, which has no escape for it.
+    (tmp_path / "q.gff3").write_text('##gff-version 3\nc\t.\tgene\t1\t10\t.\t+\t.\tID=q;Note=12" insert;Alias=x\n')
+    q = tmp_path / "q.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "q.gff3", "-o", q, "-q").returncode == 0
+    q_gtf = run(gffbase_cli, "export", q, "-f", "gtf").stdout
+    assert q_gtf.split("\t")[8] == 'gene_id "q"; ID "q"; Note "12%22 insert"; Alias "x";\n'
+    (tmp_path / "q.gtf").write_text(q_gtf)
+    assert run(gffbase_cli, "ingest", tmp_path / "q.gtf", "-o", tmp_path / "q2.gffdb", "--strict").returncode == 0
     # A GTF that never held ID or Parent gets them from its hierarchy.
     (tmp_path / "plain.gtf").write_text('c\t.\texon\t1\t100\t.\t+\t.\tgene_id "G"; transcript_id "T";\n')
     plain = tmp_path / "plain.gffdb"
