@@ -138,8 +138,10 @@ def test_export_ingest_export(rel, shared_data, tmp_path, gffbase_cli):
             assert _summary(db3) == s1
             assert _all_rows(db3).equals(rows1), rel
 
-        # the kept lines draw the same complaints on the second ingest (paths and line numbers aside)
-        want = collections.Counter(_norm(p, path) for p in problems if p[0] not in dropped)
+        # the kept lines draw the same complaints on the second ingest (paths and line numbers aside), except
+        # that lines read from space-separated columns were exported tab-separated (their quoted text differs)
+        want = collections.Counter(_norm(p, path) for p in problems
+                                   if p[0] not in dropped and "found columns separated by spaces" not in p[2])
         got = collections.Counter(_norm(p, e1_path) for p in db2.problems())
         assert got == want, (rel, list((got - want).elements())[:2], list((want - got).elements())[:2])
     finally:
@@ -151,6 +153,7 @@ def _norm(problem, path):
     """A problem without the file name and line numbers: (is_error, message)."""
     _, is_error, message = problem
     message = re.sub(r"^.*?:\d+: ", "", message.replace(str(path), "<file>"), count=1)
+    message = re.sub(r"(?:\\t| )+", " ", message)  # the quoted line, tab- or space-separated
     return is_error, re.sub(r"\bline \d+", "line N", message)
 
 
