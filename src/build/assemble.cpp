@@ -186,6 +186,22 @@ class Assembler {
     }
   }
 
+  // GFF3's ID takes one value; "ID=a,b" or "ID=a;ID=b" was read as "a" in
+  // silence (and a Parent=b then named no feature).
+  Status check_single_id(const ParsedChunk& c, const RawRecord& r, std::string_view id) {
+    std::size_t n = 0;
+    for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
+      n += c.items[i].key == spec_key_ids_[0] && c.items[i].has_value;
+    }
+    if (n <= 1) return Status::ok();
+    const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
+    Problem p = problem(s, "multiple-ids", r.line, "attribute ID", "one value",
+                        std::to_string(n) + " values", "the first, " + quote(id) + ", is the feature's ID");
+    p.text = truncate_for_message(r.attributes());
+    log_.add(p);
+    return o_.strict ? Status::invalid_input(p.format()) : Status::ok();
+  }
+
   Status assign_ids() {
     // Explicit IDs first, so autoincrement names can avoid them.  Their
     // count sizes the ID table: reserving one slot pair per record instead
@@ -197,6 +213,9 @@ class Assembler {
         auto id = id_of(c, r);
         if (id.empty()) continue;
         ++explicit_ids;
+        if (!gtf_ && spec_key_ids_.size() == 1 && spec_.by_type.empty() && spec_.keys[0] == "ID") {
+          GFFBASE_RETURN_IF_ERROR(check_single_id(c, r, id));
+        }
         if (!(id.starts_with("autoincrement:") && !spec_.by_line.empty())) note_explicit_auto_like(id);
       }
     }
@@ -396,7 +415,9 @@ class Assembler {
     if (r.rec->seqid_code != s.rec->seqid_code) {
       if (!(state & kWarnedSeqid)) {
         state |= kWarnedSeqid;
-        log_.add(problem(Severity::kWarning, "multi-seqid-parent", r.rec->line, "attribute " + o_.gtf_gene_key,
+        // The key that names the inferred feature: gene_id for a gene, else transcript_id.
+        const std::string& key = name(d_.types, s.rec->type_code) == "gene" ? o_.gtf_gene_key : o_.gtf_transcript_key;
+        log_.add(problem(Severity::kWarning, "multi-seqid-parent", r.rec->line, "attribute " + key,
                          "all children of an inferred feature on one seqid",
                          quote(d_.feature_ids[feature]) + " has children on " + name(d_.seqids, s.rec->seqid_code) +
                              " and " + name(d_.seqids, r.rec->seqid_code),

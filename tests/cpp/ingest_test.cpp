@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -329,6 +330,53 @@ TEST(IngestRelations, UnknownParentIsAnErrorWhenStrict) {
             "feature has\n  | ID=b;Parent=nope\n"
             "  hint: the parent may be missing from this file (a subset?); the edge is dropped");
   EXPECT_TRUE(dir.entries().empty());
+}
+
+TEST(IngestIds, AnIdWithSeveralValuesIsReportedAndTheFirstKept) {
+  TempDir dir;
+  const std::string text = "##gff-version 3\n" + tsv({"c", ".", "gene", "1", "10", ".", "+", ".", "ID=a,b"}) +
+                           tsv({"c", ".", "gene", "1", "10", ".", "+", ".", "ID=t4;ID=t5"}) +
+                           tsv({"c", ".", "gene", "1", "10", ".", "+", ".", "ID=one;Name=x,y"});
+  IngestOptions o = default_options();
+  o.source_name = "mem.gff3";
+  auto rep = ingest_text(text, dir.file("i.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  std::vector<std::string> messages;
+  for (const Problem& p : rep->problems.items) {
+    if (p.code == "multiple-ids") messages.push_back(p.format());
+  }
+  EXPECT_EQ(messages, (std::vector<std::string>{
+                          "mem.gff3:2: warning: attribute ID: expected one value, found 2 values\n"
+                          "  | ID=a,b\n  hint: the first, \"a\", is the feature's ID",
+                          "mem.gff3:3: warning: attribute ID: expected one value, found 2 values\n"
+                          "  | ID=t4;ID=t5\n  hint: the first, \"t4\", is the feature's ID"}));
+  auto db = Database::open(dir.file("i.gffdb"));
+  ASSERT_TRUE(db.is_ok());
+  EXPECT_TRUE((*db)->find("a").has_value());
+  EXPECT_TRUE((*db)->find("t4").has_value());
+
+  o.strict = true;
+  auto strict = ingest_text(text, dir.file("s.gffdb"), o);
+  ASSERT_FALSE(strict.is_ok());
+  EXPECT_TRUE(contains(strict.status().message(), "mem.gff3:2: error: attribute ID: expected one value"))
+      << strict.status().message();
+}
+
+TEST(IngestGtf, ChildrenOnTwoSeqidsAreReportedUnderTheKeyThatNamesTheFeature) {
+  TempDir dir;
+  const std::string text = tsv({"c1", ".", "exon", "1", "10", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"}) +
+                           tsv({"c2", ".", "exon", "5", "20", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"});
+  auto rep = ingest_text(text, dir.file("m.gffdb"), default_options());
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  std::vector<std::string> fields;
+  for (const Problem& p : rep->problems.items) {
+    if (p.code != "multi-seqid-parent") continue;
+    fields.push_back(p.field + " | " + p.found);
+    EXPECT_EQ(p.line, 2u);
+  }
+  std::sort(fields.begin(), fields.end());
+  EXPECT_EQ(fields, (std::vector<std::string>{"attribute gene_id | \"G\" has children on c1 and c2",
+                                              "attribute transcript_id | \"T\" has children on c1 and c2"}));
 }
 
 // ---------------------------------------------------------------------------
