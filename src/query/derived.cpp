@@ -1,6 +1,7 @@
 #include "gffbase/query/derived.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <charconv>
 
 #include "gffbase/build/feature_table.hpp"
@@ -72,7 +73,7 @@ std::vector<DerivedFeature> introns(const Database& db, const IntronOptions& o) 
     for (std::size_t k = i + 1; k < j; ++k) {
       const RowId r = by_parent[k].second;
       const Coord s = db.starts()[r];
-      if (s > reach + 1) {
+      if (s - 1 > reach) {  // s > reach + 1, which overflows at reach = 2^63 - 1
         out.push_back({db.row_seqid_code(r), reach + 1, s - 1, static_cast<Strand>(db.strands()[pr]), "intron", p, 0});
       }
       reach = std::max(reach, db.ends()[r]);
@@ -107,7 +108,7 @@ std::vector<DerivedFeature> interfeatures(const Database& db, std::vector<RowId>
   Coord reach = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const bool same_group = i > 0 && s[i].seqid == s[i - 1].seqid && s[i].strand == s[i - 1].strand;
-    if (same_group && s[i].start > reach + 1) {
+    if (same_group && s[i].start - 1 > reach) {  // start > reach + 1 without overflow
       out.push_back({s[i].seqid, reach + 1, s[i].start - 1, s[i].strand, type, kNone, 0});
     }
     reach = same_group ? std::max(reach, s[i].end) : s[i].end;
@@ -120,7 +121,7 @@ std::vector<DerivedFeature> merge_rows(const Database& db, std::vector<RowId> ro
   std::vector<DerivedFeature> out;
   for (const Span& sp : spans_of(db, rows, ignore_strand)) {
     if (!out.empty() && out.back().seqid == sp.seqid && out.back().strand == sp.strand &&
-        sp.start <= out.back().end + 1) {
+        sp.start - 1 <= out.back().end) {  // start <= end + 1 without overflow
       out.back().end = std::max(out.back().end, sp.end);
       out.back().members++;
     } else {
@@ -138,15 +139,21 @@ Coord children_bp(const Database& db, FeatureIndex f, const std::vector<std::str
   q.type_codes = db.type_codes(child_types);
   std::vector<RowId> rows;
   for (const RelatedRow& r : db.children(f, q)) rows.push_back(r.row);
+  // Saturates at 2^63 - 1: lengths near that limit (coordinates go up to
+  // it) would otherwise wrap to a negative total.
   Coord total = 0;
+  auto add = [&total](Coord start, Coord end) {
+    const Coord n = end - start + 1;
+    total = n > INT64_MAX - total ? INT64_MAX : total + n;
+  };
   if (!merge) {
     const auto flags = db.flags();
     for (RowId r : rows) {
-      if (!(flags[r] & kRowNoCoords)) total += db.ends()[r] - db.starts()[r] + 1;
+      if (!(flags[r] & kRowNoCoords)) add(db.starts()[r], db.ends()[r]);
     }
     return total;
   }
-  for (const DerivedFeature& m : merge_rows(db, rows, ignore_strand)) total += m.end - m.start + 1;
+  for (const DerivedFeature& m : merge_rows(db, rows, ignore_strand)) add(m.start, m.end);
   return total;
 }
 

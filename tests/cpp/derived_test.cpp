@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include "test_util.hpp"
 
 namespace gffbase {
@@ -94,6 +98,31 @@ TEST(Derived, MergeInterfeaturesAndChildrenBp) {
   const FeatureIndex gene1 = *db->find("gene1");
   EXPECT_EQ(children_bp(*db, gene1, {"exon"}, false, false), 501 + 401 + 1001 + 501 + 1001);
   EXPECT_EQ(children_bp(*db, gene1, {"exon"}, true, false), 501 + 401 + 1001);
+}
+
+TEST(Derived, CoordinatesAtTheLimitDoNotOverflow) {
+  // Exons reaching 2^63 - 1, the largest coordinate: reach + 1 and summed
+  // lengths used to wrap (introns starting at -2^63, children_bp < 0).
+  constexpr Coord kMax = INT64_MAX;
+  const std::string m = std::to_string(kMax);
+  const std::string text = "##gff-version 3\n"
+                           "c\tt\tmRNA\t1\t" + m + "\t.\t+\t.\tID=t\n"
+                           "c\tt\texon\t1\t" + std::to_string(kMax - 1) + "\t.\t+\t.\tID=e1;Parent=t\n"
+                           "c\tt\texon\t5\t" + m + "\t.\t+\t.\tID=e2;Parent=t\n"
+                           "c\tt\texon\t" + m + "\t" + m + "\t.\t+\t.\tID=e3;Parent=t\n";
+  TempDir dir;
+  auto db = testing::build_db(text, dir.file("h.gffdb"));
+  ASSERT_TRUE(db);
+  EXPECT_TRUE(introns(*db, {}).empty());  // the exons overlap or touch: no gap
+  const auto exon = *db->type_code("exon");
+  auto rows = db->rows_of_type(exon);
+  const auto merged = merge_rows(*db, std::vector<RowId>(rows.begin(), rows.end()), false);
+  ASSERT_EQ(merged.size(), 1u);
+  EXPECT_EQ(merged[0].start, 1);
+  EXPECT_EQ(merged[0].end, kMax);
+  const FeatureIndex t = *db->find("t");
+  EXPECT_EQ(children_bp(*db, t, {"exon"}, false, false), kMax);  // saturated
+  EXPECT_EQ(children_bp(*db, t, {"exon"}, true, false), kMax);
 }
 
 TEST(Derived, WritesGff3GtfBedAndTsv) {
