@@ -105,6 +105,25 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   }
   const std::string_view features(text.data() + bom, fasta_at - bom);
   report.dialect = detect(features, o);
+  {
+    // A --format that most lines contradict (GTF text read as GFF3 keeps no
+    // IDs or relations, and the reverse): said once, as a warning.
+    const Dialect& d = report.dialect;
+    const bool forced_gff3 = o.format == Format::kGff3, forced_gtf = o.format == Format::kGtf || o.format == Format::kGff2;
+    const std::uint32_t against = forced_gff3 ? d.votes_gtf : forced_gtf ? d.votes_gff3 : 0;
+    if (against * 2 > d.lines_checked && d.lines_checked > 0) {
+      Problem p;
+      p.severity = Severity::kWarning;
+      p.code = "format-mismatch";
+      p.path = name;
+      p.field = "--format " + std::string(format_name(o.format));
+      p.expected = forced_gff3 ? "GFF3 attributes (key=value)" : "GTF/GFF2 attributes (key \"value\")";
+      p.found = std::to_string(against) + " of the " + std::to_string(d.lines_checked) + " lines checked written " +
+                (forced_gff3 ? "GTF/GFF2-style" : "GFF3-style");
+      p.hint = "IDs and relations come from the attributes; leave --format auto to detect the dialect";
+      report.problems.add(std::move(p));
+    }
+  }
 
   ChunkParseOptions po;
   po.path = name;

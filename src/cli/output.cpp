@@ -50,7 +50,9 @@ bool read_lines(const std::string& path, std::vector<std::string>& out, std::str
   std::string line;
   while (std::getline(*in, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
+    // Blank lines (spaces or tabs only) and comments are skipped: a stray
+    // blank line looked up the ID "" and failed the command.
+    if (line.find_first_not_of(" \t") == std::string::npos || line[0] == '#') continue;
     out.push_back(line);
   }
   return true;

@@ -362,6 +362,26 @@ TEST(IngestIds, AnIdWithSeveralValuesIsReportedAndTheFirstKept) {
       << strict.status().message();
 }
 
+TEST(IngestDialect, AForcedFormatThatTheLinesContradictIsAWarning) {
+  TempDir dir;
+  const std::string gtf = tsv({"c", ".", "exon", "1", "10", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"});
+  IngestOptions o = default_options();
+  o.source_name = "mem.gtf";
+  o.format = Format::kGff3;
+  auto rep = ingest_text(gtf, dir.file("a.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  const Problem* p = find_problem(*rep, "format-mismatch");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->format(),
+            "mem.gtf: warning: --format gff3: expected GFF3 attributes (key=value), found 1 of the 1 lines checked "
+            "written GTF/GFF2-style\n"
+            "  hint: IDs and relations come from the attributes; leave --format auto to detect the dialect");
+  o.format = Format::kGtf;  // agreeing: nothing to say
+  auto ok = ingest_text(gtf, dir.file("b.gffdb"), o);
+  ASSERT_TRUE(ok.is_ok());
+  EXPECT_EQ(find_problem(*ok, "format-mismatch"), nullptr);
+}
+
 TEST(IngestGtf, ChildrenOnTwoSeqidsAreReportedUnderTheKeyThatNamesTheFeature) {
   TempDir dir;
   const std::string text = tsv({"c1", ".", "exon", "1", "10", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"}) +

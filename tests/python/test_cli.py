@@ -166,6 +166,10 @@ def test_get_formats(gffbase_cli, cli_db):
     assert js["id"] == "tx1" and js["start"] == 1000 and js["attributes"]["tag"] == ["MANE_Select"]
     r = run(gffbase_cli, "get", cli_db, "nope")
     assert r.returncode == 1
+    # IDs from stdin: blank lines (spaces or tabs only) and comments are skipped.
+    r = run(gffbase_cli, "get", cli_db, "--ids", "-", stdin="tx1\n  \n\t\n# a comment\ntx2\n")
+    assert r.returncode == 0, r.stderr
+    assert ids_of(r.stdout) == ["tx1", "tx2"]
 
 
 def test_export_reproduces_the_input(gffbase_cli, cli_db, example_gff3):
