@@ -87,6 +87,15 @@ void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std
                      const AttributeIssueSink& on_issue, KeyCounter* counter) {
   const std::size_t eq = item.find('=');
   if (eq == std::string_view::npos) {
+    // 'gene_id "G1"' (a key, spaces, a quoted value) is a GTF item in a GFF3
+    // line (mixed files): kept as written, but said.  A bare key may hold
+    // spaces ("Lack 3'-end" flags): only the quote tells GTF apart.
+    const std::size_t space = item.find(' ');
+    const std::size_t value = space == std::string_view::npos ? space : item.find_first_not_of(' ', space);
+    if (on_issue && value != std::string_view::npos && item[value] == '"' && item.back() == '"' &&
+        item.size() - value >= 2) {
+      on_issue({"gtf-style-attribute", std::string(item.substr(0, space)), "key=value (GFF3)", std::string(item)});
+    }
     out.push_back({item, {}, 0, false});
     return;
   }

@@ -131,6 +131,20 @@ TEST(AttributesGff3, PercentDecodedSemicolonDoesNotSplitItems) {
   expect_items(p, {{"Note", "x;y=z", 0, true}});
 }
 
+TEST(AttributesGff3, AGtfStyleItemIsReportedAndKeptAsABareKey) {
+  Parsed p;
+  parse("ID=x;gene_id \"G1\";Lack 3'-end;Note \"unclosed", true, p);
+  expect_items(p, {{"ID", "x", 0, true},
+                   {"gene_id \"G1\"", "", 0, false},
+                   {"Lack 3'-end", "", 0, false},
+                   {"Note \"unclosed", "", 0, false}});
+  ASSERT_EQ(p.issues.size(), 1u);  // a flag with spaces, or a lone quote, is not GTF
+  EXPECT_EQ(p.issues[0].code, "gtf-style-attribute");
+  EXPECT_EQ(p.issues[0].key, "gene_id");
+  EXPECT_EQ(p.issues[0].expected, "key=value (GFF3)");
+  EXPECT_EQ(p.issues[0].found, "gene_id \"G1\"");
+}
+
 TEST(AttributesGff3, BadPercentEscapeIsReportedAndRawTextKept) {
   const std::string f = "ID=a;Note=50%ZZ off;Name=trunc%4";
   Parsed p;
