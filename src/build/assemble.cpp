@@ -412,6 +412,16 @@ class Assembler {
       state = is_sub ? kSeenSubfeature : 0;
       return;
     }
+    if (r.rec->strand != s.rec->strand && !(state & kWarnedStrand)) {
+      state |= kWarnedStrand;
+      const std::string& key = name(d_.types, s.rec->type_code) == "gene" ? o_.gtf_gene_key : o_.gtf_transcript_key;
+      log_.add(problem(Severity::kWarning, "multi-strand-parent", r.rec->line, "attribute " + key,
+                       "all children of an inferred feature on one strand",
+                       quote(d_.feature_ids[feature]) + " has children on strands " + std::string(1, s.rec->strand) +
+                           " and " + std::string(1, r.rec->strand),
+                       "the inferred " + name(d_.types, s.rec->type_code) + " keeps the strand of its first child, " +
+                           std::string(1, s.rec->strand)));
+    }
     if (r.rec->seqid_code != s.rec->seqid_code) {
       if (!(state & kWarnedSeqid)) {
         state |= kWarnedSeqid;
@@ -451,6 +461,7 @@ class Assembler {
         const std::uint32_t feature = d_.rows[this_row].feature;
         const std::string_view gid = first_value(c, r, gene_key_);
         const std::string_view tid = first_value(c, r, tx_key_);
+        if (gid.empty() || tid.empty()) report_empty_keys(c, r);
         if (r.type_code == gene_type_) continue;
         const bool is_transcript = r.type_code == transcript_type_;
 
@@ -469,7 +480,10 @@ class Assembler {
           last_gene_ = gene;
         }
         if (is_transcript) {
-          if (gene != kNone) d_.edges.emplace_back(feature, gene);
+          if (gene != kNone) {
+            d_.edges.emplace_back(feature, gene);
+            if (feature != last_checked_tx_ || gene != last_checked_gene_) note_transcript_gene(feature, gene, r);
+          }
           continue;
         }
         // The transcript, synthesised when absent.
@@ -485,7 +499,11 @@ class Assembler {
             add_attr_hash(tx_key, tid);
             if (gene != kNone) d_.edges.emplace_back(tx, gene);
           }
-          if (tx != kNone) extend(tx, d_.rows[this_row]);
+          if (tx != kNone) {
+            extend(tx, d_.rows[this_row]);
+            // Only when the pair changes (about once per transcript), not per line.
+            if (gene != kNone && (tx != last_checked_tx_ || gene != last_checked_gene_)) note_transcript_gene(tx, gene, r);
+          }
           last_tid_ = tid;
           last_tx_ = tx;
         }
@@ -493,6 +511,39 @@ class Assembler {
         else if (gene != kNone && gene != feature) d_.edges.emplace_back(feature, gene);
       }
     }
+  }
+
+  // gene_id "" / transcript_id "": read as absent (the line joins no gene or
+  // transcript), and said.  Called only when a key has no non-empty value.
+  void report_empty_keys(const ParsedChunk& c, const RawRecord& r) {
+    for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
+      const KeptItem& it = c.items[i];
+      if ((it.key != gene_key_ && it.key != tx_key_) || !it.has_value || it.size != 0) continue;
+      const std::string& key = it.key == gene_key_ ? o_.gtf_gene_key : o_.gtf_transcript_key;
+      Problem p = problem(Severity::kWarning, "empty-id", r.line, "attribute " + key, "a non-empty ID", "\"\"",
+                          "the line is read as having no " + key);
+      p.text = truncate_for_message(r.attributes());
+      log_.add(p);
+    }
+  }
+
+  // A transcript belongs to the gene of its first line; a later line that
+  // names it under another gene_id is said (once per transcript).  Callers
+  // call it when the (transcript, gene) pair changes, not per line.
+  void note_transcript_gene(std::uint32_t tx, std::uint32_t gene, const RawRecord& r) {
+    last_checked_tx_ = tx;
+    last_checked_gene_ = gene;
+    if (tx_gene_.size() <= tx) tx_gene_.resize(std::max<std::size_t>(d_.feature_ids.size(), tx + 1), kNone);
+    std::uint32_t& known = tx_gene_[tx];
+    if (known == kNone) {
+      known = gene;
+      return;
+    }
+    if (known == gene || !warned_tx_.insert(tx).second) return;
+    log_.add(problem(Severity::kWarning, "transcript-in-two-genes", r.line, "attribute " + o_.gtf_gene_key,
+                     "the gene of this transcript's other lines, " + quote(d_.feature_ids[known]),
+                     quote(d_.feature_ids[gene]) + " for transcript " + quote(d_.feature_ids[tx]),
+                     "the transcript stays under " + quote(d_.feature_ids[known])));
   }
 
   void add_attr_hash(std::string_view key, std::string_view value) {
@@ -656,8 +707,11 @@ class Assembler {
   std::vector<std::uint32_t> auto_number_;
   std::vector<std::uint32_t> replaced_from_;
   IdMap gene_ids_, tx_ids_;
-  static constexpr std::uint8_t kSeenSubfeature = 1, kWarnedSeqid = 2;
+  static constexpr std::uint8_t kSeenSubfeature = 1, kWarnedSeqid = 2, kWarnedStrand = 4;
   std::vector<std::uint8_t> extent_state_;  ///< per synthesised feature
+  std::vector<std::uint32_t> tx_gene_;       ///< per transcript: the gene of its first line
+  std::unordered_set<std::uint32_t> warned_tx_;
+  std::uint32_t last_checked_tx_ = kNone, last_checked_gene_ = kNone;
   std::string_view last_gid_, last_tid_;
   std::uint32_t last_gene_ = kNone, last_tx_ = kNone;
   const RawRecord* pending_gtf_ = nullptr;

@@ -399,6 +399,39 @@ TEST(IngestGtf, ChildrenOnTwoSeqidsAreReportedUnderTheKeyThatNamesTheFeature) {
                                               "attribute transcript_id | \"T\" has children on c1 and c2"}));
 }
 
+TEST(IngestGtf, EmptyIdsBothStrandsAndATranscriptInTwoGenesAreReported) {
+  TempDir dir;
+  const std::string text =
+      tsv({"c", ".", "exon", "1", "10", ".", "+", ".", "gene_id \"G\"; transcript_id \"\";"}) +
+      tsv({"c", ".", "exon", "20", "30", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"}) +
+      tsv({"c", ".", "exon", "40", "50", ".", "-", ".", "gene_id \"G\"; transcript_id \"T\";"}) +
+      tsv({"c", ".", "exon", "60", "70", ".", "+", ".", "gene_id \"H\"; transcript_id \"T\";"});
+  IngestOptions o = default_options();
+  o.source_name = "mem.gtf";
+  auto rep = ingest_text(text, dir.file("g.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  std::vector<std::string> got;
+  for (const Problem& p : rep->problems.items) got.push_back(p.format());
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "mem.gtf:1: warning: attribute transcript_id: expected a non-empty ID, found \"\"\n"
+                     "  | gene_id \"G\"; transcript_id \"\";\n"
+                     "  hint: the line is read as having no transcript_id",
+                     "mem.gtf:3: warning: attribute gene_id: expected all children of an inferred feature on one "
+                     "strand, found \"G\" has children on strands + and -\n"
+                     "  hint: the inferred gene keeps the strand of its first child, +",
+                     "mem.gtf:3: warning: attribute transcript_id: expected all children of an inferred feature on "
+                     "one strand, found \"T\" has children on strands + and -\n"
+                     "  hint: the inferred transcript keeps the strand of its first child, +",
+                     "mem.gtf:4: warning: attribute gene_id: expected the gene of this transcript's other lines, "
+                     "\"G\", found \"H\" for transcript \"T\"\n"
+                     "  hint: the transcript stays under \"G\""}));
+  auto db = Database::open(dir.file("g.gffdb"));
+  ASSERT_TRUE(db.is_ok());
+  const auto parents = (*db)->parents_of(*(*db)->find("T"));
+  ASSERT_EQ(parents.size(), 1u);
+  EXPECT_EQ((*db)->feature_id(parents[0]), "G");
+}
+
 // ---------------------------------------------------------------------------
 // Feature lines the FASTA section swallowed
 
