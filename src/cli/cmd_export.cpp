@@ -50,6 +50,7 @@ int cmd_export(const Argv& argv) {
     RowPrinter p(db, format, out);
     p.header();
     const bool synth = a.flag("--include-synthetic");
+    p.set_link_synthetic(synth);
     const auto flags = db.flags();
     auto emit = [&](RowId r) {
       if ((flags[r] & kRowSynthetic) && !synth) return;

@@ -13,8 +13,8 @@ void RowPrinter::header() {
 
 void RowPrinter::row(RowId r) {
   switch (format_) {
-    case OutputFormat::kGff3: write_gff_line(db_, r, false, buf_); break;
-    case OutputFormat::kGtf: write_gff_line(db_, r, true, buf_); break;
+    case OutputFormat::kGff3: write_gff_line(db_, r, false, buf_, link_synthetic_); break;
+    case OutputFormat::kGtf: write_gff_line(db_, r, true, buf_, link_synthetic_); break;
     case OutputFormat::kBed: write_bed6_line(db_, r, buf_); break;
     case OutputFormat::kBed12: write_bed12_for_feature(db_, r, buf_); break;
     case OutputFormat::kTsv: write_tsv_line(db_, r, buf_); break;

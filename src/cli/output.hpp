@@ -23,12 +23,16 @@ class RowPrinter {
   /// when non-empty and the format is tsv.
   void row(RowId r);
   void flush();
+  /// GFF lines converted from GTF name inferred parents only when they are
+  /// written too (export leaves them out unless --include-synthetic).
+  void set_link_synthetic(bool v) { link_synthetic_ = v; }
 
  private:
   const Database& db_;
   OutputFormat format_;
   std::FILE* out_;
   std::string buf_;
+  bool link_synthetic_ = true;
 };
 
 /// The --format option every query command takes.

@@ -101,12 +101,45 @@ void append_gtf_item(std::string& out, std::string_view key, std::string_view va
   out += ';';
 }
 
+// The GTF name of feature f under `key` (gene_id, transcript_id): the value
+// its own line gives that key (Ensembl and RefSeq GFF3 carry them), else its
+// ID.  Every line of a gene or transcript then uses one name for it.
+// Consecutive lines share their gene and transcript: the last answer per
+// key is remembered (per thread), so a gene's name is parsed once, not per line.
+const std::string& gtf_name(const Database& db, FeatureIndex f, std::string_view key, bool from_gff3) {
+  struct Last {
+    std::string_view id;  // the feature's ID as mapped: its address tells features (and files) apart
+    std::string name;
+  };
+  thread_local Last last_gene, last_transcript;
+  Last& last = key == "gene_id" ? last_gene : last_transcript;
+  const std::string_view id = db.feature_id(f);
+  if (last.id.data() == id.data() && last.id.size() == id.size() && !id.empty()) return last.name;
+  last.id = id;
+  last.name.assign(id);
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  parse_attributes(db.row(db.primary_row(f)).attributes, from_gff3, items, scratch);
+  for (const auto& it : items) {
+    if (it.key == key && it.has_value && !it.value.empty()) {
+      last.name.assign(it.value);
+      break;
+    }
+  }
+  return last.name;
+}
+
 // Column 9 of `row` converted to the other dialect.  The hierarchy, which
-// each dialect states its own way, is carried over: GFF3 -> GTF adds gene_id
-// (the root of the first-parent chain) and transcript_id (the feature just
-// below the root) unless the line has them; GTF -> GFF3 adds ID (features
-// with children) and Parent.  Converted files then ingest to the same tree.
-std::string attributes_as(const Database& db, RowId row, std::string_view raw, bool to_gtf, bool from_gff3) {
+// each dialect states its own way, is carried over:
+//  - GFF3 -> GTF: gene_id names the root of the first-parent chain and
+//    transcript_id the feature just below it (gtf_name), replacing values the
+//    line gives those keys, so all lines of a gene agree.  Feature types are
+//    kept: a GTF reader takes only type "transcript" for a transcript, so an
+//    mRNA line comes back as a child of an inferred transcript of that name.
+//  - GTF -> GFF3: ID on features with children, Parent naming the parents
+//    (inferred ones only when `link_synthetic`: they are written then).
+std::string attributes_as(const Database& db, RowId row, std::string_view raw, bool to_gtf, bool from_gff3,
+                          bool link_synthetic) {
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
   parse_attributes(raw, from_gff3, items, scratch);
@@ -114,11 +147,12 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
   std::string out;
   if (to_gtf) {
     const std::vector<FeatureIndex> chain = ancestry(db, f);
-    if (!has_key(items, "gene_id")) append_gtf_item(out, "gene_id", db.feature_id(chain.back()));
-    if (chain.size() >= 2 && !has_key(items, "transcript_id")) {
-      append_gtf_item(out, "transcript_id", db.feature_id(chain[chain.size() - 2]));
+    append_gtf_item(out, "gene_id", gtf_name(db, chain.back(), "gene_id", from_gff3));
+    if (chain.size() >= 2) {
+      append_gtf_item(out, "transcript_id", gtf_name(db, chain[chain.size() - 2], "transcript_id", from_gff3));
     }
     for (const auto& it : items) {
+      if (it.key == "gene_id" || it.key == "transcript_id") continue;  // written above
       if (!out.empty()) out += ' ';
       out += it.key;
       if (it.has_value) {
@@ -135,9 +169,10 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
     out += percent_encode(db.feature_id(f));
   }
   if (!has_key(items, "Parent")) {
+    const auto flags = db.flags();
     bool first = true;
     for (FeatureIndex p : db.parents_of(f)) {
-      if (p == f) continue;
+      if (p == f || (!link_synthetic && (flags[db.primary_row(p)] & kRowSynthetic))) continue;
       if (!out.empty() && first) out += ';';
       out += first ? "Parent=" : ",";
       out += percent_encode(db.feature_id(p));
@@ -189,7 +224,7 @@ void append_score_text(const Database& db, RowId row, double score, std::string&
 }
 }  // namespace
 
-void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out) {
+void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out, bool link_synthetic) {
   const RowView v = db.row(row);
   if (as_gtf == !db_is_gff3(db) && !(v.flags & kRowSynthetic)) {
     // The input's own dialect: the line exactly as it was read, unless
@@ -223,7 +258,7 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
   if (as_gtf == !from_gff3) {
     out += v.attributes.empty() ? std::string_view(".") : v.attributes;
   } else {
-    const std::string a = attributes_as(db, row, v.attributes, as_gtf, from_gff3);
+    const std::string a = attributes_as(db, row, v.attributes, as_gtf, from_gff3, link_synthetic);
     out += a.empty() ? "." : a;
   }
   out += '\n';

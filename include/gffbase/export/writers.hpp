@@ -29,7 +29,11 @@ bool parse_output_format(std::string_view text, OutputFormat& out);
 /// Writes a score the way it is best read back: shortest round-trip decimal, or '.'.
 void append_score(std::string& out, double score);
 
-void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out);
+/// One GFF3 (or, with `as_gtf`, GTF) line.  In the input's own dialect it is
+/// the input's line; converted, the hierarchy is carried over (gene_id and
+/// transcript_id for GTF, ID and Parent for GFF3).  `link_synthetic` = false:
+/// inferred parents are not named in Parent (they are not being written).
+void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out, bool link_synthetic = true);
 void write_bed6_line(const Database& db, RowId row, std::string& out);
 void write_bed12_line(const Database& db, RowId row, const std::vector<std::pair<Coord, Coord>>& blocks,
                       Coord thick_start, Coord thick_end, std::string& out);
