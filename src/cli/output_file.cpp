@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <fcntl.h>
@@ -15,31 +16,57 @@ OutputFile::~OutputFile() {
   if (!tmp_path_.empty()) ::unlink(tmp_path_.c_str());
 }
 
+namespace {
+bool under(const std::string& path, const char* dir) { return path.rfind(dir, 0) == 0; }
+}  // namespace
+
 std::string OutputFile::open(const std::string& path, const std::string& read_from) {
   if (path == "-") return {};
   if (path.empty()) return "the output path is empty";
   path_ = path;
+  auto direct = [&]() -> std::string {
+    stream_ = std::fopen(path.c_str(), "wb");
+    if (!stream_) {
+      stream_ = stdout;
+      return path + ": cannot open for writing: " + std::strerror(errno);
+    }
+    direct_ = true;
+    return {};
+  };
+  // /dev/stdout, /proc/self/fd/N: a stream the caller set up (a pipe, a
+  // redirection that may append); write through, never rename over them.
+  if (under(path, "/dev/") || under(path, "/proc/")) return direct();
+  struct stat link {};
+  if (::lstat(path.c_str(), &link) == 0 && S_ISLNK(link.st_mode)) {
+    // A symlink: the file it names is replaced (beside it), the link kept.
+    char* target = ::realpath(path.c_str(), nullptr);
+    if (!target) return direct();  // dangling: fopen creates the target
+    path_ = target;
+    std::free(target);
+    if (under(path_, "/dev/") || under(path_, "/proc/")) {
+      path_ = path;
+      return direct();
+    }
+  }
   struct stat out {};
-  if (::stat(path.c_str(), &out) == 0) {
+  bool exists = false;
+  if (::stat(path_.c_str(), &out) == 0) {
+    exists = true;
     struct stat in {};
     if (::stat(read_from.c_str(), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
       return path + ": is the database being read; choose another output path";
     }
     if (S_ISDIR(out.st_mode)) return path + ": is a directory, expected a file path";
-    if (!S_ISREG(out.st_mode)) {
-      // A FIFO or a device: there is nothing to keep intact, and renaming
-      // over it would replace it.
-      stream_ = std::fopen(path.c_str(), "wb");
-      if (!stream_) return path + ": cannot open for writing: " + std::strerror(errno);
-      direct_ = true;
-      return {};
-    }
+    // A FIFO or a device: there is nothing to keep intact, and renaming over
+    // it would replace it.
+    if (!S_ISREG(out.st_mode)) return direct();
   }
   static std::atomic<unsigned> counter{0};
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    tmp_path_ = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    tmp_path_ = path_ + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     const int fd = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0) {
+      if (exists) ::fchmod(fd, out.st_mode & 07777);  // the replaced file's permissions
       stream_ = ::fdopen(fd, "wb");
       if (stream_) return {};
       ::close(fd);

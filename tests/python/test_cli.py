@@ -258,6 +258,18 @@ def test_export_never_damages_the_database_or_an_existing_file(gffbase_cli, exam
     r = run(gffbase_cli, "export", db, "-o", keep)
     assert r.returncode == 0, r.stderr
     assert keep.read_text() == run(gffbase_cli, "export", db).stdout
+    # Through a symlink: the file it names is replaced with its permissions, the link kept; /dev/stdout is
+    # written through (here a pipe), never renamed over.
+    os.chmod(keep, 0o600)
+    link = tmp_path / "link.gff"
+    link.symlink_to(keep.name)
+    r = run(gffbase_cli, "export", db, "-f", "bed", "-o", link)
+    assert r.returncode == 0, r.stderr
+    assert link.is_symlink() and stat.S_IMODE(os.stat(keep).st_mode) == 0o600
+    assert keep.read_text() == run(gffbase_cli, "export", db, "-f", "bed").stdout
+    r = run(gffbase_cli, "export", db, "-f", "bed", "-o", "/dev/stdout")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == keep.read_text()
 
 
 def test_region_seqids_with_colons_and_a_bad_strand(gffbase_cli, tmp_path):
@@ -338,6 +350,19 @@ def test_converting_between_gff3_and_gtf_keeps_the_hierarchy(gffbase_cli, tmp_pa
     assert q_gtf.split("\t")[8] == 'gene_id "q"; ID "q"; Note "12%22 insert"; Alias "x";\n'
     (tmp_path / "q.gtf").write_text(q_gtf)
     assert run(gffbase_cli, "ingest", tmp_path / "q.gtf", "-o", tmp_path / "q2.gffdb", "--strict").returncode == 0
+    # Lines that carry gene_id/transcript_id of their own (RefSeq, Ensembl GFF3): the gene's and transcript's own
+    # values name them on every line, so all lines of a gene agree.
+    (tmp_path / "rs.gff3").write_text(
+        "##gff-version 3\n"
+        "c\t.\tgene\t1\t100\t.\t+\t.\tID=gene:G1;gene_id=G1\n"
+        "c\t.\tmRNA\t1\t100\t.\t+\t.\tID=tx:T1;Parent=gene:G1;transcript_id=T1\n"
+        "c\t.\texon\t1\t100\t.\t+\t.\tParent=tx:T1;gene_id=other;transcript_id=other\n")
+    rs = tmp_path / "rs.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "rs.gff3", "-o", rs, "-q").returncode == 0
+    rs_gtf = [line.split("\t")[8] for line in run(gffbase_cli, "export", rs, "-f", "gtf").stdout.splitlines()]
+    assert rs_gtf == ['gene_id "G1"; ID "gene:G1";',
+                      'gene_id "G1"; transcript_id "T1"; ID "tx:T1"; Parent "gene:G1";',
+                      'gene_id "G1"; transcript_id "T1"; Parent "tx:T1";']
     # A GTF that never held ID or Parent gets them from its hierarchy.
     (tmp_path / "plain.gtf").write_text('c\t.\texon\t1\t100\t.\t+\t.\tgene_id "G"; transcript_id "T";\n')
     plain = tmp_path / "plain.gffdb"
@@ -346,6 +371,9 @@ def test_converting_between_gff3_and_gtf_keeps_the_hierarchy(gffbase_cli, tmp_pa
     assert {line.split("\t")[2]: line.split("\t")[8] for line in lines[1:]} == {
         "gene": "ID=G;gene_id=G", "transcript": "ID=T;Parent=G;gene_id=G;transcript_id=T",
         "exon": "Parent=T;gene_id=G;transcript_id=T"}
+    # Without --include-synthetic the inferred gene and transcript are not written: nothing names them.
+    lines = run(gffbase_cli, "export", plain, "-f", "gff3").stdout.splitlines()
+    assert [line.split("\t")[8] for line in lines[1:]] == ["gene_id=G;transcript_id=T"]
 
 
 def test_info(gffbase_cli, cli_db):
