@@ -92,8 +92,8 @@ def _types(featuretype) -> Optional[List[str]]:
 def hierarchy_batched(db, ids, level, featuretype, format, children: bool, threads: int):
     _check_format(format)
     if level is not None and (type(level) is not int or level < 1):
-        from .interface import _bad_level
-        _bad_level(level)
+        from .interface import _checked_level
+        level = _checked_level(level)
     types = _types(featuretype)
     if type(ids) is list:
         try:  # a list of IDs goes to the core as is (no per-ID Python work)

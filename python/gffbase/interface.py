@@ -11,6 +11,7 @@ worker process maps the same file and the page cache is shared.
 
 from __future__ import annotations
 
+import operator
 import os
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -213,7 +214,7 @@ class FeatureDB:
     # -- hierarchy ------------------------------------------------------------------
     def _related(self, id, down, level, featuretype, order_by, reverse, limit, completely_within):
         if level is not None and (type(level) is not int or level < 1):
-            _bad_level(level)
+            level = _checked_level(level)
         if limit is None and order_by is None and isinstance(id, str):
             # The common call, in one crossing into the core.
             features = self._db.related_features(id, down, level, _as_list(featuretype), self.dialect, self._gff3)
@@ -414,9 +415,15 @@ class FeatureDB:
         self._db.verify()
 
 
-def _bad_level(level) -> None:
-    if isinstance(level, int) and not isinstance(level, bool) and level >= 1:
-        return  # an int subclass
+def _checked_level(level) -> int:
+    """`level` as an int >= 1 (NumPy integers and other integer types welcome), else InvalidArgumentError."""
+    if not isinstance(level, bool):
+        try:
+            value = operator.index(level)
+        except TypeError:
+            value = 0
+        if value >= 1:
+            return value
     raise InvalidArgumentError(f"level: expected None (every depth) or an integer >= 1, found {level!r}")
 
 

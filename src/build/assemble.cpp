@@ -461,7 +461,7 @@ class Assembler {
         const std::uint32_t feature = d_.rows[this_row].feature;
         const std::string_view gid = first_value(c, r, gene_key_);
         const std::string_view tid = first_value(c, r, tx_key_);
-        if (gid.empty() || tid.empty()) report_empty_keys(c, r);
+        if (gid.empty() || (tid.empty() && r.type_code != gene_type_)) report_empty_keys(c, r);
         if (r.type_code == gene_type_) continue;
         const bool is_transcript = r.type_code == transcript_type_;
 
@@ -519,6 +519,8 @@ class Assembler {
     for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
       const KeptItem& it = c.items[i];
       if ((it.key != gene_key_ && it.key != tx_key_) || !it.has_value || it.size != 0) continue;
+      // NCBI writes every gene line with transcript_id "": a gene has none.
+      if (it.key == tx_key_ && r.type_code == gene_type_) continue;
       const std::string& key = it.key == gene_key_ ? o_.gtf_gene_key : o_.gtf_transcript_key;
       Problem p = problem(Severity::kWarning, "empty-id", r.line, "attribute " + key, "a non-empty ID", "\"\"",
                           "the line is read as having no " + key);
@@ -543,7 +545,8 @@ class Assembler {
     log_.add(problem(Severity::kWarning, "transcript-in-two-genes", r.line, "attribute " + o_.gtf_gene_key,
                      "the gene of this transcript's other lines, " + quote(d_.feature_ids[known]),
                      quote(d_.feature_ids[gene]) + " for transcript " + quote(d_.feature_ids[tx]),
-                     "the transcript stays under " + quote(d_.feature_ids[known])));
+                     "a transcript_id names one transcript, whose lines should agree on its gene; the "
+                     "hierarchy follows the file's transcript line, or else the first line naming it"));
   }
 
   void add_attr_hash(std::string_view key, std::string_view value) {

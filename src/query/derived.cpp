@@ -143,8 +143,8 @@ Coord children_bp(const Database& db, FeatureIndex f, const std::vector<std::str
   // it) would otherwise wrap to a negative total.
   Coord total = 0;
   auto add = [&total](Coord start, Coord end) {
-    const Coord n = end - start + 1;
-    total = n > INT64_MAX - total ? INT64_MAX : total + n;
+    const Coord span = end - start;  // length - 1: no overflow for start >= 0
+    total = span >= INT64_MAX - total ? INT64_MAX : total + span + 1;
   };
   if (!merge) {
     const auto flags = db.flags();

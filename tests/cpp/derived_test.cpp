@@ -123,6 +123,13 @@ TEST(Derived, CoordinatesAtTheLimitDoNotOverflow) {
   const FeatureIndex t = *db->find("t");
   EXPECT_EQ(children_bp(*db, t, {"exon"}, false, false), kMax);  // saturated
   EXPECT_EQ(children_bp(*db, t, {"exon"}, true, false), kMax);
+
+  // A start of 0 (accepted with a warning) over the whole range: 2^63 bases.
+  const std::string zero = "##gff-version 3\nc\tt\tgene\t0\t" + m + "\t.\t+\t.\tID=g\n" +
+                           "c\tt\texon\t0\t" + m + "\t.\t+\t.\tID=z;Parent=g\n";
+  auto zdb = testing::build_db(zero, dir.file("z.gffdb"));
+  ASSERT_TRUE(zdb);
+  EXPECT_EQ(children_bp(*zdb, *zdb->find("g"), {"exon"}, false, false), kMax);
 }
 
 TEST(Derived, WritesGff3GtfBedAndTsv) {

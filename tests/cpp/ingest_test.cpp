@@ -424,7 +424,13 @@ TEST(IngestGtf, EmptyIdsBothStrandsAndATranscriptInTwoGenesAreReported) {
                      "  hint: the inferred transcript keeps the strand of its first child, +",
                      "mem.gtf:4: warning: attribute gene_id: expected the gene of this transcript's other lines, "
                      "\"G\", found \"H\" for transcript \"T\"\n"
-                     "  hint: the transcript stays under \"G\""}));
+                     "  hint: a transcript_id names one transcript, whose lines should agree on its gene; the "
+                     "hierarchy follows the file's transcript line, or else the first line naming it"}));
+  // NCBI writes gene lines with transcript_id "": not a problem on a gene.
+  const std::string ncbi = tsv({"c", ".", "gene", "1", "10", ".", "+", ".", "gene_id \"N\"; transcript_id \"\";"});
+  auto n = ingest_text(ncbi, dir.file("n.gffdb"), o);
+  ASSERT_TRUE(n.is_ok());
+  EXPECT_EQ(find_problem(*n, "empty-id"), nullptr);
   auto db = Database::open(dir.file("g.gffdb"));
   ASSERT_TRUE(db.is_ok());
   const auto parents = (*db)->parents_of(*(*db)->find("T"));

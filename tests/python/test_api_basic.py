@@ -307,6 +307,9 @@ def test_bad_arguments_raise_invalid_argument_as_the_cli_rejects_them(gff3_db):
         gff3_db.region_batched([("chrX", 1, 2 ** 64)])
     with pytest.raises(InvalidArgumentError, match="an empty string"):
         list(gff3_db.region(""))
+    np = pytest.importorskip("numpy")  # integer types other than int are levels too
+    assert ids(gff3_db.children("gene1", level=np.int64(1))) == ["tx1", "tx2"]
+    assert gff3_db.children_batched(["gene1"], level=np.int32(1)).num_rows == 2
 
 
 def test_seqids_with_colons_are_taken_whole(tmp_path):
