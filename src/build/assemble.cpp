@@ -398,6 +398,11 @@ class Assembler {
   // gtf_subfeature children (exons) when the feature has any, as gffutils
   // does, else from all children; children on another seqid than the first
   // are not spanned (a warning says so).
+  // The GTF key that names an inferred feature: gene_id for a gene, else transcript_id.
+  const std::string& naming_key(const RawRecord& inferred) const {
+    return name(d_.types, inferred.type_code) == "gene" ? o_.gtf_gene_key : o_.gtf_transcript_key;
+  }
+
   void extend(std::uint32_t feature, const DraftRow& r) {
     DraftRow& s = d_.rows[first_row_[feature]];
     if (!(s.flags & kRowSynthetic) || (r.flags & kRowNoCoords)) return;
@@ -414,8 +419,7 @@ class Assembler {
     }
     if (r.rec->strand != s.rec->strand && !(state & kWarnedStrand)) {
       state |= kWarnedStrand;
-      const std::string& key = name(d_.types, s.rec->type_code) == "gene" ? o_.gtf_gene_key : o_.gtf_transcript_key;
-      log_.add(problem(Severity::kWarning, "multi-strand-parent", r.rec->line, "attribute " + key,
+      log_.add(problem(Severity::kWarning, "multi-strand-parent", r.rec->line, "attribute " + naming_key(*s.rec),
                        "all children of an inferred feature on one strand",
                        quote(d_.feature_ids[feature]) + " has children on strands " + std::string(1, s.rec->strand) +
                            " and " + std::string(1, r.rec->strand),
@@ -425,9 +429,7 @@ class Assembler {
     if (r.rec->seqid_code != s.rec->seqid_code) {
       if (!(state & kWarnedSeqid)) {
         state |= kWarnedSeqid;
-        // The key that names the inferred feature: gene_id for a gene, else transcript_id.
-        const std::string& key = name(d_.types, s.rec->type_code) == "gene" ? o_.gtf_gene_key : o_.gtf_transcript_key;
-        log_.add(problem(Severity::kWarning, "multi-seqid-parent", r.rec->line, "attribute " + key,
+        log_.add(problem(Severity::kWarning, "multi-seqid-parent", r.rec->line, "attribute " + naming_key(*s.rec),
                          "all children of an inferred feature on one seqid",
                          quote(d_.feature_ids[feature]) + " has children on " + name(d_.seqids, s.rec->seqid_code) +
                              " and " + name(d_.seqids, r.rec->seqid_code),

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -78,6 +79,61 @@ std::string options_summary(const IngestOptions& o, const Dialect& d) {
   return s;
 }
 
+// A --format that most checked lines contradict (GTF text read as GFF3 keeps
+// no IDs or relations, and the reverse): one warning, or none.
+std::optional<Problem> format_mismatch(const std::string& name, const IngestOptions& o, const Dialect& d) {
+  const bool forced_gff3 = o.format == Format::kGff3, forced_gtf = o.format == Format::kGtf || o.format == Format::kGff2;
+  const std::uint32_t against = forced_gff3 ? d.votes_gtf : forced_gtf ? d.votes_gff3 : 0;
+  if (d.lines_checked == 0 || against * 2 <= d.lines_checked) return std::nullopt;
+  Problem p;
+  p.severity = Severity::kWarning;
+  p.code = "format-mismatch";
+  p.path = name;
+  p.field = "--format " + std::string(format_name(o.format));
+  p.expected = forced_gff3 ? "GFF3 attributes (key=value)" : "GTF/GFF2 attributes (key \"value\")";
+  p.found = std::to_string(against) + " of the " + std::to_string(d.lines_checked) + " lines checked written " +
+            (forced_gff3 ? "GTF/GFF2-style" : "GFF3-style");
+  p.hint = "IDs and relations come from the attributes; leave --format auto to detect the dialect";
+  return p;
+}
+
+// Sequence lines never have nine tab-separated columns: such a line in the
+// FASTA tail (`fasta`, whose first line is file line `base` + 1) is a feature
+// line the section swallowed (a stray '>' line, or features after ##FASTA).
+// It is not read as a feature; the problem names the first such line (an
+// error in strict mode, else a warning).
+std::optional<Problem> feature_lines_in_fasta(const std::string& name, const IngestOptions& o,
+                                              std::string_view fasta, std::uint64_t base) {
+  if (fasta.empty()) return std::nullopt;
+  std::size_t first = std::string_view::npos, count = 0;
+  for (std::size_t at = fasta.find('\t'); at != std::string_view::npos;) {
+    const std::size_t begin = fasta.rfind('\n', at) + 1;  // npos + 1 == 0
+    const std::size_t end = std::min(fasta.find('\n', at), fasta.size());
+    if (std::count(fasta.begin() + begin, fasta.begin() + end, '\t') >= 8) {
+      if (count++ == 0) first = begin;
+    }
+    at = end < fasta.size() ? fasta.find('\t', end) : std::string_view::npos;
+  }
+  if (count == 0) return std::nullopt;
+  const bool implicit = fasta[0] == '>';
+  const std::string_view line = fasta.substr(first, std::min(fasta.find('\n', first), fasta.size()) - first);
+  Problem p;
+  p.severity = o.strict ? Severity::kError : Severity::kWarning;
+  p.code = "feature-in-fasta";
+  p.path = name;
+  p.line = base + 1 + static_cast<std::uint64_t>(std::count(fasta.begin(), fasta.begin() + first, '\n'));
+  p.field = "line";
+  p.expected = implicit ? "sequence after the line starting with '>' (line " + std::to_string(base + 1) +
+                              "), which begins the FASTA section"
+                        : "sequence after ##FASTA (line " + std::to_string(base + 1) + ")";
+  p.found = "9 tab-separated columns" + (count > 1 ? " (" + std::to_string(count) + " such lines)" : std::string());
+  p.text = truncate_for_message(line);
+  p.hint = implicit ? "features after a line starting with '>' are not read; remove that line, or put the "
+                      "sequence last, after ##FASTA"
+                    : "features after ##FASTA are not read; move them before it";
+  return p;
+}
+
 // `writer` (may be null) starts writing the input text as soon as parsing
 // has finished with it, so the write overlaps assembly and indexing.
 Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk_bytes, std::uint32_t disk_crc,
@@ -105,25 +161,7 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   }
   const std::string_view features(text.data() + bom, fasta_at - bom);
   report.dialect = detect(features, o);
-  {
-    // A --format that most lines contradict (GTF text read as GFF3 keeps no
-    // IDs or relations, and the reverse): said once, as a warning.
-    const Dialect& d = report.dialect;
-    const bool forced_gff3 = o.format == Format::kGff3, forced_gtf = o.format == Format::kGtf || o.format == Format::kGff2;
-    const std::uint32_t against = forced_gff3 ? d.votes_gtf : forced_gtf ? d.votes_gff3 : 0;
-    if (against * 2 > d.lines_checked && d.lines_checked > 0) {
-      Problem p;
-      p.severity = Severity::kWarning;
-      p.code = "format-mismatch";
-      p.path = name;
-      p.field = "--format " + std::string(format_name(o.format));
-      p.expected = forced_gff3 ? "GFF3 attributes (key=value)" : "GTF/GFF2 attributes (key \"value\")";
-      p.found = std::to_string(against) + " of the " + std::to_string(d.lines_checked) + " lines checked written " +
-                (forced_gff3 ? "GTF/GFF2-style" : "GFF3-style");
-      p.hint = "IDs and relations come from the attributes; leave --format auto to detect the dialect";
-      report.problems.add(std::move(p));
-    }
-  }
+  if (auto p = format_mismatch(name, o, report.dialect)) report.problems.add(std::move(*p));
 
   ChunkParseOptions po;
   po.path = name;
@@ -183,42 +221,9 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
       if (p.severity == Severity::kError) return Status::invalid_input(p.format());
     }
   }
-  // Sequence lines never have nine tab-separated columns: such a line is a
-  // feature line the FASTA section swallowed (a stray '>' line, or features
-  // after ##FASTA).  It is not read as a feature: an error (strict) or a
-  // warning (lenient) names the first one.
-  if (fasta_at < text.size()) {
-    const std::string_view fasta(text.data() + fasta_at, text.size() - fasta_at);
-    std::size_t first = std::string_view::npos, count = 0;
-    for (std::size_t at = fasta.find('\t'); at != std::string_view::npos;) {
-      const std::size_t begin = fasta.rfind('\n', at) + 1;  // npos + 1 == 0
-      const std::size_t end = std::min(fasta.find('\n', at), fasta.size());
-      if (std::count(fasta.begin() + begin, fasta.begin() + end, '\t') >= 8) {
-        if (count++ == 0) first = begin;
-      }
-      at = end < fasta.size() ? fasta.find('\t', end) : std::string_view::npos;
-    }
-    if (count > 0) {
-      const bool implicit = fasta[0] == '>';
-      const std::string_view line = fasta.substr(first, std::min(fasta.find('\n', first), fasta.size()) - first);
-      Problem p;
-      p.severity = o.strict ? Severity::kError : Severity::kWarning;
-      p.code = "feature-in-fasta";
-      p.path = name;
-      p.line = base + 1 + static_cast<std::uint64_t>(std::count(fasta.begin(), fasta.begin() + first, '\n'));
-      p.field = "line";
-      p.expected = implicit ? "sequence after the line starting with '>' (line " + std::to_string(base + 1) +
-                                  "), which begins the FASTA section"
-                            : "sequence after ##FASTA (line " + std::to_string(base + 1) + ")";
-      p.found = "9 tab-separated columns" +
-                (count > 1 ? " (" + std::to_string(count) + " such lines)" : std::string());
-      p.text = truncate_for_message(line);
-      p.hint = implicit ? "features after a line starting with '>' are not read; remove that line, or put the "
-                          "sequence last, after ##FASTA"
-                        : "features after ##FASTA are not read; move them before it";
-      if (o.strict) return Status::invalid_input(p.format());
-      log.add(std::move(p));
-    }
+  if (auto p = feature_lines_in_fasta(name, o, text.view().substr(fasta_at), base)) {
+    if (o.strict) return Status::invalid_input(p->format());
+    log.add(std::move(*p));
   }
   // The FASTA section is stored as text: invalid UTF-8 there is an error
   // (strict) or repaired to '?' with a warning (lenient), as in feature lines.

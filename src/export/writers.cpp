@@ -153,13 +153,13 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
     }
     for (const auto& it : items) {
       if (it.key == "gene_id" || it.key == "transcript_id") continue;  // written above
-      if (!out.empty()) out += ' ';
-      out += it.key;
       if (it.has_value) {
-        out += ' ';
-        append_gtf_value(out, it.value);
+        append_gtf_item(out, it.key, it.value);
+      } else {  // a bare key
+        if (!out.empty()) out += ' ';
+        out += it.key;
+        out += ';';
       }
-      out += ';';
     }
     return out;
   }
