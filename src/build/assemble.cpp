@@ -41,7 +41,8 @@ class Assembler {
   Assembler(std::vector<ParsedChunk>& chunks, const Dialect& dialect, const IngestOptions& options,
             const std::string& path, Draft& draft, ProblemLog& log, IngestReport& report)
       : chunks_(chunks), gtf_(dialect.format != Format::kGff3), dialect_(dialect), o_(options), path_(path),
-        d_(draft), log_(log), report_(report), spec_(resolve_id_spec(options, dialect.format)) {
+        d_(draft), log_(log), report_(report), spec_(resolve_id_spec(options, dialect.format)),
+        default_spec_(options.id_spec.empty()) {
     // The parser kept items in the order of keys_of_interest (same options).
     const std::vector<std::string> keys = keys_of_interest(options, dialect.format);
     auto id = [&](std::string_view k) {
@@ -64,6 +65,7 @@ class Assembler {
     for (const auto& [type, ks] : spec_.by_type) by_type_codes_.push_back(draft.types.find(type));
     gene_type_ = draft.types.find("gene");
     transcript_type_ = draft.types.find("transcript");
+    mrna_type_ = draft.types.find("mRNA");
     subfeature_type_ = draft.types.find(options.gtf_subfeature);
   }
 
@@ -92,7 +94,48 @@ class Assembler {
 
  private:
   // --- IDs -----------------------------------------------------------------
+  // The feature's ID: by the ID spec, else (default spec only) a bare ID.
   std::string_view id_of(const ParsedChunk& c, const RawRecord& r) const {
+    const std::string_view id = spec_id_of(c, r);
+    return id.empty() ? bare_id(r) : id;
+  }
+
+  // AUGUSTUS (and BRAKER and TSEBRA, which pass its lines on) writes gene and
+  // transcript lines whose column 9 is the bare ID: "g1", "g1.t1".  AGAT
+  // reads it as the ID; gffutils as a key without a value, so those genes
+  // and transcripts were orphans and their exons built a second, inferred
+  // pair.  The first item of column 9 is a bare ID when it has no '=', no
+  // quote, no blank and no '%' (nothing to decode), and only on gene,
+  // transcript and (GFF3) mRNA lines: on other lines a bare value is GFF1's
+  // group, shared by all the lines of one gene ("geneA" on its exons and
+  // CDS) or naming a track (bedtools' "touch1"), not an ID.  A spec the
+  // caller gave is taken as it is.
+  std::string_view bare_id(const RawRecord& r) const {
+    const bool named_type = r.type_code == gene_type_ || r.type_code == transcript_type_ ||
+                            (!gtf_ && r.type_code == mrna_type_);
+    if (!default_spec_ || !named_type || r.type_code == kNone) return {};
+    std::string_view a = r.attributes();
+    a = a.substr(0, a.find(';'));
+    while (!a.empty() && (a.front() == ' ' || a.front() == '\t')) a.remove_prefix(1);
+    while (!a.empty() && (a.back() == ' ' || a.back() == '\t')) a.remove_suffix(1);
+    if (a.empty() || a == "." || a.find_first_of("=\"' \t%") != std::string_view::npos) return {};
+    return a;
+  }
+
+  // GFF3 has no bare values: said for each line read that way (an error in
+  // strict mode).  GTF defines no gene or transcript lines, and AUGUSTUS's
+  // are its documented output, so they are read without a word.
+  Status note_bare_id(const ParsedChunk& c, const RawRecord& r, std::string_view id) {
+    if (gtf_ || !spec_id_of(c, r).empty()) return Status::ok();
+    const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
+    Problem p = problem(s, "bare-id", r.line, "column 9", "key=value attributes", quote(id),
+                        "read as ID=" + std::string(id) + ", as AUGUSTUS means it");
+    p.text = truncate_for_message(r.attributes());
+    log_.add(p);
+    return o_.strict ? Status::invalid_input(p.format()) : Status::ok();
+  }
+
+  std::string_view spec_id_of(const ParsedChunk& c, const RawRecord& r) const {
     if (const auto& by_line = o_.id_spec.by_line; !by_line.empty()) {
       // The caller's strings, not spec_'s copy: feature IDs are views that
       // must outlive the assembler.
@@ -166,10 +209,18 @@ class Assembler {
     if (!pending_gtf_) return;
     const RawRecord& r = *pending_gtf_;
     if (r.type_code == gene_type_) {
-      if (auto g = first_value(*pending_chunk_, r, gene_key_); !g.empty()) gene_ids_.try_emplace(g, dr.feature);
+      if (auto g = gtf_value(*pending_chunk_, r, gene_key_); !g.empty()) gene_ids_.try_emplace(g, dr.feature);
     } else if (r.type_code == transcript_type_) {
-      if (auto t = first_value(*pending_chunk_, r, tx_key_); !t.empty()) tx_ids_.try_emplace(t, dr.feature);
+      if (auto t = gtf_value(*pending_chunk_, r, tx_key_); !t.empty()) tx_ids_.try_emplace(t, dr.feature);
+      // Without a gene_id (AUGUSTUS), its gene is the one its lines name.
+      if (first_value(*pending_chunk_, r, gene_key_).empty()) tx_without_gene_.insert(dr.feature);
     }
+  }
+
+  // A gene's gene_id or a transcript's transcript_id, else its bare ID.
+  std::string_view gtf_value(const ParsedChunk& c, const RawRecord& r, KeyId key) const {
+    const std::string_view v = first_value(c, r, key);
+    return v.empty() ? bare_id(r) : v;
   }
 
   std::uint32_t lookup(const IdMap& typed, std::string_view key) const {
@@ -213,6 +264,7 @@ class Assembler {
         auto id = id_of(c, r);
         if (id.empty()) continue;
         ++explicit_ids;
+        if (default_spec_ && !gtf_) GFFBASE_RETURN_IF_ERROR(note_bare_id(c, r, id));
         if (!gtf_ && spec_key_ids_.size() == 1 && spec_.by_type.empty() && spec_.keys[0] == "ID") {
           GFFBASE_RETURN_IF_ERROR(check_single_id(c, r, id));
         }
@@ -502,6 +554,9 @@ class Assembler {
             if (gene != kNone) d_.edges.emplace_back(tx, gene);
           }
           if (tx != kNone) {
+            if (gene != kNone && !tx_without_gene_.empty() && tx_without_gene_.erase(tx)) {
+              d_.edges.emplace_back(tx, gene);
+            }
             extend(tx, d_.rows[this_row]);
             // Only when the pair changes (about once per transcript), not per line.
             if (gene != kNone && (tx != last_checked_tx_ || gene != last_checked_gene_)) note_transcript_gene(tx, gene, r);
@@ -702,11 +757,12 @@ class Assembler {
   ProblemLog& log_;
   IngestReport& report_;
   IdSpec spec_;
+  bool default_spec_;  ///< the caller gave no id_spec: bare IDs are read (bare_id)
   std::vector<KeyId> spec_key_ids_;                  ///< spec_.keys as key indices
   std::vector<std::vector<KeyId>> by_type_key_ids_;  ///< spec_.by_type's keys as key indices
   KeyId parent_key_ = kNoKey, gene_key_ = kNoKey, tx_key_ = kNoKey;
   std::vector<std::uint32_t> by_type_codes_;  ///< spec_.by_type's types as Draft::types codes
-  std::uint32_t gene_type_ = kNone, transcript_type_ = kNone, subfeature_type_ = kNone;
+  std::uint32_t gene_type_ = kNone, transcript_type_ = kNone, mrna_type_ = kNone, subfeature_type_ = kNone;
   IdMap ids_;
   std::vector<std::uint32_t> first_row_;
   std::vector<std::uint32_t> auto_number_;
@@ -716,6 +772,7 @@ class Assembler {
   std::vector<std::uint8_t> extent_state_;  ///< per synthesised feature
   std::vector<std::uint32_t> tx_gene_;       ///< per transcript: the gene of its first line
   std::unordered_set<std::uint32_t> warned_tx_;
+  std::unordered_set<std::uint32_t> tx_without_gene_;  ///< transcript lines without a gene_id, until one is found
   std::uint32_t last_checked_tx_ = kNone, last_checked_gene_ = kNone;
   std::string_view last_gid_, last_tid_;
   std::uint32_t last_gene_ = kNone, last_tx_ = kNone;

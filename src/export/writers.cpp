@@ -144,6 +144,10 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
   std::deque<std::string> scratch;
   parse_attributes(raw, from_gff3, items, scratch);
   const FeatureIndex f = db.row_feature(row);
+  // A bare ID (AUGUSTUS's gene line "g1", read as the ID at ingest) is
+  // written as the target dialect's ID, not as a key without a value.
+  const bool bare_id = !items.empty() && !items.front().has_value && items.front().key == db.feature_id(f);
+  if (bare_id) items.erase(items.begin());
   std::string out;
   if (to_gtf) {
     const std::vector<FeatureIndex> chain = ancestry(db, f);
@@ -164,7 +168,7 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
     return out;
   }
   // GFF3: repeated keys become comma lists, in first-appearance order.
-  if (!has_key(items, "ID") && !db.children_of(f).empty()) {
+  if (!has_key(items, "ID") && (bare_id || !db.children_of(f).empty())) {
     out += "ID=";
     out += percent_encode(db.feature_id(f));
   }

@@ -32,6 +32,15 @@ const Problem* find_problem(const IngestReport& rep, std::string_view code) {
   return nullptr;
 }
 
+// The formatted messages of every problem with `code`, in the order recorded.
+std::vector<std::string> problem_messages(const IngestReport& rep, std::string_view code) {
+  std::vector<std::string> out;
+  for (const Problem& p : rep.problems.items) {
+    if (p.code == code) out.push_back(p.format());
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // IDs
 
@@ -341,11 +350,7 @@ TEST(IngestIds, AnIdWithSeveralValuesIsReportedAndTheFirstKept) {
   o.source_name = "mem.gff3";
   auto rep = ingest_text(text, dir.file("i.gffdb"), o);
   ASSERT_TRUE(rep.is_ok()) << rep.status().message();
-  std::vector<std::string> messages;
-  for (const Problem& p : rep->problems.items) {
-    if (p.code == "multiple-ids") messages.push_back(p.format());
-  }
-  EXPECT_EQ(messages, (std::vector<std::string>{
+  EXPECT_EQ(problem_messages(*rep, "multiple-ids"), (std::vector<std::string>{
                           "mem.gff3:2: warning: attribute ID: expected one value, found 2 values\n"
                           "  | ID=a,b\n  hint: the first, \"a\", is the feature's ID",
                           "mem.gff3:3: warning: attribute ID: expected one value, found 2 values\n"
@@ -359,6 +364,73 @@ TEST(IngestIds, AnIdWithSeveralValuesIsReportedAndTheFirstKept) {
   auto strict = ingest_text(text, dir.file("s.gffdb"), o);
   ASSERT_FALSE(strict.is_ok());
   EXPECT_TRUE(contains(strict.status().message(), "mem.gff3:2: error: attribute ID: expected one value"))
+      << strict.status().message();
+}
+
+// AUGUSTUS writes gene and transcript lines whose column 9 is the bare ID.
+TEST(IngestIds, AugustusBareIdsInGtfAreTheGeneAndTranscript) {
+  TempDir dir;
+  const std::string text =
+      tsv({"c", "AUGUSTUS", "gene", "100", "900", "0.5", "+", ".", "g1"}) +
+      tsv({"c", "AUGUSTUS", "transcript", "100", "900", "0.5", "+", ".", "g1.t1"}) +
+      tsv({"c", "AUGUSTUS", "CDS", "100", "300", ".", "+", "0", "transcript_id \"g1.t1\"; gene_id \"g1\";"}) +
+      tsv({"c", "AUGUSTUS", "exon", "100", "300", ".", "+", ".", "transcript_id \"g1.t1\"; gene_id \"g1\";"});
+  IngestOptions o = default_options();
+  o.source_name = "aug.gtf";
+  auto rep = ingest_text(text, dir.file("a.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_TRUE(rep->problems.items.empty());  // AUGUSTUS's own convention: nothing to say
+  auto db = Database::open(dir.file("a.gffdb"));
+  ASSERT_TRUE(db.is_ok());
+  const Database& d = **db;
+  EXPECT_EQ(d.feature_count(), 4u);  // no inferred second gene or transcript
+  const auto gene = d.find("g1"), tx = d.find("g1.t1");
+  ASSERT_TRUE(gene && tx);
+  EXPECT_EQ(d.row(d.primary_row(*gene)).end, 900);  // the file's line, not an inferred span
+  EXPECT_EQ(d.parents_of(*tx).size(), 1u);
+  EXPECT_EQ(d.parents_of(*tx)[0], *gene);
+  EXPECT_EQ(d.children_of(*tx).size(), 2u);
+
+  // A caller's id_spec is taken as it is: no bare IDs, the gene is inferred.
+  o.id_spec.by_type = {{"gene", {"gene_id"}}, {"transcript", {"transcript_id"}}};
+  auto spec = build_db(text, dir.file("s.gffdb"), o);
+  ASSERT_TRUE(spec);
+  EXPECT_EQ(spec->feature_count(), 6u);  // gene_1, transcript_1 + inferred g1, g1.t1
+  ASSERT_TRUE(spec->find("g1.t1"));
+  EXPECT_TRUE(spec->flags()[spec->primary_row(*spec->find("g1.t1"))] & kRowSynthetic);
+}
+
+TEST(IngestIds, BareIdsInGff3AreReadAndSaid) {
+  TempDir dir;
+  const std::string text = "##gff-version 3\n" + tsv({"c", "AUGUSTUS", "gene", "1", "90", ".", "+", ".", "g2"}) +
+                           tsv({"c", "AUGUSTUS", "mRNA", "1", "90", ".", "+", ".", "g2.t1;Parent=g2"}) +
+                           tsv({"c", "AUGUSTUS", "exon", "1", "90", ".", "+", ".", "Parent=g2.t1"}) +
+                           tsv({"c", "x", "exon", "1", "9", ".", "+", ".", "Note=a b"}) +
+                           // GFF1's group on other lines is shared by a gene's lines, not an ID.
+                           tsv({"c", "JGI", "exon", "1", "9", ".", "+", ".", "geneA"}) +
+                           tsv({"c", "JGI", "CDS", "1", "9", ".", "+", "0", "geneA"});
+  IngestOptions o = default_options();
+  o.source_name = "aug.gff3";
+  auto rep = ingest_text(text, dir.file("b.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_EQ(problem_messages(*rep, "bare-id"), (std::vector<std::string>{
+                          "aug.gff3:2: warning: column 9: expected key=value attributes, found \"g2\"\n"
+                          "  | g2\n  hint: read as ID=g2, as AUGUSTUS means it",
+                          "aug.gff3:3: warning: column 9: expected key=value attributes, found \"g2.t1\"\n"
+                          "  | g2.t1;Parent=g2\n  hint: read as ID=g2.t1, as AUGUSTUS means it"}));
+  auto db = Database::open(dir.file("b.gffdb"));
+  ASSERT_TRUE(db.is_ok());
+  const auto gene = (*db)->find("g2"), tx = (*db)->find("g2.t1");
+  ASSERT_TRUE(gene && tx);
+  EXPECT_EQ((*db)->children_of(*gene).size(), 1u);
+  EXPECT_EQ((*db)->children_of(*tx).size(), 1u);
+  EXPECT_FALSE((*db)->find("geneA").has_value());
+  EXPECT_EQ((*db)->feature_count(), 6u);
+
+  o.strict = true;
+  auto strict = ingest_text(text, dir.file("s.gffdb"), o);
+  ASSERT_FALSE(strict.is_ok());
+  EXPECT_TRUE(contains(strict.status().message(), "aug.gff3:2: error: column 9: expected key=value attributes"))
       << strict.status().message();
 }
 

@@ -32,7 +32,7 @@ HINT_NO_FEATURES = "\n  hint: is this a GFF3/GTF file? gffbase needs at least on
 # Child-process harness
 
 _RUNNER = r"""
-import json, resource, sys
+import json, sys
 import gffbase
 p = json.loads(sys.argv[1])
 out = {}
@@ -43,7 +43,10 @@ except BaseException as e:  # report everything, including MemoryError / Unicode
     res = {"ok": False, "type": type(e).__name__, "mro": [c.__name__ for c in type(e).__mro__],
            "message": str(e)}
 res["out"] = out
-res["maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+# This process's own peak: ru_maxrss keeps the parent's across vfork+exec,
+# so it reported pytest's peak (2 GiB after the corpus tests); VmHWM is per mm.
+with open("/proc/self/status") as fh:
+    res["maxrss"] = next(int(l.split()[1]) * 1024 for l in fh if l.startswith("VmHWM:"))
 sys.stdout.write("\n@@RESULT@@" + json.dumps(res))
 """
 
