@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gzip_diagnosis.hpp"
+
 namespace gffbase {
 namespace {
 
@@ -64,7 +66,7 @@ std::size_t bgzf_block_size(const unsigned char* p, std::size_t avail) {
 }
 
 std::string offset_note(const std::string& name, std::size_t offset) {
-  return name + ": compressed data is truncated or corrupt at byte " + std::to_string(offset);
+  return name + ": compressed data are corrupt at byte " + std::to_string(offset);
 }
 
 // Maps the pages of [p, p + n) for writing on another thread, front to back,
@@ -149,14 +151,15 @@ Status inflate_gzip(const std::string& name, std::string_view raw, TextBuffer& o
         break;
       }
       if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
-        if (out.capacity() >= ceiling) return Status::invalid_input(offset_note(name, in_pos));
+        if (out.capacity() >= ceiling) {
+          return Status::invalid_input(offset_note(name, in_pos) + " (more text than DEFLATE can encode in it)");
+        }
         prefault.stop();  // before the buffer moves
         out.set_size(out_len);
         out.grow(out.capacity() * 2);
         continue;
       }
-      return Status::invalid_input(offset_note(name, in_pos) +
-                                   " (hint: the file may have been cut short; try `gzip -t`)");
+      return Status::invalid_input(internal::diagnose_gzip_failure(name, raw, in_pos));
     }
   }
   out.set_size(out_len);
@@ -180,7 +183,16 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& o
       // A plain gzip member among BGZF blocks: rare, so decode the whole
       // input serially rather than special-casing the mixture.
       if (bsize == 0 && is_gzip(raw.substr(pos))) return inflate_gzip(name, raw, out, threads, allocate);
-      return Status::invalid_input(offset_note(name, pos) + " (BGZF block exceeds the file)");
+      if (bsize >= 26) {
+        return Status::invalid_input(name + ": the file is cut short: it ends at byte " + std::to_string(raw.size()) +
+                                     ", inside the BGZF block starting at byte " + std::to_string(pos) + ", which has " +
+                                     std::to_string(bsize) + " bytes (hint: the download or copy is incomplete; " +
+                                     "fetch the file again)");
+      }
+      return Status::invalid_input(offset_note(name, pos) +
+                                   (bsize == 0 ? std::string(" (neither a BGZF block nor a gzip member starts there)")
+                                               : " (a BGZF block of " + std::to_string(bsize) +
+                                                     " bytes; its header and trailer alone take 26)"));
     }
     const std::size_t isize = le32(in + pos + bsize - 4);
     if (isize > 65536) {  // a BGZF block holds at most 64 KiB
@@ -222,8 +234,8 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& o
   worker();
   for (auto& t : pool) t.join();
   if (failed_block.load() != SIZE_MAX) {
-    return Status::invalid_input(offset_note(name, blocks[failed_block.load()].in_off) +
-                                 " (BGZF block fails to inflate or its size does not match)");
+    const Block& b = blocks[failed_block.load()];
+    return Status::invalid_input(internal::diagnose_gzip_failure(name, raw.substr(0, b.in_off + b.in_len), b.in_off));
   }
   return Status::ok();
 }

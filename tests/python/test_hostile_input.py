@@ -203,8 +203,19 @@ def test_truncated_gzip(tmp_path, annotation):
     gz = gzip.compress(annotation)
     path = write(tmp_path, "cut.gff3.gz", gz[: len(gz) // 2])
     msg = expect_error(build(path))
-    assert msg == (f"{path}: compressed data is truncated or corrupt at byte 0 "
-                   f"(hint: the file may have been cut short; try `gzip -t`)")
+    text = len(zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(gz[: len(gz) // 2]))
+    assert msg == (f"{path}: the file is cut short: it ends at byte {len(gz) // 2}, inside the gzip member "
+                   f"starting at byte 0, after {text} bytes of text "
+                   f"(hint: the download or copy is incomplete; fetch the file again)")
+
+
+def test_gzip_crc_mismatch_is_told_from_truncation(tmp_path, annotation):
+    gz = bytearray(gzip.compress(annotation))
+    gz[-8] ^= 1  # the CRC-32 in the trailer
+    path = write(tmp_path, "crc.gff3.gz", bytes(gz))
+    msg = expect_error(build(path))
+    assert msg == (f"{path}: the gzip member starting at byte 0 fails its CRC-32 check: the text inflates, "
+                   f"but not to what was compressed (hint: the file is corrupt; fetch it again)")
 
 
 def test_truncated_gzip_second_member_names_its_offset(tmp_path, annotation):
@@ -212,7 +223,8 @@ def test_truncated_gzip_second_member_names_its_offset(tmp_path, annotation):
     second = gzip.compress(annotation[5000:])
     path = write(tmp_path, "cut2.gff3.gz", first + second[: len(second) // 2])
     msg = expect_error(build(path))
-    assert msg.startswith(f"{path}: compressed data is truncated or corrupt at byte {len(first)} "), msg
+    assert msg.startswith(f"{path}: the file is cut short: it ends at byte {len(first) + len(second) // 2}, "
+                          f"inside the gzip member starting at byte {len(first)}, after "), msg
 
 
 def test_gzip_trailing_garbage(tmp_path, annotation):
@@ -235,18 +247,20 @@ def test_bgzf_round_trip(tmp_path, annotation):
     assert out["rows"] == annotation.count(b"\n") - 1
 
 
-@pytest.mark.parametrize("into, note", [
-    (100, "(BGZF block exceeds the file)"),
+@pytest.mark.parametrize("into, kind", [
+    (100, "BGZF block"),
     # Too short for a BGZF header: decoded as plain gzip members, same offset.
-    (10, "(hint: the file may have been cut short; try `gzip -t`)"),
+    (10, "gzip member"),
 ], ids=["mid_block", "mid_header"])
-def test_truncated_bgzf(tmp_path, annotation, into, note):
+def test_truncated_bgzf(tmp_path, annotation, into, kind):
     data = bgzf(annotation, block=4000)
     blocks = [bgzf_block(annotation[i:i + 4000]) for i in range(0, len(annotation), 4000)]
     start_of_third = len(blocks[0]) + len(blocks[1])
     path = write(tmp_path, "cut.gff3.bgz", data[: start_of_third + into])
     msg = expect_error(build(path))
-    assert msg == f"{path}: compressed data is truncated or corrupt at byte {start_of_third} {note}"
+    assert msg.startswith(f"{path}: the file is cut short: it ends at byte {start_of_third + into}, "
+                          f"inside the {kind} starting at byte {start_of_third}"), msg
+    assert msg.endswith("(hint: the download or copy is incomplete; fetch the file again)"), msg
 
 
 def test_bgzf_damaged_block_names_its_offset(tmp_path, annotation):
@@ -255,8 +269,8 @@ def test_bgzf_damaged_block_names_its_offset(tmp_path, annotation):
     damaged[len(damaged) // 2] ^= 0xFF
     path = write(tmp_path, "bad.gff3.bgz", blocks[0] + bytes(damaged) + b"".join(blocks[2:]) + BGZF_EOF)
     msg = expect_error(build(path))
-    assert msg == (f"{path}: compressed data is truncated or corrupt at byte {len(blocks[0])} "
-                   f"(BGZF block fails to inflate or its size does not match)")
+    assert msg.startswith(f"{path}: "), msg
+    assert f"the gzip member starting at byte {len(blocks[0])}" in msg and "the file is corrupt" in msg, msg
 
 
 def test_bgzf_cut_at_a_block_boundary_is_not_silent(tmp_path, annotation):
@@ -283,7 +297,8 @@ def test_bgzf_forged_block_sizes_are_an_input_error(tmp_path):
     A BGZF block holds at most 64 KiB, so ISIZE > 65536 is itself corrupt."""
     path = write(tmp_path, "forged.gff3.bgz", bgzf_block(b"x", isize=0xFFFFFFFF) * 200)
     msg = expect_error(build(path))
-    assert msg.startswith(f"{path}: compressed data is truncated or corrupt at byte 0"), msg
+    assert msg == (f"{path}: compressed data are corrupt at byte 0 (BGZF block claims 4294967295 bytes; "
+                   f"at most 65536 are possible)"), msg
 
 
 def test_gzip_forged_isize_memory_bounded(tmp_path, gffbase_cli):
@@ -292,8 +307,8 @@ def test_gzip_forged_isize_memory_bounded(tmp_path, gffbase_cli):
     path = write(tmp_path, "forged.gff3.gz", bytes(data))
     rc, _out, err, rss = run_cli(["ingest", path, "-o", tmp_path / "x.gffdb"])
     assert rc == 1
-    assert err == (f"gffbase ingest: error: {path}: compressed data is truncated or corrupt at byte 0 "
-                   f"(hint: the file may have been cut short; try `gzip -t`)\n")
+    assert err == (f"gffbase ingest: error: {path}: the gzip member starting at byte 0 fails its length check: "
+                   f"its trailer does not give the size it inflates to (hint: the file is corrupt; fetch it again)\n")
     assert rss < GIB
 
 
