@@ -240,9 +240,33 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& o
   return Status::ok();
 }
 
+// A stream (pipe, device) has no size to bound it: /dev/zero or
+// /dev/urandom would be read until memory ran out.  Its first MiB is
+// sniffed: text holds next to no control bytes (a stray NUL is a per-line
+// error, as in a file), so more than 1% of them ends the read.  A stream
+// that ends within its first MiB is bounded and is not sniffed.
+constexpr std::size_t kStreamSniffBytes = 1 << 20;
+
+Status check_stream_is_text(std::string_view head) {
+  if (is_gzip(head) || unsupported_compression(head)) return Status::ok();
+  std::size_t control = 0, first = std::string_view::npos;
+  for (std::size_t i = 0; i < head.size(); ++i) {
+    const auto c = static_cast<unsigned char>(head[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      if (control++ == 0) first = i;
+    }
+  }
+  if (control * 100 <= head.size()) return Status::ok();
+  return Status::invalid_input("binary data, not an annotation: " + std::to_string(control) + " of the first " +
+                               std::to_string(head.size()) + " bytes of the stream are control bytes, the first at " +
+                               "byte " + std::to_string(first) +
+                               " (hint: a GFF3 or GTF file is text, plain or gzip-compressed)");
+}
+
 Status read_fd(int fd, TextBuffer& raw) {
   raw = TextBuffer::allocate(1 << 20);
   std::size_t len = 0;
+  bool sniffed = false;
   for (;;) {
     if (len == raw.capacity()) {
       raw.set_size(len);
@@ -253,8 +277,12 @@ Status read_fd(int fd, TextBuffer& raw) {
       if (errno == EINTR) continue;
       return Status::io(std::string("read failed: ") + std::strerror(errno));
     }
-    if (got == 0) break;
     len += static_cast<std::size_t>(got);
+    if (!sniffed && len >= kStreamSniffBytes) {
+      sniffed = true;
+      GFFBASE_RETURN_IF_ERROR(check_stream_is_text({raw.data(), kStreamSniffBytes}));
+    }
+    if (got == 0) break;
   }
   raw.set_size(len);
   return Status::ok();
@@ -307,7 +335,7 @@ Result<InputText> decode_input(std::string name, TextBuffer raw, int threads, co
 Result<InputText> read_input(const std::string& path, int threads, const TextAllocator& allocate) {
   TextBuffer raw;
   if (path == "-") {
-    GFFBASE_RETURN_IF_ERROR(read_fd(STDIN_FILENO, raw));
+    if (Status s = read_fd(STDIN_FILENO, raw); !s.is_ok()) return Status(s.kind(), "stdin: " + s.message());
     return decode_input(path, std::move(raw), threads, allocate);
   }
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -328,7 +356,7 @@ Result<InputText> read_input(const std::string& path, int threads, const TextAll
     Status s = read_fd(fd, raw);
     if (!s.is_ok()) {
       ::close(fd);
-      return Status::io(path + ": " + s.message());
+      return Status(s.kind(), path + ": " + s.message());
     }
   }
   ::close(fd);

@@ -535,6 +535,32 @@ def test_non_utf8_and_nul_bytes_lenient(tmp_path):
                for m in out["problems"])
 
 
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_endless_binary_device_is_refused(tmp_path, gffbase_cli, device):
+    """A stream has no size to bound it: its first MiB is sniffed (it was read until memory ran out)."""
+    db = tmp_path / "x.gffdb"
+    rc, _out, err, rss = run_cli(["ingest", device, "-o", db], timeout=60)
+    assert rc == 1
+    assert err.startswith(f"gffbase ingest: error: {device}: binary data, not an annotation: "), err
+    assert "bytes of the stream are control bytes" in err
+    assert err.endswith("(hint: a GFF3 or GTF file is text, plain or gzip-compressed)\n")
+    assert rss < 512 << 20
+    assert not db.exists()
+
+
+def test_binary_stdin_is_refused_and_short_text_with_nul_is_not(tmp_path, gffbase_cli):
+    db = tmp_path / "x.gffdb"
+    r = subprocess.run([gffbase_cli, "ingest", "-", "-o", db], input=b"\x01\x02" * (1 << 20),
+                       capture_output=True, timeout=60)
+    assert r.returncode == 1
+    assert r.stderr.decode().startswith("gffbase ingest: error: stdin: binary data, not an annotation: 1048576 of "
+                                        "the first 1048576 bytes of the stream are control bytes, the first at byte 0")
+    # A stream that ends within its first MiB is bounded: its NUL is a line's error, as in a file.
+    r = subprocess.run([gffbase_cli, "ingest", "-", "-o", db], input=NON_UTF8, capture_output=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "expected UTF-8 text, found byte 0x00" in r.stderr.decode()
+
+
 def test_non_utf8_strict_is_an_input_error(tmp_path):
     """BUG (same cause): strict mode raises UnicodeDecodeError instead of InvalidInputError."""
     path = write(tmp_path, "bytes.gff3", NON_UTF8)
