@@ -543,7 +543,12 @@ class Assembler {
         // The transcript, synthesised when absent.
         std::uint32_t tx = kNone;
         if (!tid.empty()) {
-          tx = tid == last_tid_ && last_tx_ != kNone ? last_tx_ : lookup(tx_ids_, tid);
+          if (tid == last_tid_ && gene == last_tx_gene_ && last_tx_ != kNone) {
+            tx = last_tx_;
+          } else {
+            tx = lookup(tx_ids_, tid);
+            if (tx != kNone && gene != kNone) tx = inferred_transcript_of(tx, gene, gid, tid, this_row);
+          }
           if (tx == kNone && o_.infer_transcripts) {
             std::string attrs = gid.empty() ? std::string() : gtf_attr(gene_key, gid) + " ";
             attrs += gtf_attr(tx_key, tid);
@@ -563,11 +568,48 @@ class Assembler {
           }
           last_tid_ = tid;
           last_tx_ = tx;
+          last_tx_gene_ = gene;
         }
         if (tx != kNone && tx != feature) d_.edges.emplace_back(feature, tx);
         else if (gene != kNone && gene != feature) d_.edges.emplace_back(feature, gene);
       }
     }
+  }
+
+  // An inferred transcript belongs to one gene.  NCBI GTFs give every CDS
+  // without an mRNA transcript_id "unknown_transcript_1" (all of a
+  // prokaryote's, a mitochondrion's), each under its own gene_id: pooled,
+  // one transcript spanned the whole genome under the first gene.  Another
+  // gene gets its own inferred transcript (named tid_1, tid_2, ...), said
+  // once per transcript_id.  A transcript line in the file is kept as it is.
+  std::uint32_t inferred_transcript_of(std::uint32_t tx, std::uint32_t gene, std::string_view gid,
+                                       std::string_view tid, std::uint32_t row) {
+    if (!(d_.rows[first_row_[tx]].flags & kRowSynthetic) || tx >= tx_gene_.size() || tx_gene_[tx] == kNone ||
+        tx_gene_[tx] == gene) {
+      return tx;
+    }
+    std::string key(gid);
+    key += '\0';
+    key += tid;
+    if (auto it = per_gene_tx_.find(key); it != per_gene_tx_.end()) return it->second;
+    const std::string& gene_key = o_.gtf_gene_key;
+    const std::string& tx_key = o_.gtf_transcript_key;
+    const std::uint32_t own = synthesize("transcript", free_name(tid), d_.rows[row], gtf_attr(gene_key, gid) + " " +
+                                                                                      gtf_attr(tx_key, tid));
+    add_attr_hash(gene_key, gid);
+    add_attr_hash(tx_key, tid);
+    d_.edges.emplace_back(own, gene);
+    per_gene_tx_.emplace(std::move(key), own);
+    if (warned_tx_.insert(tx).second) {
+      const RawRecord& r = *d_.rows[row].rec;
+      log_.add(problem(Severity::kWarning, "transcript-in-two-genes", r.line, "attribute " + gene_key,
+                       "the gene of this transcript's other lines, " + quote(d_.feature_ids[tx_gene_[tx]]),
+                       quote(d_.feature_ids[gene]) + " for transcript " + quote(tid),
+                       "an inferred transcript belongs to one gene: each gene naming " + quote(tid) +
+                           " gets its own (NCBI names every CDS without an mRNA \"unknown_transcript_1\"); this "
+                           "one is " + quote(d_.feature_ids[own])));
+    }
+    return own;
   }
 
   // gene_id "" / transcript_id "": read as absent (the line joins no gene or
@@ -775,7 +817,8 @@ class Assembler {
   std::unordered_set<std::uint32_t> tx_without_gene_;  ///< transcript lines without a gene_id, until one is found
   std::uint32_t last_checked_tx_ = kNone, last_checked_gene_ = kNone;
   std::string_view last_gid_, last_tid_;
-  std::uint32_t last_gene_ = kNone, last_tx_ = kNone;
+  std::uint32_t last_gene_ = kNone, last_tx_ = kNone, last_tx_gene_ = kNone;
+  std::unordered_map<std::string, std::uint32_t> per_gene_tx_;  ///< gene_id '\0' transcript_id -> its own inferred transcript
   const RawRecord* pending_gtf_ = nullptr;
   const ParsedChunk* pending_chunk_ = nullptr;
   std::unordered_map<std::string_view, std::uint32_t> auto_counters_;

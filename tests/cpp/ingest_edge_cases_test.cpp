@@ -156,6 +156,45 @@ TEST(IngestGtfExtents, ATranscriptWithoutExonsSpansAllItsLines) {
   EXPECT_EQ(t.end, 403);
 }
 
+TEST(IngestGtfExtents, NcbiUnknownTranscriptIsOnePerGene) {
+  // NCBI GTFs name every CDS without an mRNA "unknown_transcript_1", under
+  // each gene's own gene_id: one inferred transcript must not span them all.
+  TempDir dir;
+  std::string text;
+  for (int g = 1; g <= 3; ++g) {
+    const std::string gid = "\"RS" + std::to_string(g) + "\"";
+    const std::string b = std::to_string(g * 1000), e = std::to_string(g * 1000 + 600);
+    text += tsv({"c", "RefSeq", "gene", b, e, ".", "+", ".", "gene_id " + gid + "; transcript_id \"\";"});
+    text += tsv({"c", "Protein Homology", "CDS", b, e, ".", "+", "0",
+                 "gene_id " + gid + "; transcript_id \"unknown_transcript_1\";"});
+  }
+  IngestOptions o = default_options();
+  o.source_name = "ncbi.gtf";
+  auto rep = ingest_text(text, dir.file("n.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  ASSERT_EQ(rep->problems.items.size(), 1u);  // said once per transcript_id
+  EXPECT_EQ(rep->problems.items[0].format(),
+            "ncbi.gtf:4: warning: attribute gene_id: expected the gene of this transcript's other lines, \"RS1\", "
+            "found \"RS2\" for transcript \"unknown_transcript_1\"\n  hint: an inferred transcript belongs to one "
+            "gene: each gene naming \"unknown_transcript_1\" gets its own (NCBI names every CDS without an mRNA "
+            "\"unknown_transcript_1\"); this one is \"unknown_transcript_1_1\"");
+  auto db = Database::open(dir.file("n.gffdb"));
+  ASSERT_TRUE(db.is_ok());
+  const Database& d = **db;
+  for (int g = 1; g <= 3; ++g) {
+    const auto gene = d.find("RS" + std::to_string(g));
+    ASSERT_TRUE(gene);
+    const auto tx = d.children_of(*gene);
+    ASSERT_EQ(tx.size(), 1u) << g;
+    const RowView t = d.row(d.primary_row(tx[0]));
+    EXPECT_EQ(t.start, g * 1000);  // spans its own gene's CDS, not the genome
+    EXPECT_EQ(t.end, g * 1000 + 600);
+    ASSERT_EQ(d.children_of(tx[0]).size(), 1u);
+    EXPECT_EQ(d.row(d.primary_row(d.children_of(tx[0])[0])).start, g * 1000);
+  }
+  expect_unique_ids(d);
+}
+
 TEST(IngestLines, LinesCountIncludesAFinalLineWithoutNewline) {
   IngestReport rep;
   auto t = build_table("x.gff3", "chr1\tt\tgene\t1\t8\t.\t+\t.\tID=g", default_options(), rep);
