@@ -198,8 +198,13 @@ int cmd_validate(const Argv& argv) {
     out += "]}\n";
     std::fputs(out.c_str(), stdout);
   } else {
-    for (const Problem& p : rep.problems.items) std::printf("%s\n", p.format().c_str());
-    if (failed) std::printf("%s\n", fatal.message().c_str());
+    bool fatal_listed = false;  // strict mode stops on a problem it has recorded: print it once
+    for (const Problem& p : rep.problems.items) {
+      const std::string m = p.format();
+      fatal_listed = fatal_listed || (failed && m == fatal.message());
+      std::printf("%s\n", m.c_str());
+    }
+    if (failed && !fatal_listed) std::printf("%s\n", fatal.message().c_str());
     std::printf("%s: %llu lines, %llu features, %llu errors, %llu warnings; dialect %s\n", input.c_str(),
                 (unsigned long long)rep.lines, (unsigned long long)rep.features,
                 (unsigned long long)rep.problems.errors, (unsigned long long)rep.problems.warnings,
