@@ -78,17 +78,22 @@ std::vector<FeatureIndex> ancestry(const Database& db, FeatureIndex f) {
   return chain;
 }
 
-// A GTF value between its double quotes: GTF has no escape for '"', so one
-// inside the value is written percent-encoded (%22), as GFF3 would; written
-// raw, it ended the value early and the file no longer parsed.
+// A GTF value between its double quotes.  GTF has no escapes: a '"' ended
+// the value early, and a tab, CR or LF (a GFF3 %09, %0D, %0A, decoded) ended
+// the column or the line, so the file no longer parsed.  They are written
+// percent-encoded, as GFF3 would.
 void append_gtf_value(std::string& out, std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
   out += '"';
-  for (std::size_t at = 0;;) {
-    const std::size_t q = value.find('"', at);
-    out.append(value.substr(at, q == std::string_view::npos ? std::string_view::npos : q - at));
-    if (q == std::string_view::npos) break;
-    out += "%22";
-    at = q + 1;
+  for (const char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c < 0x20 || c == 0x7F) {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += ch;
+    }
   }
   out += '"';
 }

@@ -350,6 +350,14 @@ def test_converting_between_gff3_and_gtf_keeps_the_hierarchy(gffbase_cli, tmp_pa
     assert q_gtf.split("\t")[8] == 'gene_id "q"; ID "q"; Note "12%22 insert"; Alias "x";\n'
     (tmp_path / "q.gtf").write_text(q_gtf)
     assert run(gffbase_cli, "ingest", tmp_path / "q.gtf", "-o", tmp_path / "q2.gffdb", "--strict").returncode == 0
+    # So are a tab, LF or CR (GFF3's %09, %0A, %0D, decoded): written raw, they split the column or the line.
+    (tmp_path / "nl.gff3").write_text("##gff-version 3\nc\t.\tgene\t1\t10\t.\t+\t.\tID=n;Note=a%0Ab%0D;p=x%09y\n")
+    nl = tmp_path / "nl.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "nl.gff3", "-o", nl, "-q").returncode == 0
+    nl_gtf = run(gffbase_cli, "export", nl, "-f", "gtf").stdout
+    assert nl_gtf.split("\t", 8)[8] == 'gene_id "n"; ID "n"; Note "a%0Ab%0D"; p "x%09y";\n'
+    (tmp_path / "nl.gtf").write_text(nl_gtf)
+    assert run(gffbase_cli, "ingest", tmp_path / "nl.gtf", "-o", tmp_path / "nl2.gffdb", "--strict").returncode == 0
     # Lines that carry gene_id/transcript_id of their own (RefSeq, Ensembl GFF3): the gene's and transcript's own
     # values name them on every line, so all lines of a gene agree.
     (tmp_path / "rs.gff3").write_text(
