@@ -141,7 +141,20 @@ void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std
   if (!emitted) out.push_back({key, {}, index++, true});
 }
 
-void parse_gtf_item(std::string_view item, std::vector<AttributeItem>& out, KeyCounter* counter) {
+// Words that are all numbers or strands ("1 463", "10 200 +"): a GFF2
+// Target's or Gap's coordinates.
+bool numbers_and_strands(std::string_view words) {
+  bool any = false;
+  for (char c : words) {
+    if (c == ' ' || c == '\t' || c == '+' || c == '-' || c == '.') continue;
+    if (c < '0' || c > '9') return false;
+    any = true;
+  }
+  return any;
+}
+
+void parse_gtf_item(std::string_view item, std::vector<AttributeItem>& out, std::deque<std::string>& scratch,
+                    KeyCounter* counter) {
   // The key ends at the first space, tab or quote (a table lookup per byte).
   static constexpr auto kKeyEnd = [] {
     std::array<bool, 256> t{};
@@ -176,7 +189,14 @@ void parse_gtf_item(std::string_view item, std::vector<AttributeItem>& out, KeyC
       }
       out.push_back({key, rest.substr(1, close - 1), index++, true});
       rest = trim(rest.substr(close + 1));
-    } else {
+    } else if (numbers_and_strands(rest)) {
+      // Coordinates after a quoted string belong to it: GFF2's Target
+      // "Motif:(TAACCC)n" 1 463 (RepeatMasker) is one value, GFF3's
+      // Target=Motif:(TAACCC)n 1 463, not a name and a separate "1 463".
+      AttributeItem& last = out.back();
+      last.value = scratch.emplace_back(std::string(last.value) + " " + std::string(rest));
+      return;
+    } else {  // GFF1's gene_id "g" transcript_id 335995: the rest is its own value
       out.push_back({key, rest, index++, true});
       return;
     }
@@ -238,7 +258,7 @@ void parse_items(std::string_view field, bool gff3, std::vector<AttributeItem>& 
       return;
     }
     if (gff3) parse_gff3_item(item, out, scratch, on_issue, counter);
-    else parse_gtf_item(item, out, counter);
+    else parse_gtf_item(item, out, scratch, counter);
   });
   if (!closed && on_issue) {
     on_issue({"unterminated-quote", "", "a closing double quote", std::string(field)});

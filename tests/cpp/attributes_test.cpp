@@ -225,6 +225,22 @@ TEST(AttributesGtf, SeveralQuotedStringsInOneItem) {
   expect_items(p, {{"Alias", "a", 0, true}, {"Alias", "b", 1, true}, {"Alias", "c", 2, true}, {"ID", "x", 0, true}});
 }
 
+TEST(AttributesGtf, CoordinatesAfterAQuotedStringBelongToIt) {
+  // GFF2 Target "name" start end [strand] (RepeatMasker): one value, as GFF3's Target=name start end.
+  Parsed p;
+  parse("Target \"Motif:(TAACCC)n\" 1 463 ; Gap \"g\" 10 200 + ; Note \"a\" \"b\" c", false, p);
+  expect_items(p, {{"Target", "Motif:(TAACCC)n 1 463", 0, true},
+                   {"Gap", "g 10 200 +", 0, true},
+                   {"Note", "a", 0, true},
+                   {"Note", "b", 1, true},
+                   {"Note", "c", 2, true}});
+  EXPECT_TRUE(p.issues.empty());
+  // GFF1's "tag value tag value" without semicolons: other words stay a value of their own.
+  Parsed g;
+  parse("gene_id \"e_gw1.5.2.1\" transcript_id 335995", false, g);
+  expect_items(g, {{"gene_id", "e_gw1.5.2.1", 0, true}, {"gene_id", "transcript_id 335995", 1, true}});
+}
+
 TEST(AttributesGtf, BareKeyAndDoubledSemicolons) {
   Parsed p;
   parse("gene_id \"g\";; partial ;  ; level 2", false, p);

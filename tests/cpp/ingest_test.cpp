@@ -496,8 +496,8 @@ TEST(IngestGtf, EmptyIdsBothStrandsAndATranscriptInTwoGenesAreReported) {
                      "  hint: the inferred transcript keeps the strand of its first child, +",
                      "mem.gtf:4: warning: attribute gene_id: expected the gene of this transcript's other lines, "
                      "\"G\", found \"H\" for transcript \"T\"\n"
-                     "  hint: a transcript_id names one transcript, whose lines should agree on its gene; the "
-                     "hierarchy follows the file's transcript line, or else the first line naming it"}));
+                     "  hint: an inferred transcript belongs to one gene: each gene naming \"T\" gets its own (NCBI "
+                     "names every CDS without an mRNA \"unknown_transcript_1\"); this one is \"T_1\""}));
   // NCBI writes gene lines with transcript_id "": not a problem on a gene.
   const std::string ncbi = tsv({"c", ".", "gene", "1", "10", ".", "+", ".", "gene_id \"N\"; transcript_id \"\";"});
   auto n = ingest_text(ncbi, dir.file("n.gffdb"), o);
@@ -508,6 +508,24 @@ TEST(IngestGtf, EmptyIdsBothStrandsAndATranscriptInTwoGenesAreReported) {
   const auto parents = (*db)->parents_of(*(*db)->find("T"));
   ASSERT_EQ(parents.size(), 1u);
   EXPECT_EQ((*db)->feature_id(parents[0]), "G");
+  ASSERT_TRUE((*db)->find("T_1"));  // H's own inferred transcript
+  EXPECT_EQ((*db)->feature_id((*db)->parents_of(*(*db)->find("T_1"))[0]), "H");
+
+  // A transcript line in the file keeps the gene its own line names.
+  const std::string with_line =
+      tsv({"c", ".", "transcript", "1", "90", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"}) +
+      tsv({"c", ".", "exon", "1", "10", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"}) +
+      tsv({"c", ".", "exon", "60", "70", ".", "+", ".", "gene_id \"H\"; transcript_id \"T\";"});
+  auto w = ingest_text(with_line, dir.file("w.gffdb"), o);
+  ASSERT_TRUE(w.is_ok());
+  const Problem* two = find_problem(*w, "transcript-in-two-genes");
+  ASSERT_NE(two, nullptr);
+  EXPECT_EQ(two->hint, "a transcript_id names one transcript, whose lines should agree on its gene; the hierarchy "
+                       "follows the file's transcript line, or else the first line naming it");
+  auto wdb = Database::open(dir.file("w.gffdb"));
+  ASSERT_TRUE(wdb.is_ok());
+  EXPECT_FALSE((*wdb)->find("T_1"));
+  EXPECT_EQ((*wdb)->children_of(*(*wdb)->find("T")).size(), 2u);
 }
 
 // ---------------------------------------------------------------------------
