@@ -107,7 +107,15 @@ class LineParser {
       out_.skipped_lines++;
       return !o_.strict;
     }
-    if (col[8].find('\t') != std::string_view::npos) {
+    if (const std::size_t extra = col[8].find('\t');
+        extra != std::string_view::npos && col[8].find_first_not_of(" \t", extra) == std::string_view::npos) {
+      // Only empty columns after column 9 (a trailing tab: spreadsheets,
+      // R's write.table, hand edits): nothing is lost, so a warning in
+      // either mode, and column 9 ends at the tab.
+      report(Severity::kWarning, "trailing-tab", "line", "9 tab-separated columns",
+             "empty columns after column 9 (a trailing tab)", "they are ignored; remove the trailing tab");
+      col[8] = col[8].substr(0, extra);
+    } else if (extra != std::string_view::npos) {
       // More than nine columns: keep the extra text inside column 9 (lenient)
       // so nothing is lost, but say so.
       // A carriage return inside the line: most likely lines that end in CR

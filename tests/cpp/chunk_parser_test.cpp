@@ -386,6 +386,20 @@ TEST(ChunkParser, DotCoordinatesMeanNoCoordinate) {
   EXPECT_EQ(r.out.records[0].end, gffbase::kNoCoordinate);
 }
 
+TEST(ChunkParser, ATrailingTabIsAWarningAndColumnNineEndsBeforeIt) {
+  for (bool strict : {false, true}) {
+    Chunk r;
+    run(r, line("1", "10") + "\t \t\n", strict);
+    const Problem& p = only_problem(r);
+    EXPECT_EQ(p.code, "trailing-tab");
+    EXPECT_EQ(p.severity, Severity::kWarning);
+    EXPECT_EQ(p.found, "empty columns after column 9 (a trailing tab)");
+    ASSERT_EQ(r.out.records.size(), 1u);
+    EXPECT_EQ(r.out.records[0].attributes(), "ID=a");
+    EXPECT_FALSE(r.out.stopped);
+  }
+}
+
 TEST(ChunkParser, MoreThanNineColumns) {
   Chunk r;
   run(r, line("1", "10") + "\textra\tmore\n");
