@@ -1,5 +1,6 @@
 // gffbase export
 #include <cstdio>
+#include <limits>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -13,8 +14,8 @@ namespace gffbase::cli {
 int cmd_export(const Argv& argv) {
   CommandSpec spec{"export", "gffbase export DB [--format F] [-o OUT] [--sorted] [--include-synthetic]",
                    "Write every feature of DB.  GFF3/GTF output in the input's dialect reproduces the input's\n"
-                   "feature lines in input order, directives first (FASTA last).  Synthetic (inferred) features\n"
-                   "are left out unless --include-synthetic.",
+                   "feature lines and directives in input order (FASTA last; --sorted: directives first, without\n"
+                   "###).  Synthetic (inferred) features are left out unless --include-synthetic.",
                    {{"--format", "-f", true, false, kFormatHelp, "FMT"},
                     {"--output", "-o", true, false, "write to OUT instead of stdout", "OUT"},
                     {"--sorted", "", false, false, "row order (seqid, start, end) instead of input order", ""},
@@ -35,32 +36,46 @@ int cmd_export(const Argv& argv) {
   const bool gff_like = format == OutputFormat::kGff3 || format == OutputFormat::kGtf;
   const bool directives = gff_like && !a.flag("--no-directives");
   const bool own_dialect = (format == OutputFormat::kGff3) == (db.meta_value("format") == "gff3");
+  const bool sorted = a.flag("--sorted");
+  // Directives go where they stood in the input: a "###" (forward references
+  // resolved) or a mid-file ##sequence-region between the features it
+  // separates.  Sorted output has no such places: all first, "###" dropped.
+  std::vector<std::string_view> dirs;
+  std::vector<std::uint64_t> dir_lines;
   if (directives) {
-    std::string head;
-    for (auto d : db.directives()) {
+    const auto d = db.directives();
+    const auto line = db.directive_lines();
+    for (std::size_t i = 0; i < d.size(); ++i) {
       // A GFF3 version line is only right when the output is GFF3.
-      if (!own_dialect && d.rfind("##gff-version", 0) == 0) continue;
-      head.append(d);
-      head += '\n';
+      if (!own_dialect && d[i].rfind("##gff-version", 0) == 0) continue;
+      if (sorted && d[i] == "###") continue;
+      dirs.push_back(d[i]);
+      dir_lines.push_back(sorted ? 0 : line[i]);
     }
-    if (!own_dialect && format == OutputFormat::kGff3) head = "##gff-version 3\n" + head;
-    std::fwrite(head.data(), 1, head.size(), out);
   }
   {
     RowPrinter p(db, format, out);
     p.header();
+    if (directives && !own_dialect && format == OutputFormat::kGff3) p.line("##gff-version 3");
+    std::size_t next_dir = 0;
+    auto directives_before = [&](std::uint64_t line) {
+      for (; next_dir < dirs.size() && dir_lines[next_dir] < line; ++next_dir) p.line(dirs[next_dir]);
+    };
     const bool synth = a.flag("--include-synthetic");
     p.set_link_synthetic(synth);
     const auto flags = db.flags();
     auto emit = [&](RowId r) {
       if ((flags[r] & kRowSynthetic) && !synth) return;
+      if (next_dir < dirs.size()) directives_before(std::max<std::uint64_t>(db.row(r).line, 1));
       p.row(r);
     };
-    if (a.flag("--sorted")) {
+    directives_before(1);  // those before the first feature (all of them when sorted)
+    if (sorted) {
       for (RowId r = 0; r < db.row_count(); ++r) emit(r);
     } else {
       for (RowId r : db.rows_in_file_order()) emit(r);
     }
+    directives_before(std::numeric_limits<std::uint64_t>::max());
   }
   if (directives && format == OutputFormat::kGff3 && !db.fasta().empty()) {
     std::fputs("##FASTA\n", out);

@@ -22,6 +22,11 @@ class RowPrinter {
   /// `extra` (e.g. the query it answers) is prepended as a first TSV column
   /// when non-empty and the format is tsv.
   void row(RowId r);
+  /// A line written as it is (a directive), in order with the rows.
+  void line(std::string_view text) {
+    buf_.append(text);
+    buf_ += '\n';
+  }
   void flush();
   /// GFF lines converted from GTF name inferred parents only when they are
   /// written too (export leaves them out unless --include-synthetic).

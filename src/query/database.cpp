@@ -1179,6 +1179,12 @@ std::vector<std::string_view> Database::directives() const {
   for (std::size_t i = 0; i < impl_->str_count(kDirOff); ++i) out.push_back(impl_->str(kDirOff, kDirData, i));
   return out;
 }
+std::vector<std::uint64_t> Database::directive_lines() const {
+  const auto lines = impl_->col<std::uint64_t>(kDirLines);
+  std::vector<std::uint64_t> out(lines.begin(), lines.end());
+  out.resize(impl_->str_count(kDirOff), 0);  // a damaged file: never fewer lines than directives
+  return out;
+}
 std::vector<Database::StoredProblem> Database::problems() const {
   std::vector<StoredProblem> out;
   auto lines = impl_->col<std::uint64_t>(kProbLines);

@@ -224,6 +224,23 @@ TEST_F(Cli, ExportReproducesTheInputAndRoundTrips) {
   EXPECT_EQ(e2.out, e1.out) << "export -> ingest -> export must be byte-identical";
 }
 
+TEST_F(Cli, ExportKeepsDirectivesWhereTheyStood) {
+  // "###" and a mid-file ##sequence-region separate the features around them.
+  const std::string text = "##gff-version 3\n##sequence-region c1 1 1000\n" +
+                           tsv({"c1", "s", "gene", "1", "10", ".", "+", ".", "ID=a"}) +
+                           "###\n##sequence-region c2 1 1000\n" +
+                           tsv({"c2", "s", "gene", "1", "10", ".", "+", ".", "ID=b"}) + "###\n";
+  const std::string in = dir_.file("d.gff3"), db = dir_.file("d.gffdb");
+  write_file(in, text);
+  ASSERT_EQ(run("ingest " + quote(in) + " -o " + quote(db) + " -q").code, 0);
+  EXPECT_EQ(run("export " + quote(db)).out, text);
+  // Sorted output has no such places: directives first, "###" left out.
+  EXPECT_EQ(run("export --sorted " + quote(db)).out,
+            "##gff-version 3\n##sequence-region c1 1 1000\n##sequence-region c2 1 1000\n" +
+                tsv({"c1", "s", "gene", "1", "10", ".", "+", ".", "ID=a"}) +
+                tsv({"c2", "s", "gene", "1", "10", ".", "+", ".", "ID=b"}));
+}
+
 TEST_F(Cli, GtfExportRoundTripsAndLeavesOutSyntheticRows) {
   const std::string db = dir_.file("g.gffdb");
   ASSERT_EQ(run("ingest " + quote(test_data("basic.gtf")) + " -o " + quote(db) + " -q").code, 0);

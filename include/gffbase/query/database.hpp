@@ -197,6 +197,8 @@ class Database {
   std::vector<std::pair<std::string, std::string>> meta() const;
   std::string meta_value(std::string_view key) const;
   std::vector<std::string_view> directives() const;
+  /// The input line of each directive (same order as directives()).
+  std::vector<std::uint64_t> directive_lines() const;
   struct StoredProblem {
     std::uint64_t line;
     bool error;
