@@ -37,13 +37,45 @@ def _lines(db, skip_ids=frozenset(), edit: Optional[Callable[[Feature], Feature]
     return out
 
 
+def _carry_options(opts, recorded: str) -> None:
+    """The build options the database was made with (its meta "options", as
+    ingest's options_summary writes them), so a rebuild infers, names and IDs
+    features as the original build did: without them, a database built with
+    disable_infer_genes or an id_spec had its genes inferred and its IDs
+    re-derived by the defaults on the first update()."""
+    def value(key):
+        m = re.search(r"(?:^| )" + key + r"=(\S*)", recorded)
+        return m.group(1) if m else None
+
+    if value("mode") == "strict":
+        opts.strict = True
+    for key in ("infer_genes", "infer_transcripts"):
+        if value(key) is not None:
+            setattr(opts, key, value(key) == "1")
+    for key in ("gtf_gene_key", "gtf_transcript_key", "gtf_subfeature"):
+        if value(key) is not None:
+            setattr(opts, key, value(key))
+    spec = value("id_spec")
+    if spec and "<per-line" not in spec:
+        keys, by_type = [], []
+        for item in filter(None, spec.split(",")):
+            if ":" in item:
+                ftype, ks = item.split(":", 1)
+                by_type.append((ftype, [k for k in ks.split("|") if k]))
+            else:
+                keys.append(item)
+        opts.id_keys, opts.id_by_type = keys, by_type
+
+
 def _rebuild(db, lines: List[str], merge_strategy: Optional[str] = None, id_spec=None, **ignored):
     if db.dbfn == ":memory:":
         raise InvalidArgumentError("an in-memory database cannot be rebuilt in place; create it with a file path")
     opts = _core.IngestOptions()
     opts.format = db._meta.get("format", "auto")
-    m = re.search(r"merge_strategy=(\w+)", db._meta.get("options", ""))
+    recorded = db._meta.get("options", "")
+    m = re.search(r"merge_strategy=(\w+)", recorded)
     opts.merge_strategy = merge_strategy or (m.group(1) if m else "create_unique")
+    _carry_options(opts, recorded)
     if id_spec is not None:
         from .create import _apply_id_spec
 

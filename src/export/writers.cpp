@@ -143,8 +143,11 @@ const std::string& gtf_name(const Database& db, FeatureIndex f, std::string_view
 //    mRNA line comes back as a child of an inferred transcript of that name.
 //  - GTF -> GFF3: ID on features with children, Parent naming the parents
 //    (inferred ones only when `link_synthetic`: they are written then).
+// Column 9 of `row` in the other dialect.  To GTF, gene_id and
+// transcript_id name the roots of the first-parent chain that starts at
+// `via` (one of the feature's parents), or at the feature's first parent.
 std::string attributes_as(const Database& db, RowId row, std::string_view raw, bool to_gtf, bool from_gff3,
-                          bool link_synthetic) {
+                          bool link_synthetic, FeatureIndex via = kNone) {
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
   parse_attributes(raw, from_gff3, items, scratch);
@@ -155,7 +158,13 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
   if (bare_id) items.erase(items.begin());
   std::string out;
   if (to_gtf) {
-    const std::vector<FeatureIndex> chain = ancestry(db, f);
+    std::vector<FeatureIndex> chain{f};
+    if (via != kNone) {
+      const std::vector<FeatureIndex> up = ancestry(db, via);
+      chain.insert(chain.end(), up.begin(), up.end());
+    } else {
+      chain = ancestry(db, f);
+    }
     append_gtf_item(out, "gene_id", gtf_name(db, chain.back(), "gene_id", from_gff3));
     if (chain.size() >= 2) {
       append_gtf_item(out, "transcript_id", gtf_name(db, chain[chain.size() - 2], "transcript_id", from_gff3));
@@ -246,6 +255,7 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
       return;
     }
   }
+  const std::size_t line_begin = out.size();
   out += v.seqid;
   out += '\t';
   out += v.source;
@@ -266,11 +276,31 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
   const bool from_gff3 = db_is_gff3(db);
   if (as_gtf == !from_gff3) {
     out += v.attributes.empty() ? std::string_view(".") : v.attributes;
-  } else {
+    out += '\n';
+    return;
+  }
+  const FeatureIndex f = db.row_feature(row);
+  std::vector<FeatureIndex> parents;
+  if (as_gtf) {
+    for (FeatureIndex p : db.parents_of(f)) {
+      if (p != f) parents.push_back(p);
+    }
+  }
+  if (parents.size() <= 1) {
     const std::string a = attributes_as(db, row, v.attributes, as_gtf, from_gff3, link_synthetic);
     out += a.empty() ? "." : a;
+    out += '\n';
+    return;
   }
-  out += '\n';
+  // An exon shared by isoforms (GFF3 Parent=t1,t2): GTF names one transcript
+  // per line, so the line is written once per parent.  Written once, with
+  // the first parent's transcript_id, GTF readers lost it from the others.
+  const std::string columns = out.substr(line_begin);  // columns 1-8 and their tabs
+  for (std::size_t i = 0; i < parents.size(); ++i) {
+    if (i) out += columns;
+    out += attributes_as(db, row, v.attributes, as_gtf, from_gff3, link_synthetic, parents[i]);
+    out += '\n';
+  }
 }
 
 void write_bed6_line(const Database& db, RowId row, std::string& out) {

@@ -350,6 +350,18 @@ def test_converting_between_gff3_and_gtf_keeps_the_hierarchy(gffbase_cli, tmp_pa
     assert q_gtf.split("\t")[8] == 'gene_id "q"; ID "q"; Note "12%22 insert"; Alias "x";\n'
     (tmp_path / "q.gtf").write_text(q_gtf)
     assert run(gffbase_cli, "ingest", tmp_path / "q.gtf", "-o", tmp_path / "q2.gffdb", "--strict").returncode == 0
+    # An exon shared by isoforms (Parent=t1,t2) is one GTF line per transcript: GTF names one per line.
+    (tmp_path / "sh.gff3").write_text("##gff-version 3\n" + "".join("\t".join(c) + "\n" for c in [
+        ("c", "s", "gene", "1", "100", ".", "+", ".", "ID=g"),
+        ("c", "s", "mRNA", "1", "100", ".", "+", ".", "ID=t1;Parent=g"),
+        ("c", "s", "mRNA", "1", "100", ".", "+", ".", "ID=t2;Parent=g"),
+        ("c", "s", "exon", "1", "10", ".", "+", ".", "ID=e1;Parent=t1,t2")]))
+    sh = tmp_path / "sh.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "sh.gff3", "-o", sh, "-q").returncode == 0
+    exons = [x.split("\t")[8] for x in run(gffbase_cli, "export", sh, "-f", "gtf").stdout.splitlines()
+             if "\texon\t" in x]
+    assert exons == ['gene_id "g"; transcript_id "t1"; ID "e1"; Parent "t1"; Parent "t2";',
+                     'gene_id "g"; transcript_id "t2"; ID "e1"; Parent "t1"; Parent "t2";']
     # So are a tab, LF or CR (GFF3's %09, %0A, %0D, decoded): written raw, they split the column or the line.
     (tmp_path / "nl.gff3").write_text("##gff-version 3\nc\t.\tgene\t1\t10\t.\t+\t.\tID=n;Note=a%0Ab%0D;p=x%09y\n")
     nl = tmp_path / "nl.gffdb"

@@ -132,3 +132,24 @@ def test_update_honours_merge_strategy(db):
     dup = "chrX\tsrc\tCDS\t100\t200\t.\t+\t0\tID=tx1.e1;Parent=tx1"  # same ID, another type
     db.update([dup], merge_strategy="create_unique")
     assert "tx1.e1_1" in db
+
+
+def test_a_rebuild_keeps_the_build_options(tmp_path):
+    """update()/delete() rebuild with the options the database was made with: inference off
+    stays off, an id_spec keeps naming features (the defaults used to come back)."""
+    gtf = tmp_path / "opts.gtf"
+    gtf.write_text("".join(f'c\ts\texon\t{i * 100}\t{i * 100 + 50}\t.\t+\t.\tgene_id "g"; transcript_id "t"; '
+                           f'exon_id "E{i}";\n' for i in range(1, 4)))
+    dbfn = str(tmp_path / "opts.gffdb")
+    db = gffbase.create_db(str(gtf), dbfn, disable_infer_genes=True, disable_infer_transcripts=True,
+                           id_spec={"exon": "exon_id"})
+    assert sorted(f.id for f in db.all_features()) == ["E1", "E2", "E3"]
+    types, n = sorted(db.featuretypes()), len(db)
+    exon = next(db.features_of_type("exon"))
+    db.delete(exon)
+    assert sorted(db.featuretypes()) == types and "gene" not in types
+    assert len(db) == n - 1
+    assert exon.id not in db
+    assert all(f.id == f.attributes["exon_id"][0] for f in db.features_of_type("exon"))
+    meta = db.meta()["options"]
+    assert "infer_genes=0" in meta and "infer_transcripts=0" in meta and "id_spec=exon:exon_id|" in meta

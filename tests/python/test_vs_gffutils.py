@@ -43,7 +43,7 @@ Differences that are deliberate are normalised *and asserted explicitly*
     the grammar.
 (j) GTF lines with gene_id but no transcript_id are depth-1 children of the
     gene in gffbase; gffutils gives them no level-1 parent.
-(k) bare IDs (AUGUSTUS: a gene line whose column 9 is just "g1"): gffbase
+(y) (lettered after test_vs_gffutils_methods.py's (k)-(x)) bare IDs (AUGUSTUS: a gene line whose column 9 is just "g1"): gffbase
     reads the token as the ID, so the gene has its transcripts and a GTF
     needs no inferred gene; gffutils makes it a key without a value (an
     orphan "gene_1").  Files with such lines are compared built with the
@@ -270,18 +270,23 @@ def corpus(request):
         except gffbase.InvalidInputError as e:
             return ("nongff", rel, path, e)
     gu = _gffutils_or_skip(rel, path)
-    gb = gffbase.create_db(path, ":memory:", merge_strategy="create_unique")
-    if _has_bare_ids(path):  # (k)
+    return Pair(rel, path, gu, build_comparable(path))
+
+
+def build_comparable(path: str, dbfn: str = ":memory:"):
+    """gffbase's database of a corpus as the comparisons build it: create_unique, and (y) no bare IDs."""
+    gb = gffbase.create_db(path, dbfn, merge_strategy="create_unique")
+    if _has_bare_ids(path):  # (y): the default id_spec given explicitly reads no bare IDs
         spec = "ID" if gb.dialect["fmt"] == "gff3" else {"gene": "gene_id", "transcript": "transcript_id"}
-        gb = gffbase.create_db(path, ":memory:", merge_strategy="create_unique", id_spec=spec)
-    return Pair(rel, path, gu, gb)
+        gb = gffbase.create_db(path, dbfn, merge_strategy="create_unique", id_spec=spec, force=True)
+    return gb
 
 
 _BARE = re.compile(r"^[^=\"' \t%]+$")
 
 
 def _has_bare_ids(path) -> bool:
-    """A gene/transcript/mRNA line whose column 9 starts with a bare token (k).
+    """A gene/transcript/mRNA line whose column 9 starts with a bare token (y).
 
     Over-matching only costs a rebuild."""
     return any(cols[2] in ("gene", "transcript", "mRNA") and _BARE.match(cols[8].split(";")[0].strip())
@@ -717,7 +722,7 @@ def test_gene_id_without_transcript_id(shared_data):
 
 @pytest.mark.parametrize("name", ["38_test.gff", "40_test.gff", "41_test.gff"])
 def test_bare_ids(shared_data, name):
-    # (k) AGAT's AUGUSTUS fixtures: 38/40 are GFF3 whose gene lines are "g2"
+    # (y) AGAT's AUGUSTUS fixtures: 38/40 are GFF3 whose gene lines are "g2"
     # (40's transcripts "g2.t1;Parent=g2"), 41 is TSEBRA's GTF.  gffbase
     # reads the token as the ID; gffutils leaves "gene_1" without children.
     path = str(shared_data / "03_test_suites/agat/gff_syntax/in" / name)

@@ -1,8 +1,8 @@
 """Differential tests, part 2: every other FeatureDB method against gffutils 0.13.
 
 Same corpora, same build and the same row matching as test_vs_gffutils.py
-(its ``Pair``; its deliberate differences (a)-(j) apply here too and are
-normalised the same way).  Per corpus, the same calls go through both
+(its ``Pair`` and ``build_comparable``; its deliberate differences (a)-(j)
+and (y) apply here too and are normalised the same way).  Per corpus, the same calls go through both
 libraries and the results are compared as multisets of
 (seqid, featuretype, start, end, strand), as sequences of sort keys where an
 order is asked for, and attributes where they are meaningful:
@@ -134,6 +134,7 @@ from test_vs_gffutils import (
     Pair,
     _both,
     _ck,
+    build_comparable,
     _drop_gene_direct,
     _gb_related,
     _gffutils_or_skip,
@@ -171,8 +172,7 @@ def corpus(request, tmp_path_factory):
     gu = _gffutils_or_skip(rel, path)
     # gffbase in a file: the mutations work on copies of it
     dbfn = tmp_path_factory.mktemp("corpus") / "corpus.gffdb"
-    gb = gffbase.create_db(path, str(dbfn), merge_strategy="create_unique")
-    return Pair(rel, path, gu, gb)
+    return Pair(rel, path, gu, build_comparable(path, str(dbfn)))
 
 
 # ----------------------------------------------------------------------------
