@@ -16,6 +16,8 @@ from .create import create_db
 from .derived import merge_attributes
 from .errors import (
     CorruptDatabaseError,
+    DatabaseNotFoundError,
+    DuplicateIDError,
     FeatureNotFoundError,
     GffbaseError,
     GffbaseIOError,
@@ -32,6 +34,8 @@ __all__ = [
     "Attributes",
     "CorruptDatabaseError",
     "DataIterator",
+    "DatabaseNotFoundError",
+    "DuplicateIDError",
     "Feature",
     "FeatureDB",
     "FeatureNotFoundError",

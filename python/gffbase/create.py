@@ -9,9 +9,9 @@ evaluate itself (a callable, or gffutils' ``:seqid:``-style field keys) are
 applied in Python before the text reaches the engine: the IDs are computed
 per feature with gffutils' rules and handed over line by line.  Keywords that only tuned SQLite (``pragmas``,
 ``text_factory``, ``keep_order``, ``sort_attribute_values``,
-``force_merge_fields``, ``force_dialect_check``, ``verbose``,
-``infer_gene_extent``) are accepted and recorded; they do not change what a
-query returns.
+``force_merge_fields``, ``force_dialect_check``, ``verbose``) are accepted and
+recorded; they do not change what a query returns.  ``infer_gene_extent=False``
+turns both GTF inferences off, as in gffutils.
 """
 
 from __future__ import annotations
@@ -143,6 +143,8 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
     opts.gtf_gene_key = gtf_gene_key
     opts.gtf_transcript_key = gtf_transcript_key
     opts.gtf_subfeature = gtf_subfeature or ""
+    if not infer_gene_extent:  # gffutils: the pre-0.8.4 switch for both inferences
+        disable_infer_genes = disable_infer_transcripts = True
     opts.infer_genes = not disable_infer_genes
     opts.infer_transcripts = not disable_infer_transcripts
     opts.check_lines = max(int(checklines or 10), 1000)

@@ -31,6 +31,10 @@ class GffbaseIOError(GffbaseError, OSError):
     """A file could not be read or written."""
 
 
+class DatabaseNotFoundError(GffbaseIOError, FileNotFoundError, ValueError):
+    """FeatureDB(path) of a path with no file (gffutils raises ValueError there)."""
+
+
 class CorruptDatabaseError(GffbaseError, OSError):
     """A .gffdb file is truncated, damaged, or not a gffbase database."""
 
@@ -45,6 +49,7 @@ __all__ = [
     "InvalidArgumentError",
     "FeatureNotFoundError",
     "GffbaseIOError",
+    "DatabaseNotFoundError",
     "CorruptDatabaseError",
     "DuplicateIDError",
     "EmptyInputError",

@@ -10,6 +10,7 @@ byte the input's column 9 when the attributes were not changed.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 from . import _core
@@ -252,12 +253,19 @@ class Feature:
                 self.calc_bin())
 
     def sequence(self, fasta, use_strand: bool = True) -> str:
-        """The feature's sequence from `fasta` (a path or an open FastaFile);
-        reverse-complemented on the minus strand when `use_strand`."""
+        """The feature's sequence from `fasta`: a path, an open gffbase FastaFile,
+        a pysam.FastaFile, or anything indexed by seqid and sliced 0-based
+        (pyfaidx.Fasta, a dict of strings); reverse-complemented on the minus
+        strand when `use_strand`."""
         from .fasta import FastaFile, reverse_complement
 
-        fa = fasta if hasattr(fasta, "fetch") else FastaFile(fasta)
-        seq = fa.fetch(self.seqid, self.start, self.end)
+        if hasattr(fasta, "fetch"):  # FastaFile, pysam.FastaFile
+            seq = fasta.fetch(self.seqid, self.start, self.end) if isinstance(fasta, FastaFile) else \
+                fasta.fetch(self.seqid, self.start - 1, self.end)
+        elif isinstance(fasta, (str, os.PathLike)):
+            seq = FastaFile(fasta).fetch(self.seqid, self.start, self.end)
+        else:  # pyfaidx.Fasta, a dict of sequences: fasta[seqid] sliced 0-based
+            seq = str(fasta[self.seqid][self.start - 1:self.end])
         if use_strand and self.strand == "-":
             seq = reverse_complement(seq)
         return seq

@@ -11,12 +11,13 @@ worker process maps the same file and the page cache is shared.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import os
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _core
-from .errors import FeatureNotFoundError, InvalidArgumentError
+from .errors import DatabaseNotFoundError, FeatureNotFoundError, InvalidArgumentError
 from .feature import Feature
 
 # Features built per C++ call when a query returns many rows (see _emit_chunks).
@@ -67,6 +68,8 @@ class FeatureDB:
         if isinstance(dbfn, FeatureDB):
             dbfn = dbfn.dbfn
         self.dbfn = os.fspath(dbfn)
+        if not os.path.exists(self.dbfn):
+            raise DatabaseNotFoundError(f"{self.dbfn}: no such database file")
         self._db = _core.Database.open(self.dbfn)
         self._report: Optional[Dict[str, Any]] = None
         self._sql = None
@@ -87,7 +90,8 @@ class FeatureDB:
         }
         self.keep_order = keep_order
         self.sort_attribute_values = sort_attribute_values
-        self.directives = list(self._db.directives())
+        # Without the leading "##", as gffutils stores them ("gff-version 3"; "###" is "#").
+        self.directives = [d[2:] for d in self._db.directives()]
         self.version = _core.__version__
         self._seqid_set = None  # frozenset of seqids, built on first need (_parse_region)
 
@@ -218,12 +222,15 @@ class FeatureDB:
         if limit is None and order_by is None and isinstance(id, str):
             # The common call, in one crossing into the core.
             features = self._db.related_features(id, down, level, _as_list(featuretype), self.dialect, self._gff3)
-            if features is None:
-                raise FeatureNotFoundError(f"no feature with ID {id!r} in {self.dbfn}")
+            if features is None:  # as gffutils: an ID no feature has has no relatives (db[id] raises)
+                return iter(())
             if reverse:
                 features.reverse()
             return iter(features)
-        f = self._feature_index(id)
+        try:
+            f = self._feature_index(id)
+        except FeatureNotFoundError:
+            return iter(())
         rows, _depths = (self._db.children if down else self._db.parents)(f, level, _as_list(featuretype))
         if limit is not None:
             allowed = set(self._limit_rows(limit, completely_within))
@@ -258,7 +265,12 @@ class FeatureDB:
             seqid, start, end, rstrand = self._parse_region(region)
             strand = strand if strand is not None else rstrand
         if seqid is None:
-            raise InvalidArgumentError("region: give a region or a seqid")
+            if start is None and end is None:
+                raise InvalidArgumentError("region: give a region, a seqid, or start/end")
+            # gffutils: start/end without a seqid look on every seqid
+            return itertools.chain.from_iterable(
+                self.region(seqid=s, start=start, end=end, strand=strand, featuretype=featuretype,
+                            completely_within=completely_within) for s in self.seqids())
         _check_strand(strand)
         return iter(self._db.region_features(seqid, _coord(start, 1, "start"), _coord(end, 0, "end"), strand,
                                              _as_list(featuretype), completely_within, self.dialect, self._gff3))

@@ -48,7 +48,7 @@ class DataIterator:
                 if line.startswith("##FASTA") or line.startswith(">"):
                     return
                 if line.startswith("##"):
-                    self.directives.append(line)
+                    self.directives.append(line[2:])  # as gffutils keeps them: "gff-version 3"
                     continue
                 if line.startswith("#"):
                     continue

@@ -80,7 +80,7 @@ class SqlSession:
             "features": features,
             "attributes": read_table(_core.attributes_table(core)),
             "_edges": read_table(_core.relations_table(core)),
-            "directives": pa.table({"directive": pa.array(core.directives(), pa.large_string())}),
+            "directives": pa.table({"directive": pa.array([d[2:] for d in core.directives()], pa.large_string())}),
             "meta": pa.table({"key": list(core.meta().keys()), "value": list(core.meta().values())}),
         }
         for name, table in self._tables.items():
@@ -89,10 +89,10 @@ class SqlSession:
             CREATE TEMP VIEW relations AS
               SELECT parent, child, 1 AS level FROM _edges
               UNION ALL
-              SELECT a.parent, b.child, 2 AS level FROM _edges a JOIN _edges b ON a.child = b.parent
+              SELECT DISTINCT a.parent, b.child, 2 AS level FROM _edges a JOIN _edges b ON a.child = b.parent
               UNION ALL
-              SELECT a.parent, c.child, 3 AS level FROM _edges a JOIN _edges b ON a.child = b.parent
-                                                     JOIN _edges c ON b.child = c.parent
+              SELECT DISTINCT a.parent, c.child, 3 AS level FROM _edges a JOIN _edges b ON a.child = b.parent
+                                                              JOIN _edges c ON b.child = c.parent
         """)
         # SQL typed by a user reaches only these views: no files, no extensions.
         self._con.execute("SET enable_external_access = false")

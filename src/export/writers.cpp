@@ -374,18 +374,33 @@ void write_bed12_for_feature(const Database& db, RowId row, std::string& out) {
   q.level = 1;
   std::vector<std::pair<Coord, Coord>> exons, others;
   Coord thick_start = INT64_MAX, thick_end = INT64_MIN;
+  Coord codon_start = INT64_MAX, codon_end = INT64_MIN;
   for (const RelatedRow& c : db.children(f, q)) {
     const RowView v = db.row(c.row);
+    const bool codon = v.type == "start_codon" || v.type == "stop_codon";
     if (v.type == "exon") exons.emplace_back(v.start, v.end);
     else if (v.type == "CDS" || v.type.find("UTR") != std::string_view::npos || v.type.find("codon") != std::string_view::npos)
       others.emplace_back(v.start, v.end);
     if (v.type == "CDS") {
       thick_start = std::min(thick_start, v.start);
       thick_end = std::max(thick_end, v.end);
+    } else if (codon) {
+      codon_start = std::min(codon_start, v.start);
+      codon_end = std::max(codon_end, v.end);
     }
+  }
+  // GTF's CDS leaves out the stop codon; UCSC's thick part (genePred's
+  // cdsEnd) includes it, so the start and stop codons widen it.
+  if (thick_start != INT64_MAX && codon_start != INT64_MAX) {
+    thick_start = std::min(thick_start, codon_start);
+    thick_end = std::max(thick_end, codon_end);
   }
   std::vector<std::pair<Coord, Coord>>& raw = exons.empty() ? others : exons;
   const RowView self = db.row(row);
+  if (self.type == "CDS" && thick_start == INT64_MAX) {  // a CDS on its own line: all of it is coding
+    thick_start = self.start;
+    thick_end = self.end;
+  }
   if (raw.empty()) raw.emplace_back(self.start, self.end);
   std::sort(raw.begin(), raw.end());
   // Merge touching/overlapping pieces (CDS + UTR segments abut).

@@ -315,6 +315,23 @@ def test_exports_stay_well_formed_on_hostile_values(gffbase_cli, tmp_path):
     assert t == ["c", "19", "300", "t", "0", "+", "39", "250", "0", "2", "41,151,", "0,130,"]
 
 
+def test_bed12_thick_part_includes_gtf_stop_codon(gffbase_cli, tmp_path):
+    # GENCODE's CDS leaves out the stop codon; UCSC's thickEnd (genePred cdsEnd) includes it.
+    gtf = tmp_path / "stop.gtf"
+    gtf.write_text("".join("\t".join(c) + "\n" for c in [
+        ("c", "s", "exon", "100", "500", ".", "+", ".", 'gene_id "g"; transcript_id "t";'),
+        ("c", "s", "CDS", "150", "397", ".", "+", "0", 'gene_id "g"; transcript_id "t";'),
+        ("c", "s", "start_codon", "150", "152", ".", "+", "0", 'gene_id "g"; transcript_id "t";'),
+        ("c", "s", "stop_codon", "398", "400", ".", "+", "0", 'gene_id "g"; transcript_id "t";')]))
+    db = tmp_path / "stop.gffdb"
+    assert run(gffbase_cli, "ingest", gtf, "-o", db, "-q").returncode == 0
+    lines = run(gffbase_cli, "export", db, "-f", "bed12", "--include-synthetic").stdout.splitlines()
+    t = next(line.split("\t") for line in lines if line.split("\t")[3] == "t")
+    assert t[6:8] == ["149", "400"]
+    cds = next(line.split("\t") for line in lines if line.split("\t")[1:3] == ["149", "397"])
+    assert cds[6:8] == ["149", "397"]  # a CDS on its own line is all thick
+
+
 def test_converting_between_gff3_and_gtf_keeps_the_hierarchy(gffbase_cli, tmp_path):
     src = tmp_path / "c.gff3"
     src.write_text("##gff-version 3\n"

@@ -586,7 +586,7 @@ def test_non_utf8_directive_keeps_the_database_usable(tmp_path):
     path = write(tmp_path, "dir.gff3", b"##gff-version 3\n##description caf\xe9\n" + line().encode())
     out = expect_ok(build(path, dbfn=tmp_path / "dir.gffdb"))
     assert out["ids"] == ["g1"]
-    assert len(out["directives"]) == 2 and out["directives"][0] == "##gff-version 3"
+    assert len(out["directives"]) == 2 and out["directives"][0] == "gff-version 3"
 
 
 # ---------------------------------------------------------------------------
@@ -643,7 +643,7 @@ def test_crlf_line_ends_are_invisible(tmp_path):
     assert results["crlf.gtf"] == results["lf.gtf"]
     assert not any("\r" in s for s in results["crlf.gff3"]["lines"] + results["crlf.gtf"]["lines"])
     assert results["crlf.gff3"]["tree"]["g"] == ["t", "e"]
-    assert results["crlf.gff3"]["directives"] == ["##gff-version 3"]
+    assert results["crlf.gff3"]["directives"] == ["gff-version 3"]
 
 
 def test_more_than_nine_columns(tmp_path):

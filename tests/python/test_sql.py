@@ -104,7 +104,7 @@ def test_relations_on_gtf(gencode):
 
 def test_directives_and_meta_views(gff3_db):
     assert gff3_db.execute("SELECT directive FROM directives").fetchall() == [
-        ("##gff-version 3",), ("##sequence-region chrX 1 60000",)]
+        ("gff-version 3",), ("sequence-region chrX 1 60000",)]  # as gffutils stores them
     assert gff3_db.execute("SELECT value FROM meta WHERE key = 'format'").fetchall() == [("gff3",)]
 
 
