@@ -89,18 +89,48 @@ def _rebuild(db, lines: List[str], merge_strategy: Optional[str] = None, id_spec
     return db
 
 
+def _fields(f: Feature):
+    return (f.seqid, f.source, f.featuretype, f.start, f.end, f.score, f.strand, f.frame)
+
+
 def update(db, data, **kwargs):
+    """Adds `data`'s features.  A feature whose ID the database has is, by
+    merge_strategy: "replace", the new line instead of the old feature's
+    lines; "merge", one line with both attribute sets when the other eight
+    columns agree (gffutils' merge).  Otherwise a line with an existing ID,
+    type and seqid is another segment of that feature, as at ingest."""
     from .interface import FeatureDB
     from .iterators import DataIterator
+    from .feature import feature_from_line
+    from .derived import merge_attributes
 
-    lines = _lines(db)
     if isinstance(data, FeatureDB):
-        new = [str(f) for f in data.all_features(order_by="file_order")]
+        feats = list(data.all_features(order_by="file_order"))
     elif isinstance(data, (str, os.PathLike)):
-        new = [str(f) for f in DataIterator(os.fspath(data))]
+        feats = list(DataIterator(os.fspath(data)))
     else:
-        new = [str(f) for f in data]
-    return _rebuild(db, lines + new, **kwargs)
+        feats = [f if isinstance(f, Feature) else feature_from_line(str(f)) for f in data]
+    strategy = kwargs.get("merge_strategy")
+    known = [f for f in feats if f.id is not None and f.id in db]
+    if strategy == "replace" and known:
+        replaced = frozenset(f.id for f in known)
+        return _rebuild(db, _lines(db, skip_ids=replaced) + [str(f) for f in feats], **kwargs)
+    if strategy == "merge" and known:
+        # Edited in place when every column but the attributes agrees; else added as a line.
+        by_id = {f.id: f for f in known}
+        merged = set()
+
+        def edit(old: Feature) -> Feature:
+            new = by_id.get(old.id)
+            if new is None or _fields(new) != _fields(old):
+                return old
+            old.attributes = merge_attributes(old.attributes, new.attributes)
+            merged.add(old.id)
+            return old
+
+        lines = _lines(db, edit=edit)
+        return _rebuild(db, lines + [str(f) for f in feats if f.id not in merged], **kwargs)
+    return _rebuild(db, _lines(db) + [str(f) for f in feats], **kwargs)
 
 
 def delete(db, features, **kwargs):

@@ -153,3 +153,17 @@ def test_a_rebuild_keeps_the_build_options(tmp_path):
     assert all(f.id == f.attributes["exon_id"][0] for f in db.features_of_type("exon"))
     meta = db.meta()["options"]
     assert "infer_genes=0" in meta and "infer_transcripts=0" in meta and "id_spec=exon:exon_id|" in meta
+
+
+def test_update_replace_and_merge_an_existing_feature(db):
+    """gffutils' idiom: edit a feature and put it back (it used to become a second row of the feature)."""
+    n = len(db)
+    f = db["tx1"]
+    f.attributes["Note"] = ["edited"]
+    db.update([f], merge_strategy="replace")
+    assert db["tx1"].attributes["Note"] == ["edited"] and len(db) == n
+    assert [r.id for r in db.children("tx1", level=1)][:1]  # its children still hang under it
+    g = db["tx1"]
+    g.attributes["Note"] = ["second"]
+    db.update([g], merge_strategy="merge")
+    assert db["tx1"].attributes["Note"] == ["edited", "second"] and len(db) == n
