@@ -69,7 +69,7 @@ class FeatureDB:
             dbfn = dbfn.dbfn
         self.dbfn = os.fspath(dbfn)
         if not os.path.exists(self.dbfn):
-            raise DatabaseNotFoundError(f"{self.dbfn}: no such database file")
+            raise DatabaseNotFoundError(f"{self.dbfn}: cannot open database: No such file or directory")
         self._db = _core.Database.open(self.dbfn)
         self._report: Optional[Dict[str, Any]] = None
         self._sql = None

@@ -359,7 +359,7 @@ def test_foreign_files(tmp_path, dbs):
 
 def test_missing_file_and_directory(tmp_path):
     r = _open_all({"missing": tmp_path / "nope.gffdb", "dir": tmp_path})
-    assert r["missing"][:2] == ["GffbaseIOError",
+    assert r["missing"][:2] == ["DatabaseNotFoundError",  # a GffbaseIOError, and a ValueError as in gffutils
                                 f"{tmp_path / 'nope.gffdb'}: cannot open database: No such file or directory"]
     assert r["dir"][:2] == ["GffbaseIOError", f"{tmp_path}: is a directory, expected a .gffdb file"]
     assert r["missing"][2] and r["dir"][2]
