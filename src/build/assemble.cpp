@@ -125,8 +125,7 @@ class Assembler {
   // GFF3 has no bare values: said for each line read that way (an error in
   // strict mode).  GTF defines no gene or transcript lines, and AUGUSTUS's
   // are its documented output, so they are read without a word.
-  Status note_bare_id(const ParsedChunk& c, const RawRecord& r, std::string_view id) {
-    if (gtf_ || !spec_id_of(c, r).empty()) return Status::ok();
+  Status note_bare_id(const RawRecord& r, std::string_view id) {
     const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
     Problem p = problem(s, "bare-id", r.line, "column 9", "key=value attributes", quote(id),
                         "read as ID=" + std::string(id) + ", as AUGUSTUS means it");
@@ -261,10 +260,11 @@ class Assembler {
     std::size_t explicit_ids = 0;
     for (auto& c : chunks_) {
       for (const RawRecord& r : c.records) {
-        auto id = id_of(c, r);
+        const std::string_view by_spec = spec_id_of(c, r);
+        const std::string_view id = by_spec.empty() ? bare_id(r) : by_spec;
         if (id.empty()) continue;
         ++explicit_ids;
-        if (default_spec_ && !gtf_) GFFBASE_RETURN_IF_ERROR(note_bare_id(c, r, id));
+        if (by_spec.empty() && !gtf_) GFFBASE_RETURN_IF_ERROR(note_bare_id(r, id));
         if (!gtf_ && spec_key_ids_.size() == 1 && spec_.by_type.empty() && spec_.keys[0] == "ID") {
           GFFBASE_RETURN_IF_ERROR(check_single_id(c, r, id));
         }
