@@ -52,8 +52,8 @@ def render(r: dict) -> list[str]:
         "(imports — pyarrow too, for every tool, before batched calls — input loading and answer checks "
         "excluded); for the CLI and the floors, the whole process. "
         "Each run is a fresh process, so the timed call is the database's *first* query there: gffbase then "
-        "checks the CRC-32 of every 64 KiB block the query reads (whole sections for batched queries; once per "
-        "opened database), and the OS maps "
+        "checks the CRC-32 of every checksum block (1 KiB; larger in files of over 512 MB of text) the query "
+        "reads (whole sections for batched queries; once per opened database), and the OS maps "
         "the file's pages. Cells show the median [min–max] over the runs.",
         "- **Peak RSS:** `ru_maxrss` of the command as reported by GNU `time -f %M` (not measured from the harness: a child's ru_maxrss would inherit the harness' own RSS across fork+exec), or, if larger, the summed VmRSS of the command and its "
         "descendants polled from /proc; it covers the whole interpreter, imported libraries included. "
