@@ -19,6 +19,7 @@
 #include "gffbase/store/writer.hpp"
 #include "gffbase/version.hpp"
 #include "id_spec_internal.hpp"
+#include "sequence_regions.hpp"
 
 namespace gffbase {
 namespace {
@@ -215,6 +216,7 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   for (std::size_t i = fasta_at; i < text.size(); ++i) report.lines += text.data()[i] == '\n';
   if (fasta_at < text.size() && text.data()[text.size() - 1] != '\n') report.lines++;  // last line, no newline
   for (auto& c : chunks) log.merge(std::move(c.problems));
+  for (Problem& p : internal::sequence_region_problems(name, chunks, draft)) log.add(std::move(p));
   log.sort_by_line();
   if (o.strict && log.errors > 0) {
     for (const Problem& p : log.items) {

@@ -434,6 +434,34 @@ TEST(IngestIds, BareIdsInGff3AreReadAndSaid) {
       << strict.status().message();
 }
 
+TEST(IngestDirectives, SequenceRegionConflictsAndFeaturesOutsideAreSaid) {
+  TempDir dir;
+  const std::string text =
+      "##gff-version 3\n##sequence-region c1 1 1000\n##sequence-region c2 1 500\n##sequence-region c1 1 2000\n" +
+      tsv({"c1", "s", "gene", "1", "10", ".", "+", ".", "ID=a"}) +
+      tsv({"c1", "s", "gene", "900", "1200", ".", "+", ".", "ID=b"}) +
+      tsv({"c1", "s", "gene", "1500", "1600", ".", "+", ".", "ID=c"}) +
+      // A circular molecule: NCBI writes origin-crossing features with end past its length.
+      tsv({"c2", "s", "region", "1", "500", ".", "+", ".", "ID=r;Is_circular=true"}) +
+      tsv({"c2", "s", "gene", "450", "600", ".", "+", ".", "ID=x"});
+  IngestOptions o = default_options();
+  o.source_name = "sr.gff3";
+  auto rep = ingest_text(text, dir.file("s.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_EQ(problem_messages(*rep, "sequence-region-conflict"),
+            (std::vector<std::string>{"sr.gff3:4: warning: ##sequence-region c1: expected one extent per seqid "
+                                      "(line 2 gives 1-1000), found 1-2000\n  hint: features are checked against "
+                                      "the first"}));
+  EXPECT_EQ(problem_messages(*rep, "outside-sequence-region"),
+            (std::vector<std::string>{"sr.gff3:6: warning: columns 4-5 (start, end): expected within c1's "
+                                      "##sequence-region (line 2), 1-1000, found 900-1200 (2 features on c1 lie "
+                                      "outside it)\n  | c1\\ts\\tgene\\t900\\t1200\\t.\\t+\\t.\\tID=b\n  hint: kept "
+                                      "as it is; the ##sequence-region line or the coordinates are wrong"}));
+  EXPECT_EQ(rep->features, 5u);  // nothing dropped
+  o.strict = true;  // warnings: strict mode builds too
+  EXPECT_TRUE(ingest_text(text, dir.file("t.gffdb"), o).is_ok());
+}
+
 TEST(IngestDialect, AForcedFormatThatTheLinesContradictIsAWarning) {
   TempDir dir;
   const std::string gtf = tsv({"c", ".", "exon", "1", "10", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"});

@@ -1,0 +1,121 @@
+#include "sequence_regions.hpp"
+
+#include <charconv>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace gffbase::internal {
+namespace {
+
+struct Region {
+  Coord start = 0, end = 0;
+  std::uint64_t line = 0;
+};
+
+// "##sequence-region seqid start end" -> (seqid, region); false when the
+// line is not one (a malformed one is kept as a directive and not used).
+bool parse_region(std::string_view text, std::string_view& seqid, Region& r) {
+  constexpr std::string_view kTag = "##sequence-region";
+  if (text.substr(0, kTag.size()) != kTag) return false;
+  std::string_view words[3];
+  std::size_t n = 0, at = kTag.size();
+  while (n < 3) {
+    while (at < text.size() && (text[at] == ' ' || text[at] == '\t')) ++at;
+    if (at >= text.size()) break;
+    const std::size_t end = text.find_first_of(" \t", at);
+    words[n++] = text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
+    at = end == std::string_view::npos ? text.size() : end;
+  }
+  if (n < 3) return false;
+  auto number = [](std::string_view w, Coord& v) {
+    auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+    return ec == std::errc() && p == w.data() + w.size();
+  };
+  seqid = words[0];
+  return number(words[1], r.start) && number(words[2], r.end) && r.start <= r.end;
+}
+
+std::string extent(Coord s, Coord e) { return std::to_string(s) + "-" + std::to_string(e); }
+
+}  // namespace
+
+std::vector<Problem> sequence_region_problems(const std::string& path, const std::vector<ParsedChunk>& chunks,
+                                              const Draft& draft) {
+  std::vector<Problem> out;
+  auto warn = [&](std::string code, std::uint64_t line, std::string field, std::string expected, std::string found,
+                  std::string hint) {
+    Problem p;
+    p.severity = Severity::kWarning;
+    p.code = std::move(code);
+    p.path = path;
+    p.line = line;
+    p.field = std::move(field);
+    p.expected = std::move(expected);
+    p.found = std::move(found);
+    p.hint = std::move(hint);
+    out.push_back(std::move(p));
+  };
+  std::unordered_map<std::string_view, Region> by_name;
+  for (const ParsedChunk& c : chunks) {
+    for (const DirectiveLine& d : c.directives) {
+      std::string_view seqid;
+      Region r;
+      if (!parse_region(d.text, seqid, r)) continue;
+      r.line = d.line;
+      auto [it, fresh] = by_name.try_emplace(seqid, r);
+      if (!fresh && (it->second.start != r.start || it->second.end != r.end)) {
+        warn("sequence-region-conflict", d.line, "##sequence-region " + std::string(seqid),
+             "one extent per seqid (line " + std::to_string(it->second.line) + " gives " +
+                 extent(it->second.start, it->second.end) + ")",
+             extent(r.start, r.end), "features are checked against the first");
+      }
+    }
+  }
+  if (by_name.empty()) return out;
+  // Per seqid code: its region, if any, and what was found outside it.
+  std::vector<const Region*> region(draft.seqids.values.size(), nullptr);
+  for (std::uint32_t s = 0; s < region.size(); ++s) {
+    if (auto it = by_name.find(draft.seqids.values[s]); it != by_name.end()) region[s] = &it->second;
+  }
+  const std::uint32_t region_type = draft.types.find("region");
+  if (region_type != kNone) {
+    for (const ParsedChunk& c : chunks) {
+      for (const RawRecord& r : c.records) {
+        if (r.type_code == region_type && r.attributes().find("Is_circular=true") != std::string_view::npos) {
+          region[r.seqid_code] = nullptr;  // a circular molecule: features may cross the origin
+        }
+      }
+    }
+  }
+  struct Outside {
+    const RawRecord* first = nullptr;
+    std::uint64_t count = 0;
+  };
+  std::vector<Outside> outside(region.size());
+  for (const ParsedChunk& c : chunks) {
+    for (const RawRecord& r : c.records) {
+      const Region* g = region[r.seqid_code];
+      if (!g || r.start == kNoCoordinate || (r.start >= g->start && r.end <= g->end)) continue;
+      Outside& o = outside[r.seqid_code];
+      if (o.count++ == 0 || r.line < o.first->line) o.first = &r;
+    }
+  }
+  for (std::uint32_t s = 0; s < outside.size(); ++s) {
+    const Outside& o = outside[s];
+    if (o.count == 0) continue;
+    const Region& g = *region[s];
+    warn("outside-sequence-region", o.first->line, "columns 4-5 (start, end)",
+         "within " + std::string(draft.seqids.values[s]) + "'s ##sequence-region (line " + std::to_string(g.line) +
+             "), " + extent(g.start, g.end),
+         extent(o.first->start, o.first->end) +
+             (o.count > 1 ? " (" + std::to_string(o.count) + " features on " + std::string(draft.seqids.values[s]) +
+                                " lie outside it)"
+                          : std::string()),
+         "kept as it is; the ##sequence-region line or the coordinates are wrong");
+    out.back().text = truncate_for_message(
+        std::string_view(o.first->text, o.first->attr_begin + o.first->attr_size));
+  }
+  return out;
+}
+
+}  // namespace gffbase::internal
