@@ -188,16 +188,8 @@ class Assembler {
 
   Problem problem(Severity s, std::string code, std::uint64_t line, std::string field, std::string expected,
                   std::string found, std::string hint) const {
-    Problem p;
-    p.severity = s;
-    p.code = std::move(code);
-    p.path = path_;
-    p.line = line;
-    p.field = std::move(field);
-    p.expected = std::move(expected);
-    p.found = std::move(found);
-    p.hint = std::move(hint);
-    return p;
+    return Problem{.severity = s, .code = std::move(code), .path = path_, .line = line, .field = std::move(field),
+                   .expected = std::move(expected), .found = std::move(found), .text = {}, .hint = std::move(hint)};
   }
 
   // GTF rows of type gene/transcript are found by their key values (not by

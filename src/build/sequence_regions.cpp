@@ -44,16 +44,9 @@ std::vector<Problem> sequence_region_problems(const std::string& path, const std
   std::vector<Problem> out;
   auto warn = [&](std::string code, std::uint64_t line, std::string field, std::string expected, std::string found,
                   std::string hint) {
-    Problem p;
-    p.severity = Severity::kWarning;
-    p.code = std::move(code);
-    p.path = path;
-    p.line = line;
-    p.field = std::move(field);
-    p.expected = std::move(expected);
-    p.found = std::move(found);
-    p.hint = std::move(hint);
-    out.push_back(std::move(p));
+    out.push_back(Problem{.severity = Severity::kWarning, .code = std::move(code), .path = path, .line = line,
+                          .field = std::move(field), .expected = std::move(expected), .found = std::move(found),
+                          .text = {}, .hint = std::move(hint)});
   };
   std::unordered_map<std::string_view, Region> by_name;
   for (const ParsedChunk& c : chunks) {
