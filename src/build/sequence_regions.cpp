@@ -90,7 +90,7 @@ std::vector<Problem> sequence_region_problems(const std::string& path, const std
       const Region* g = region[r.seqid_code];
       if (!g || r.start == kNoCoordinate || (r.start >= g->start && r.end <= g->end)) continue;
       Outside& o = outside[r.seqid_code];
-      if (o.count++ == 0 || r.line < o.first->line) o.first = &r;
+      if (o.count++ == 0) o.first = &r;  // records are in input order
     }
   }
   for (std::uint32_t s = 0; s < outside.size(); ++s) {

@@ -8,6 +8,12 @@
 
 namespace gffbase::internal {
 
+std::string cut_short_message(const std::string& name, std::size_t end, const std::string& where,
+                              const std::string& detail) {
+  return name + ": the file is cut short: it ends at byte " + std::to_string(end) + ", inside " + where + detail +
+         " (hint: the download or copy is incomplete; fetch the file again)";
+}
+
 std::string diagnose_gzip_failure(const std::string& name, std::string_view raw, std::size_t member_start) {
   const std::string at = "the gzip member starting at byte " + std::to_string(member_start);
   const std::string generic = name + ": compressed data are corrupt in " + at + " (hint: try `gzip -t`)";
@@ -38,9 +44,7 @@ std::string diagnose_gzip_failure(const std::string& name, std::string_view raw,
   const std::string msg = z.msg ? z.msg : "";
   inflateEnd(&z);
   if (rc == Z_BUF_ERROR || (rc == Z_OK && left == 0)) {
-    return name + ": the file is cut short: it ends at byte " + std::to_string(raw.size()) + ", inside " + at +
-           ", after " + std::to_string(text) +
-           " bytes of text (hint: the download or copy is incomplete; fetch the file again)";
+    return cut_short_message(name, raw.size(), at, ", after " + std::to_string(text) + " bytes of text");
   }
   if (rc == Z_DATA_ERROR && msg == "incorrect data check") {
     return name + ": " + at + " fails its CRC-32 check: the text inflates, but not to what was compressed " +

@@ -18,4 +18,9 @@ namespace gffbase::internal {
 /// with a hint.  Reads the member again; allocates a small scratch buffer.
 std::string diagnose_gzip_failure(const std::string& name, std::string_view raw, std::size_t member_start);
 
+/// "<name>: the file is cut short: it ends at byte <end>, inside <where><detail> (hint: ...)":
+/// the one wording for a gzip member or BGZF block that runs past the end of the file.
+std::string cut_short_message(const std::string& name, std::size_t end, const std::string& where,
+                              const std::string& detail);
+
 }  // namespace gffbase::internal

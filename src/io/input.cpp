@@ -184,10 +184,9 @@ Status inflate_bgzf(const std::string& name, std::string_view raw, TextBuffer& o
       // input serially rather than special-casing the mixture.
       if (bsize == 0 && is_gzip(raw.substr(pos))) return inflate_gzip(name, raw, out, threads, allocate);
       if (bsize >= 26) {
-        return Status::invalid_input(name + ": the file is cut short: it ends at byte " + std::to_string(raw.size()) +
-                                     ", inside the BGZF block starting at byte " + std::to_string(pos) + ", which has " +
-                                     std::to_string(bsize) + " bytes (hint: the download or copy is incomplete; " +
-                                     "fetch the file again)");
+        return Status::invalid_input(internal::cut_short_message(
+            name, raw.size(), "the BGZF block starting at byte " + std::to_string(pos),
+            ", which has " + std::to_string(bsize) + " bytes"));
       }
       return Status::invalid_input(offset_note(name, pos) +
                                    (bsize == 0 ? std::string(" (neither a BGZF block nor a gzip member starts there)")
