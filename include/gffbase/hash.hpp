@@ -53,9 +53,13 @@ inline std::uint64_t hash_bytes(std::string_view s, std::uint64_t seed = 0x9E377
   return hash_mix64(h);
 }
 
+/// The key's share of hash_attribute: a seed for hashing that key's values
+/// (callers that meet one key many times hash it once).
+inline std::uint64_t attribute_key_seed(std::string_view key) { return hash_bytes(key) ^ 0x5bd1e9955bd1e995ULL; }
+
 /// Hash of one attribute (key, value) pair for the key=value index.
 inline std::uint64_t hash_attribute(std::string_view key, std::string_view value) {
-  return hash_bytes(value, hash_bytes(key) ^ 0x5bd1e9955bd1e995ULL);
+  return hash_bytes(value, attribute_key_seed(key));
 }
 
 /// One key=value index entry: the upper 32 bits of hash_attribute, then a
@@ -65,6 +69,11 @@ inline std::uint64_t hash_attribute(std::string_view key, std::string_view value
 /// correctness.
 inline std::uint64_t attribute_entry(std::string_view key, std::string_view value, std::uint32_t row) {
   return (hash_attribute(key, value) & 0xFFFFFFFF00000000ULL) | row;
+}
+
+/// attribute_entry with the key given by its attribute_key_seed.
+inline std::uint64_t attribute_entry_seeded(std::uint64_t key_seed, std::string_view value, std::uint32_t row) {
+  return (hash_bytes(value, key_seed) & 0xFFFFFFFF00000000ULL) | row;
 }
 
 }  // namespace gffbase

@@ -274,6 +274,140 @@ TEST(AttributesGtf, PercentIsNotDecodedInGtf) {
   EXPECT_TRUE(p.issues.empty());
 }
 
+TEST(AttributesGtf, UsualItemsThenAnUnusualOneThenUsualOnesAgain) {
+  // The parser reads items of the usual shape in one pass and hands any
+  // other item to the general path: the items on either side of the switch.
+  Parsed p;
+  parse("gene_id \"g1\"; level 2 ; note \"a;b\"; Complete; tag \"x\" \"y\"; tag\"z\"; "
+        "Target \"M\" 1 463; n a b\t; x \"1\" ;# comment; y \"2\"",
+        false, p);
+  expect_items(p, {{"gene_id", "g1", 0, true},
+                   {"level", "2", 0, true},
+                   {"note", "a;b", 0, true},
+                   {"Complete", "", 0, false},
+                   {"tag", "x", 0, true},
+                   {"tag", "y", 1, true},
+                   {"tag", "z", 2, true},
+                   {"Target", "M 1 463", 0, true},
+                   {"n", "a b", 0, true},
+                   {"x", "1", 0, true}});
+  EXPECT_TRUE(p.issues.empty());
+}
+
+TEST(AttributesGtf, UnterminatedQuoteAfterUsualItemsReportsTheWholeField) {
+  const std::string f = "gene_id \"g1\"; transcript_id \"t1\"; note \"open; x \"y\"";
+  Parsed p;
+  parse(f, false, p);
+  ASSERT_EQ(p.issues.size(), 1u);
+  EXPECT_EQ(p.issues[0].found, f);
+  expect_items(p, {{"gene_id", "g1", 0, true}, {"transcript_id", "t1", 0, true}, {"note", "open; x ", 0, true},
+                   {"note", "y\"", 1, true}});
+}
+
+// A naive reference for the GTF/GFF2 family, kept deliberately simple: split
+// the field on ';' outside double quotes, trim each item, stop at an item
+// that starts with '#', then read `key`, then quoted strings (a run of
+// numbers and strands after one joins it) or one unquoted value.
+std::vector<Expect> reference_gtf(std::string_view field) {
+  auto trim = [](std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    return s;
+  };
+  std::vector<std::string_view> items;
+  bool in_quote = false;
+  std::size_t begin = 0;
+  field = trim(field);
+  if (field == ".") return {};
+  for (std::size_t i = 0; i <= field.size(); ++i) {
+    if (i < field.size() && field[i] == '"') in_quote = !in_quote;
+    if (i == field.size() || (field[i] == ';' && !in_quote)) {
+      if (auto item = trim(field.substr(begin, i - begin)); !item.empty()) items.push_back(item);
+      begin = i + 1;
+    }
+  }
+  std::vector<Expect> out;
+  std::vector<std::pair<std::string, std::uint16_t>> counts;
+  auto next_index = [&](std::string_view key) -> std::uint16_t {
+    for (auto& [k, n] : counts) {
+      if (k == key) return n++;
+    }
+    counts.emplace_back(std::string(key), 1);
+    return 0;
+  };
+  for (std::string_view item : items) {
+    if (item.front() == '#') break;
+    std::size_t k = 0;
+    while (k < item.size() && item[k] != ' ' && item[k] != '\t' && item[k] != '"') ++k;
+    const std::string key(item.substr(0, k));
+    std::string_view rest = trim(item.substr(k));
+    if (key.empty()) {
+      out.push_back({std::string(rest), "", 0, false});
+      continue;
+    }
+    if (rest.empty()) {
+      std::uint16_t n = 0;  // a bare key takes no index
+      for (auto& [ck, cn] : counts) {
+        if (ck == key) n = cn;
+      }
+      out.push_back({key, "", n, false});
+      continue;
+    }
+    if (rest.front() != '"') {
+      out.push_back({key, std::string(rest), next_index(key), true});
+      continue;
+    }
+    while (!rest.empty()) {
+      if (rest.front() == '"') {
+        const std::size_t close = rest.find('"', 1);
+        if (close == std::string_view::npos) {
+          out.push_back({key, std::string(rest.substr(1)), next_index(key), true});
+          break;
+        }
+        out.push_back({key, std::string(rest.substr(1, close - 1)), next_index(key), true});
+        rest = trim(rest.substr(close + 1));
+      } else if (rest.find_first_not_of(" \t+-.0123456789") == std::string_view::npos &&
+                 rest.find_first_of("0123456789") != std::string_view::npos) {
+        out.back().value += " " + std::string(rest);
+        break;
+      } else {
+        out.push_back({key, std::string(rest), next_index(key), true});
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+TEST(AttributesGtf, AgreesWithANaiveReferenceOnRandomFields) {
+  // Fields drawn from the bytes that matter to the GTF grammar, plus words
+  // and whole usual items, so both of the parser's paths and the switches
+  // between them are exercised.
+  const std::vector<std::string> pieces = {"gene_id \"g1\"; ", "level 2; ", "a", "bc", " ", "\t", "\"", ";",
+                                           "#", "1", "+", "\r", "x \"y z\"", "tag", "; ", "a_longer_key_than_sixteen_bytes"};
+  std::uint64_t state = 42;
+  auto next = [&] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(state >> 33);
+  };
+  for (int round = 0; round < 20000; ++round) {
+    std::string f;
+    const std::size_t n = next() % 12;
+    for (std::size_t i = 0; i < n; ++i) f += pieces[next() % pieces.size()];
+    Parsed p;
+    parse(f, false, p);
+    const std::vector<Expect> want = reference_gtf(f);
+    SCOPED_TRACE("field [" + f + "]");
+    ASSERT_EQ(p.items.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      ASSERT_EQ(p.items[i].key, want[i].key) << "item " << i;
+      ASSERT_EQ(p.items[i].value, want[i].value) << "item " << i;
+      ASSERT_EQ(p.items[i].value_index, want[i].index) << "item " << i;
+      ASSERT_EQ(p.items[i].has_value, want[i].has_value) << "item " << i;
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------
 // percent_encode / percent_decode
 
