@@ -149,21 +149,92 @@ def merge(features: Iterable[Feature], ignore_strand: bool = False) -> Iterator[
         yield f
 
 
-def merge_all(db, featuretypes_groups=(None,)) -> List[Feature]:
-    """merge() applied to every feature of each featuretype group (None = all types)."""
+def merge_with_criteria(db, features: Iterable[Feature], merge_criteria) -> Iterator[Feature]:
+    """gffutils 0.13's merge: the features are taken in the order given, and each
+    joins the feature accumulated so far while every criterion(acc, cur, components)
+    holds (see gffbase.merge_criteria).  A feature merged with no other is yielded
+    itself; a merged one is a new feature named ``<featuretype>_<n>`` (counted per
+    database), with the joined sources, '.' for a strand or frame its parts disagree
+    on, ``sequence_feature`` for mixed types, and its parts in ``children``."""
+    criteria = list(merge_criteria) if isinstance(merge_criteria, (list, tuple)) else [merge_criteria]
+
+    def holds(acc, cur, parts):
+        return all(c(acc, cur, parts) for c in criteria)
+
+    def done(f, parts):
+        if len(parts) > 1:
+            f.source = ",".join(sorted({p.source for p in parts}))
+            f.children = parts
+        else:
+            f.children = ()
+        return f
+
+    acc, parts = None, []
+    for f in features:
+        if acc is None:
+            if holds(f, f, []):
+                acc, parts = f, [f]
+            else:
+                yield done(f, [])
+            continue
+        if not parts:  # acc is a feature that ended the previous run: not checked yet
+            if not holds(acc, acc, []):
+                yield done(acc, [])
+                acc = f
+                continue
+            parts = [acc]
+        if not holds(acc, f, parts):
+            yield done(acc, parts)
+            acc, parts = f, []
+            continue
+        if len(parts) == 1:  # the first merge: a new feature, so the input stays untouched
+            counters = db._merge_counters
+            counters[acc.featuretype] = counters.get(acc.featuretype, 0) + 1
+            new_id = f"{acc.featuretype}_{counters[acc.featuretype]}"
+            acc = Feature(seqid=acc.seqid, source=acc.source, featuretype=acc.featuretype, start=acc.start,
+                          end=acc.end, score=acc.score, strand=acc.strand, frame=acc.frame,
+                          attributes={"ID": [new_id]}, id=new_id)
+        parts.append(f)
+        if f.seqid not in acc.seqid.split(","):
+            acc.seqid += "," + f.seqid
+        if f.strand != acc.strand:
+            acc.strand = "."
+        if f.frame != acc.frame:
+            acc.frame = "."
+        if f.featuretype != acc.featuretype:
+            acc.featuretype = "sequence_feature"
+        acc.start = min(acc.start, f.start)
+        acc.end = max(acc.end, f.end)
+    if acc is not None:
+        yield done(acc, parts)
+
+
+def merge_all(db, featuretypes_groups=(None,), merge_order=None, merge_criteria=None) -> List[Feature]:
+    """merge() applied to every feature of each featuretype group (None = all types).
+
+    With ``merge_criteria``, gffutils 0.13's merge over the features ordered by
+    ``merge_order``, returning the features made of two or more (as gffutils)."""
     out: List[Feature] = []
-    for group in featuretypes_groups:
-        feats = db.all_features() if group is None else db.features_of_type(group)
-        out.extend(merge(feats))
+    for group in featuretypes_groups or (None,):
+        if merge_criteria is None:
+            feats = db.all_features() if group is None else db.features_of_type(group)
+            out.extend(merge(feats))
+            continue
+        feats = db.all_features(featuretype=group, order_by=merge_order)
+        out.extend(f for f in merge_with_criteria(db, feats, merge_criteria) if f.children)
     return out
 
 
-def children_bp(db, feature, child_featuretype="exon", merge_=False, ignore_strand=False) -> int:
-    """Total bp of `feature`'s children of a type; merge_=True counts overlaps once."""
+def children_bp(db, feature, child_featuretype="exon", merge_=False, ignore_strand=False,
+                merge_criteria=None) -> int:
+    """Total bp of `feature`'s children of a type; merge_=True counts overlaps once
+    (or, with ``merge_criteria``, the features gffutils 0.13's merge makes of them)."""
     fid = feature.id if isinstance(feature, Feature) else feature
-    kids = list(db.children(fid, featuretype=child_featuretype))
+    kids = list(db.children(fid, featuretype=child_featuretype, order_by="start"))
     if not merge_:
         return sum(len(k) for k in kids)
+    if merge_criteria is not None:
+        return sum(len(m) for m in merge_with_criteria(db, kids, merge_criteria))
     return sum(end - start + 1 for _, _, start, end, _ in _merged_intervals(kids, ignore_strand))
 
 

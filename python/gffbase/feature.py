@@ -44,6 +44,9 @@ class Feature:
         "seqid", "source", "featuretype", "start", "end", "score", "strand", "frame",
         "id", "_extra", "_bin", "dialect", "file_order", "keep_order", "sort_attribute_values",
         "_attributes", "_raw_text", "_source", "_gff3", "_pristine", "_row",
+        # Attributes of the user's own (gffutils' Feature takes any), and
+        # merge()'s `children`: a dict only for the objects that get one.
+        "__dict__",
     )
 
     def __init__(self, seqid=".", source=".", featuretype=".", start=".", end=".", score=".", strand=".",

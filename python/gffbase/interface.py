@@ -94,6 +94,7 @@ class FeatureDB:
         self.directives = [d[2:] for d in self._db.directives()]
         self.version = _core.__version__
         self._seqid_set = None  # frozenset of seqids, built on first need (_parse_region)
+        self._merge_counters = {}  # featuretype -> IDs given by merge(merge_criteria=...) (exon_1, ...)
 
     # -- pickling: a database travels as its path --------------------------------
     def __getstate__(self):
@@ -370,21 +371,45 @@ class FeatureDB:
         return create_splice_sites(self, exon_featuretype, grandparent_featuretype, parent_featuretype,
                                    merge_attributes)
 
-    def merge(self, features, ignore_strand=False):
-        from .derived import merge
+    def merge(self, features, ignore_strand=False, merge_criteria=None, multiline=False):
+        """Overlapping or touching features merged.
 
-        return merge(features, ignore_strand)
+        Without ``merge_criteria`` (gffutils before 0.10): the input is sorted, and
+        features on one seqid (and strand, unless ``ignore_strand``) that overlap or
+        touch become one new feature, whatever their types.  With ``merge_criteria``
+        (gffutils 0.13; callables from ``gffbase.merge_criteria`` or
+        ``gffutils.merge_criteria``): gffutils' merge over the features in the order
+        given.  ``multiline`` is accepted and, as in gffutils, has no effect."""
+        from .derived import merge, merge_with_criteria
+
+        if merge_criteria is None and _looks_like_criteria(ignore_strand):
+            merge_criteria, ignore_strand = ignore_strand, False  # merge(features, criteria), gffutils 0.13
+        if merge_criteria is None:
+            return merge(features, ignore_strand)
+        if ignore_strand:
+            raise TypeError("merge(): give merge_criteria or ignore_strand, not both "
+                            "(leave out merge_criteria.strand to ignore the strand)")
+        return merge_with_criteria(self, features, merge_criteria)
 
     def merge_all(self, merge_order=("seqid", "featuretype", "strand", "start"), merge_criteria=None,
                   featuretypes_groups=(None,), exclude_components=False):
+        """merge() over every feature of each featuretype group; never writes (a .gffdb is immutable).
+
+        Without ``merge_criteria`` every merged interval is returned; with it, gffutils
+        0.13's merge over the features ordered by ``merge_order``, returning those made
+        of two or more, as gffutils does.  ``exclude_components`` only concerns
+        gffutils' writes and has no effect."""
         from .derived import merge_all
 
-        return merge_all(self, featuretypes_groups)
+        return merge_all(self, featuretypes_groups, merge_order, merge_criteria)
 
-    def children_bp(self, feature, child_featuretype="exon", merge=False, ignore_strand=False) -> int:
+    def children_bp(self, feature, child_featuretype="exon", merge=False, ignore_strand=False,
+                    merge_criteria=None) -> int:
         from .derived import children_bp
 
-        return children_bp(self, feature, child_featuretype, merge, ignore_strand)
+        if merge_criteria is None and _looks_like_criteria(ignore_strand):
+            merge_criteria, ignore_strand = ignore_strand, False  # gffutils 0.13's positional order
+        return children_bp(self, feature, child_featuretype, merge, ignore_strand, merge_criteria)
 
     def bed12(self, feature, block_featuretype=("exon",), thick_featuretype=("CDS",), thin_featuretype=None,
               name_field="ID", color=None) -> str:
@@ -488,3 +513,8 @@ def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optio
             raise InvalidArgumentError(f"region {region!r}: start is after end")
         return seqid, start, end, strand
     raise InvalidArgumentError(f"region must be a string, tuple or Feature, found {type(region).__name__}")
+
+
+def _looks_like_criteria(value) -> bool:
+    """A merge criterion or a sequence of them (where gffutils 0.13 takes merge_criteria)."""
+    return callable(value) or (isinstance(value, (list, tuple)) and all(callable(c) for c in value))

@@ -65,18 +65,22 @@ of the module (letters continue those of test_vs_gffutils.py):
     gffutils yields every left site, then every right one); sites of introns
     without an ID (GTF, or ``merge_attributes=False``) get no ID where
     gffutils raises KeyError('ID').
-(q) merge: gffbase keeps the pre-0.10 signature ``merge(features,
-    ignore_strand=False)`` (no ``merge_criteria``/``multiline``), sorts its
-    input itself, merges features of different types (as
-    ``sequence_feature``; gffutils' default criteria keep types apart), and
-    returns new features (source ``gffutils_derived``, no attributes, id None)
-    where gffutils returns a lone feature unchanged and names a merged one
-    with an autoincrement ID (``exon_1``) and the joined sources.
-(r) merge_all returns every merged interval, lone features included, and
-    never writes (a .gffdb is immutable); gffutils inserts the features made
-    of two or more, links the components to them, and returns only those.
-    ``merge_order``/``merge_criteria``/``exclude_components`` are ignored and
-    the group None merges across types, see (q).
+(q) merge without ``merge_criteria`` keeps the pre-0.10 behaviour
+    (``merge(features, ignore_strand=False)``): gffbase sorts its input
+    itself, merges features of different types (as ``sequence_feature``;
+    gffutils' default criteria keep types apart), and returns new features
+    (source ``gffutils_derived``, no attributes, id None).  With
+    ``merge_criteria`` (keyword or second positional) it is gffutils 0.13's
+    merge: the same features, IDs (``exon_1``), sources and ``children``
+    (the joined sources are sorted; gffutils joins a set).  The ``exon_<n>``
+    counter starts at 0 per FeatureDB; gffutils' starts from its
+    autoincrement table.
+(r) merge_all never writes (a .gffdb is immutable); gffutils inserts the
+    features made of two or more and links the components to them.  Without
+    ``merge_criteria`` it returns every merged interval, lone features
+    included (the group None merges across types, see (q)); with it, the
+    features made of two or more, as gffutils returns them.
+    ``exclude_components`` only concerns the writes and is ignored.
 (s) children_bp takes ``ignore_strand`` (gffutils raises ValueError and wants
     ``merge_criteria``); children are counted at every depth, see (e).
 (t) bed12 of a feature ID without block children: gffbase uses the feature
@@ -775,6 +779,13 @@ def test_merge_and_merge_all(corpus):
         gb = collections.Counter(k[:4:2] + k[3:4] for k in map(_ck, gb_merged))
         assert gb == gu, (t, "ignore_strand")
         assert all(f.strand == "." for f in gb_merged)
+        # merge_criteria: gffutils 0.13's own merge, on the same input order
+        gu_in3, gb_in3 = _merge_input(p, t)
+        crit = (mc.seqid, mc.overlap_end_inclusive, mc.strand, mc.feature_type)
+        key = lambda f: (f.seqid, f.strand, f.start, f.end)  # noqa: E731
+        gu = collections.Counter((_ck(f), len(f.children)) for f in p.gu.merge(sorted(gu_in3, key=key), crit))
+        gb = collections.Counter((_ck(f), len(f.children)) for f in p.gb.merge(sorted(gb_in3, key=key), crit))
+        assert gb == gu, (t, "merge_criteria")
 
     # merge_all for one type with no inferred or excluded rows (r)
     for t in _types(p, 3):
@@ -1195,9 +1206,70 @@ def test_q_merge_signature_types_and_output(tmp_path):
     assert gu_ex[1].id == "tx1.e2" and gu_ex[1].attributes["Parent"] == ["tx1"]
     assert all(f.id is None and f.source == "gffutils_derived" and dict(f.attributes) == {} for f in gb_ex)
     with pytest.raises(TypeError):
-        gb.merge(gb.features_of_type("exon"), merge_criteria=(mc.seqid,))
-    with pytest.raises(TypeError):
         gu.merge(gu.features_of_type("exon"), ignore_strand=True)
+
+
+def _merged(features):
+    # a lone feature's ID and children by position: a split CDS's segments share one ID in gffbase
+    # (cds1), gffutils renames them (cds1_1); merged features' IDs must agree
+    return [(f.id if f.children else None, f.seqid, f.featuretype, f.start, f.end, f.strand, f.frame, f.source,
+             [(c.featuretype, c.start, c.end) for c in f.children]) for f in features]
+
+
+@pytest.mark.parametrize("criteria", [
+    (mc.seqid, mc.overlap_end_inclusive, mc.strand, mc.feature_type),  # gffutils' default
+    (mc.seqid, mc.overlap_end_inclusive),  # types and strands mixed
+    (mc.seqid, mc.overlap_end_threshold(2000)),
+    (mc.seqid, mc.exact_coordinates_only),
+])
+def test_merge_with_gffutils_criteria_matches_gffutils(tmp_path, criteria):
+    from gffbase import merge_criteria as gbmc
+
+    gu, gb = _example(tmp_path)
+    order = ("seqid", "strand", "start")
+    gu_out = _merged(gu.merge(gu.all_features(order_by=order), merge_criteria=criteria))
+    # gffutils' callables, passed as gffutils 0.13 code passes them (positionally too)
+    assert _merged(gb.merge(gb.all_features(order_by=order), merge_criteria=criteria)) == gu_out
+    def fresh(name):  # a new database: merge's exon_<n> counter starts at 0 again
+        (tmp_path / name).mkdir()
+        return _example(tmp_path / name)[1]
+
+    gb2 = fresh("positional")
+    assert _merged(gb2.merge(gb2.all_features(order_by=order), criteria)) == gu_out
+    # gffbase's own criteria, same names
+    ours = tuple(getattr(gbmc, c.__name__) if c.__name__ != "partial" else gbmc.overlap_end_threshold(2000)
+                 for c in criteria)
+    gb3 = fresh("own")
+    assert _merged(gb3.merge(gb3.all_features(order_by=order), merge_criteria=ours)) == gu_out
+    assert any(len(m[-1]) >= 2 for m in gu_out) or criteria[1] is mc.exact_coordinates_only
+
+
+def test_merge_all_and_children_bp_with_criteria_match_gffutils(tmp_path):
+    gu, gb = _example(tmp_path)
+    crit = (mc.seqid, mc.overlap_end_inclusive, mc.strand, mc.feature_type)
+    gu_all = _merged(gu.merge_all(merge_criteria=crit, featuretypes_groups=("exon",)))
+    assert _merged(gb.merge_all(merge_criteria=crit, featuretypes_groups=("exon",))) == gu_all
+    assert [m[3:5] for m in gu_all] == [(1000, 1500), (8000, 9000)]
+    assert gb.count_features_of_type("exon") == 7  # nothing written
+    for fid in ("gene1", "tx1", "tx2"):
+        assert gb.children_bp(fid, "exon", True, crit) == gu.children_bp(fid, "exon", True, crit), fid
+    with pytest.raises(TypeError):
+        gb.merge(gb.features_of_type("exon"), ignore_strand=True, merge_criteria=crit)
+
+
+def test_features_take_attributes_of_their_own(tmp_path):
+    import pickle
+
+    gu, gb = _example(tmp_path)
+    for db in (gu, gb):
+        f = db["tx1"]
+        f.note = "mine"  # gffutils' Feature takes any attribute; so does gffbase's
+        assert f.note == "mine"
+    f = gb["tx1"]
+    f.note = "kept"
+    g = pickle.loads(pickle.dumps(f))
+    assert g.note == "kept" and g == f and g.attributes == f.attributes
+    assert not hasattr(gb["tx1"], "note")  # per object, not per feature
 
 
 def test_r_merge_all_returns_everything_and_writes_nothing(tmp_path):
