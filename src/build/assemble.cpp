@@ -165,8 +165,20 @@ class Assembler {
 
   // gffutils' autoincrement: "<featuretype>_<n>", counting per type from 1,
   // skipping names that an explicit ID in the file already uses.
-  std::uint32_t next_auto_number(std::string_view type) {
-    std::uint32_t& n = auto_counters_[type];
+  std::uint32_t next_auto_number(std::string_view type) { return next_auto_number(type, auto_counters_[type]); }
+
+  // The same for the featuretype with code `type_code`, its counter found
+  // by code (a string-keyed map lookup per ID-less line was a tenth of
+  // assemble's instructions on a GTF).  Map values never move.
+  std::uint32_t next_auto_number_of_type(std::uint32_t type_code) {
+    if (type_code >= counter_of_type_.size()) counter_of_type_.resize(type_code + 1, nullptr);
+    std::uint32_t*& counter = counter_of_type_[type_code];
+    const std::string_view type = d_.types.values[type_code];
+    if (counter == nullptr) counter = &auto_counters_[type];
+    return next_auto_number(type, *counter);
+  }
+
+  std::uint32_t next_auto_number(std::string_view type, std::uint32_t& n) {
     for (;;) {
       ++n;
       if (explicit_auto_like_.empty()) return n;
@@ -277,8 +289,7 @@ class Assembler {
         pending_gtf_ = gtf_ ? &r : nullptr;
         pending_chunk_ = &c;
         if (id.empty()) {
-          const std::string_view type = d_.types.values[r.type_code];
-          dr.feature = new_feature(type, row, next_auto_number(type));
+          dr.feature = new_feature(d_.types.values[r.type_code], row, next_auto_number_of_type(r.type_code));
           push_row(dr);
           continue;
         }
@@ -814,6 +825,7 @@ class Assembler {
   const RawRecord* pending_gtf_ = nullptr;
   const ParsedChunk* pending_chunk_ = nullptr;
   std::unordered_map<std::string_view, std::uint32_t> auto_counters_;
+  std::vector<std::uint32_t*> counter_of_type_;  ///< by type code: its entry in auto_counters_ (or null)
   std::unordered_map<std::string_view, std::uint32_t> unique_suffix_;
   std::unordered_set<std::string> explicit_auto_like_;
 };
