@@ -44,7 +44,11 @@ def render(r: dict) -> list[str]:
         "it reads (the input of an ingest or a floor; a query's database with its sidecars) are read once, untimed, "
         "for every tool alike: this machine reclaims page cache within seconds of other runs, and a database read "
         "cold from disk turned 5,000 region queries on mouse from 0.05 s into 0.2–0.45 s. The process itself is "
-        "fresh (its mappings, caches and checksums start cold). Cold-cache numbers would be higher for every tool.",
+        "fresh (its mappings, caches and checksums start cold). Cold-cache numbers would be higher for every tool. "
+        "Fresh memory is the largest noise source on this VM: `python bench/fresh_memory.py` touched 500 MB of new "
+        "memory (2 MiB pages) at 0.38 GiB/s right after a bench run had freed gigabytes, then at 12.5 GiB/s a second "
+        "later — the host backs memory it took back page by page — so a tool's ingest time swings with how much new "
+        "memory (its own, and the page cache its output fills) the host must back at that moment.",
         "- **Isolation:** every run of every tool × workload × corpus is a fresh subprocess "
         "(`bench/worker.py` under the tool's own interpreter; the CLI and floors are their own processes). "
         "Runs are interleaved: round *i* runs every tool once, so ratios pair run *i* with run *i*.",
