@@ -78,6 +78,92 @@ std::vector<FeatureIndex> ancestry(const Database& db, FeatureIndex f) {
   return chain;
 }
 
+bool has_parent(const Database& db, FeatureIndex f) {
+  for (FeatureIndex p : db.parents_of(f)) {
+    if (p != f) return true;
+  }
+  return false;
+}
+
+bool has_children(const Database& db, FeatureIndex f) {
+  for (FeatureIndex c : db.children_of(f)) {
+    if (c != f) return true;
+  }
+  return false;
+}
+
+// A child with children of its own: f is a gene with transcripts.
+bool has_grandchildren(const Database& db, FeatureIndex f) {
+  for (FeatureIndex c : db.children_of(f)) {
+    if (c != f && has_children(db, c)) return true;
+  }
+  return false;
+}
+
+// Types whose line stays a gene line in GTF even with exons or CDS right
+// below it (a prokaryote gene: gene -> CDS).
+bool gene_type(const Database& db, FeatureIndex f) {
+  const std::string_view t = db.row(db.primary_row(f)).type;
+  return t == "gene" || t == "pseudogene" || t.ends_with("_gene");
+}
+
+// The parents a feature's GTF lines are written under, one line each (GTF
+// names one transcript a line).  When some of them have a parent of their
+// own, only those: a TAIR10 CDS names its mRNA (under a gene) and its
+// protein (a root, tied to the mRNA by Derives_from), and the mRNA is the
+// transcript.  An exon shared by isoforms (Parent=t1,t2) keeps both.
+std::vector<FeatureIndex> gtf_parents(const Database& db, FeatureIndex f) {
+  std::vector<FeatureIndex> all, nested;
+  for (FeatureIndex p : db.parents_of(f)) {
+    if (p == f) continue;
+    all.push_back(p);
+    if (has_parent(db, p)) nested.push_back(p);
+  }
+  return nested.empty() ? all : nested;
+}
+
+// The features a GFF3 feature's GTF gene_id and transcript_id name
+// (transcript kNone: none written), from its first-parent chain
+// [f, ..., root], through `via` (one of its parents) when given:
+//  - three levels or more: the root is the gene, the feature below it the
+//    transcript;
+//  - f below a root: f with children of its own is a transcript of that gene;
+//    a leaf (an exon, a CDS) under a root with transcripts belongs to the gene
+//    alone, and under a root without any, the root is both its gene and its
+//    transcript (an mRNA with no gene line, as gffread and miniprot write
+//    them; a prokaryote gene and its CDS);
+//  - f a root: a gene names itself as gene only; a root whose children are
+//    leaves is their transcript too when its lines are written under it
+//    (gtf_parents), unless its type is a gene's.
+struct GtfRoles {
+  FeatureIndex gene;
+  FeatureIndex transcript = kNone;
+};
+
+GtfRoles gtf_roles(const Database& db, FeatureIndex f, FeatureIndex via) {
+  std::vector<FeatureIndex> chain{f};
+  if (via != kNone) {
+    const std::vector<FeatureIndex> up = ancestry(db, via);
+    chain.insert(chain.end(), up.begin(), up.end());
+  } else {
+    chain = ancestry(db, f);
+  }
+  const std::size_t n = chain.size();
+  if (n >= 3) return {chain.back(), chain[n - 2]};
+  if (n == 2) {
+    const FeatureIndex root = chain[1];
+    if (has_children(db, f)) return {root, f};
+    return {root, has_grandchildren(db, root) ? kNone : root};
+  }
+  if (has_grandchildren(db, f) || gene_type(db, f)) return {f, kNone};
+  for (FeatureIndex c : db.children_of(f)) {
+    if (c == f) continue;
+    const std::vector<FeatureIndex> ps = gtf_parents(db, c);
+    if (std::find(ps.begin(), ps.end(), f) != ps.end()) return {f, f};
+  }
+  return {f, kNone};
+}
+
 // A GTF value between its double quotes.  GTF has no escapes: a '"' ended
 // the value early, and a tab, CR or LF (a GFF3 %09, %0D, %0A, decoded) ended
 // the column or the line, so the file no longer parsed.  They are written
@@ -107,8 +193,9 @@ void append_gtf_item(std::string& out, std::string_view key, std::string_view va
 }
 
 // The GTF name of feature f under `key` (gene_id, transcript_id): the value
-// its own line gives that key (Ensembl and RefSeq GFF3 carry them), else its
-// ID.  Every line of a gene or transcript then uses one name for it.
+// its own line gives that key (Ensembl and RefSeq GFF3 carry them; for
+// gene_id, gffread's geneID too), else its ID.  Every line of a gene or
+// transcript then uses one name for it.
 // Consecutive lines share their gene and transcript: the last answer per
 // key is remembered (per thread), so a gene's name is parsed once, not per line.
 const std::string& gtf_name(const Database& db, FeatureIndex f, std::string_view key, bool from_gff3) {
@@ -125,10 +212,17 @@ const std::string& gtf_name(const Database& db, FeatureIndex f, std::string_view
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
   parse_attributes(db.row(db.primary_row(f)).attributes, from_gff3, items, scratch);
+  const std::string_view fallback = key == "gene_id" ? "geneID" : "";
+  bool fell_back = false;
   for (const auto& it : items) {
-    if (it.key == key && it.has_value && !it.value.empty()) {
+    if (!it.has_value || it.value.empty()) continue;
+    if (it.key == key) {
       last.name.assign(it.value);
       break;
+    }
+    if (!fell_back && !fallback.empty() && it.key == fallback) {
+      last.name.assign(it.value);
+      fell_back = true;
     }
   }
   return last.name;
@@ -136,16 +230,16 @@ const std::string& gtf_name(const Database& db, FeatureIndex f, std::string_view
 
 // Column 9 of `row` converted to the other dialect.  The hierarchy, which
 // each dialect states its own way, is carried over:
-//  - GFF3 -> GTF: gene_id names the root of the first-parent chain and
-//    transcript_id the feature just below it (gtf_name), replacing values the
-//    line gives those keys, so all lines of a gene agree.  Feature types are
-//    kept: a GTF reader takes only type "transcript" for a transcript, so an
-//    mRNA line comes back as a child of an inferred transcript of that name.
+//  - GFF3 -> GTF: gene_id and transcript_id name the features gtf_roles
+//    picks (by gtf_name), replacing values the line gives those keys, so all
+//    lines of a gene agree.  Feature types are kept: a GTF reader takes only
+//    type "transcript" for a transcript, so an mRNA line comes back as a
+//    child of an inferred transcript of that name.
 //  - GTF -> GFF3: ID on features with children, Parent naming the parents
 //    (inferred ones only when `link_synthetic`: they are written then).
 // Column 9 of `row` in the other dialect.  To GTF, gene_id and
-// transcript_id name the roots of the first-parent chain that starts at
-// `via` (one of the feature's parents), or at the feature's first parent.
+// transcript_id are those of gtf_roles, through `via` (one of the feature's
+// parents) or its first parent.
 std::string attributes_as(const Database& db, RowId row, std::string_view raw, bool to_gtf, bool from_gff3,
                           bool link_synthetic, FeatureIndex via = kNone) {
   std::vector<AttributeItem> items;
@@ -158,16 +252,10 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
   if (bare_id) items.erase(items.begin());
   std::string out;
   if (to_gtf) {
-    std::vector<FeatureIndex> chain{f};
-    if (via != kNone) {
-      const std::vector<FeatureIndex> up = ancestry(db, via);
-      chain.insert(chain.end(), up.begin(), up.end());
-    } else {
-      chain = ancestry(db, f);
-    }
-    append_gtf_item(out, "gene_id", gtf_name(db, chain.back(), "gene_id", from_gff3));
-    if (chain.size() >= 2) {
-      append_gtf_item(out, "transcript_id", gtf_name(db, chain[chain.size() - 2], "transcript_id", from_gff3));
+    const GtfRoles roles = gtf_roles(db, f, via);
+    append_gtf_item(out, "gene_id", gtf_name(db, roles.gene, "gene_id", from_gff3));
+    if (roles.transcript != kNone) {
+      append_gtf_item(out, "transcript_id", gtf_name(db, roles.transcript, "transcript_id", from_gff3));
     }
     for (const auto& it : items) {
       if (it.key == "gene_id" || it.key == "transcript_id") continue;  // written above
@@ -281,13 +369,11 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
   }
   const FeatureIndex f = db.row_feature(row);
   std::vector<FeatureIndex> parents;
-  if (as_gtf) {
-    for (FeatureIndex p : db.parents_of(f)) {
-      if (p != f) parents.push_back(p);
-    }
-  }
+  if (as_gtf) parents = gtf_parents(db, f);
   if (parents.size() <= 1) {
-    const std::string a = attributes_as(db, row, v.attributes, as_gtf, from_gff3, link_synthetic);
+    // Through the one parent gtf_parents kept (a TAIR10 CDS: its mRNA, whichever it names first).
+    const FeatureIndex via = parents.size() == 1 ? parents[0] : kNone;
+    const std::string a = attributes_as(db, row, v.attributes, as_gtf, from_gff3, link_synthetic, via);
     out += a.empty() ? "." : a;
     out += '\n';
     return;

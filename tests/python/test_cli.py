@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 import subprocess
 from pathlib import Path
@@ -330,6 +331,88 @@ def test_bed12_thick_part_includes_gtf_stop_codon(gffbase_cli, tmp_path):
     assert t[6:8] == ["149", "400"]
     cds = next(line.split("\t") for line in lines if line.split("\t")[1:3] == ["149", "397"])
     assert cds[6:8] == ["149", "397"]  # a CDS on its own line is all thick
+
+
+def _gtf_of(gffbase_cli, tmp_path, name, rows):
+    """GFF3 rows -> ingest -> `export -f gtf`: (type, column 9) per line."""
+    src = tmp_path / f"{name}.gff3"
+    src.write_text("##gff-version 3\n" + "".join("\t".join(c) + "\n" for c in rows))
+    db = tmp_path / f"{name}.gffdb"
+    assert run(gffbase_cli, "ingest", src, "-o", db, "-q").returncode == 0
+    gtf = run(gffbase_cli, "export", db, "-f", "gtf").stdout
+    (tmp_path / f"{name}.gtf").write_text(gtf)
+    return [(x.split("\t")[2], x.split("\t")[8].rstrip(";")) for x in gtf.splitlines() if not x.startswith("#")]
+
+
+def test_gff3_to_gtf_finds_transcripts_without_gene_lines_and_skips_non_transcript_parents(gffbase_cli, tmp_path):
+    # gffread / StringTie / miniprot GFF3: transcripts with no gene line above them.  Their exons are
+    # theirs (one transcript_id), not each its own transcript; gene_id is the line's gene_id or geneID.
+    out = _gtf_of(gffbase_cli, tmp_path, "nogene", [
+        ("c", "s", "transcript", "1", "500", ".", "+", ".", "ID=T1;geneID=G1"),
+        ("c", "s", "exon", "1", "100", ".", "+", ".", "Parent=T1"),
+        ("c", "s", "exon", "400", "500", ".", "+", ".", "Parent=T1"),
+        ("c", "s", "mRNA", "900", "990", ".", "+", ".", "ID=T2;transcript_id=tx2;gene_id=G2"),
+        ("c", "s", "CDS", "900", "990", ".", "+", "0", "Parent=T2")])
+    assert [a.split("; ")[:2] for _, a in out] == [['gene_id "G1"', 'transcript_id "T1"']] * 3 + [
+        ['gene_id "G2"', 'transcript_id "tx2"']] * 2
+    back = tmp_path / "nogene2.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "nogene.gtf", "-o", back, "-q").returncode == 0
+    kids = run(gffbase_cli, "children", back, "T1", "-f", "tsv").stdout.splitlines()[1:]
+    assert sorted(line.split("\t")[3] for line in kids) == ["exon", "exon"]
+    # TAIR10: a CDS names its mRNA and its protein (a root, Derives_from the mRNA): one line, under the mRNA;
+    # the protein line names no transcript.
+    out = _gtf_of(gffbase_cli, tmp_path, "tair", [
+        ("c", "TAIR10", "gene", "1", "500", ".", "+", ".", "ID=AT1;Name=AT1"),
+        ("c", "TAIR10", "mRNA", "1", "500", ".", "+", ".", "ID=AT1.1;Parent=AT1"),
+        ("c", "TAIR10", "protein", "50", "450", ".", "+", ".", "ID=AT1.1-Protein;Derives_from=AT1.1"),
+        ("c", "TAIR10", "exon", "1", "500", ".", "+", ".", "Parent=AT1.1"),
+        ("c", "TAIR10", "CDS", "50", "450", ".", "+", "0", "Parent=AT1.1,AT1.1-Protein")])
+    assert [(t, a.split("; ")[:2]) for t, a in out] == [
+        ("gene", ['gene_id "AT1"', 'ID "AT1"']),
+        ("mRNA", ['gene_id "AT1"', 'transcript_id "AT1.1"']),
+        ("protein", ['gene_id "AT1.1-Protein"', 'ID "AT1.1-Protein"']),
+        ("exon", ['gene_id "AT1"', 'transcript_id "AT1.1"']),
+        ("CDS", ['gene_id "AT1"', 'transcript_id "AT1.1"'])]
+    # A prokaryote gene with its CDS right below: the gene is their transcript; its own line stays a gene line.
+    # A leaf right below a gene that has transcripts (FlyBase) belongs to the gene alone.
+    out = _gtf_of(gffbase_cli, tmp_path, "pro", [
+        ("c", "RefSeq", "gene", "1", "300", ".", "+", ".", "ID=gene-b0001"),
+        ("c", "RefSeq", "CDS", "1", "300", ".", "+", "0", "ID=cds-b0001;Parent=gene-b0001"),
+        ("c", "FlyBase", "gene", "1000", "2000", ".", "+", ".", "ID=FBgn1"),
+        ("c", "FlyBase", "mRNA", "1000", "2000", ".", "+", ".", "ID=FBtr1;Parent=FBgn1"),
+        ("c", "FlyBase", "exon", "1000", "2000", ".", "+", ".", "Parent=FBtr1"),
+        ("c", "FlyBase", "orthologous_to", "1000", "2000", ".", "+", ".", "Parent=FBgn1")])
+    assert [(t, a.split("; ")[:2]) for t, a in out] == [
+        ("gene", ['gene_id "gene-b0001"', 'ID "gene-b0001"']),
+        ("CDS", ['gene_id "gene-b0001"', 'transcript_id "gene-b0001"']),
+        ("gene", ['gene_id "FBgn1"', 'ID "FBgn1"']),
+        ("mRNA", ['gene_id "FBgn1"', 'transcript_id "FBtr1"']),
+        ("exon", ['gene_id "FBgn1"', 'transcript_id "FBtr1"']),
+        ("orthologous_to", ['gene_id "FBgn1"', 'Parent "FBgn1"'])]
+
+
+def test_gtf_to_gff3_to_gtf_keeps_the_transcripts(gffbase_cli, tmp_path):
+    # gffread -T: transcript and exon lines, no gene lines.  GTF -> GFF3 (transcripts become roots carrying
+    # transcript_id and gene_id) -> GTF gives back the same transcripts, not orphans beside inferred ones.
+    gtf = tmp_path / "g.gtf"
+    gtf.write_text("".join("\t".join(c) + "\n" for c in [
+        ("c", "StringTie", "transcript", "1", "500", "1000", "+", ".", 'transcript_id "S.1.1"; gene_id "S.1";'),
+        ("c", "StringTie", "exon", "1", "100", "1000", "+", ".", 'transcript_id "S.1.1"; gene_id "S.1";'),
+        ("c", "StringTie", "exon", "400", "500", "1000", "+", ".", 'transcript_id "S.1.1"; gene_id "S.1";'),
+        ("c", "StringTie", "transcript", "1", "300", "1000", "+", ".", 'transcript_id "S.1.2"; gene_id "S.1";'),
+        ("c", "StringTie", "exon", "1", "300", "1000", "+", ".", 'transcript_id "S.1.2"; gene_id "S.1";')]))
+    db = tmp_path / "g.gffdb"
+    assert run(gffbase_cli, "ingest", gtf, "-o", db, "-q").returncode == 0
+    (tmp_path / "g.gff3").write_text(run(gffbase_cli, "export", db, "-f", "gff3").stdout)
+    db2 = tmp_path / "g2.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "g.gff3", "-o", db2, "-q").returncode == 0
+    (tmp_path / "g2.gtf").write_text(run(gffbase_cli, "export", db2, "-f", "gtf").stdout)
+    db3 = tmp_path / "g3.gffdb"
+    assert run(gffbase_cli, "ingest", tmp_path / "g2.gtf", "-o", db3, "-q").returncode == 0
+    types = run(gffbase_cli, "info", db3).stdout
+    assert re.search(r"transcript\s+2\b", types) and re.search(r"gene\s+1\b", types), types
+    kids = run(gffbase_cli, "children", db3, "S.1.1", "-f", "tsv").stdout.splitlines()[1:]
+    assert sorted(line.split("\t")[4] for line in kids) == ["1", "400"]
 
 
 def test_converting_between_gff3_and_gtf_keeps_the_hierarchy(gffbase_cli, tmp_path):
