@@ -12,11 +12,13 @@
 namespace gffbase::cli {
 
 int cmd_export(const Argv& argv) {
-  CommandSpec spec{"export", "gffbase export DB [--format F] [-o OUT] [--sorted] [--include-synthetic]",
+  CommandSpec spec{"export", "gffbase export DB [--format F] [-o OUT] [--type T] [--sorted] [--include-synthetic]",
                    "Write every feature of DB.  GFF3/GTF output in the input's dialect reproduces the input's\n"
                    "feature lines and directives in input order (FASTA last; --sorted: directives first, without\n"
-                   "###).  Synthetic (inferred) features are left out unless --include-synthetic.",
+                   "###).  Synthetic (inferred) features are left out unless --include-synthetic.  --type keeps\n"
+                   "features of the given types only (a BED12 track of transcripts: -f bed12 -t mRNA -t transcript).",
                    {{"--format", "-f", true, false, kFormatHelp, "FMT"},
+                    {"--type", "-t", true, true, "only features of this type (repeatable)", "TYPE"},
                     {"--output", "-o", true, false, "write to OUT instead of stdout", "OUT"},
                     {"--sorted", "", false, false, "row order (seqid, start, end) instead of input order", ""},
                     {"--include-synthetic", "", false, false, "also write inferred GTF genes/transcripts", ""},
@@ -64,8 +66,17 @@ int cmd_export(const Argv& argv) {
     const bool synth = a.flag("--include-synthetic");
     p.set_link_synthetic(synth);
     const auto flags = db.flags();
+    const auto row_types = db.type_codes_column();
+    std::vector<std::uint8_t> wanted_type;  // by type code; empty: every type
+    if (const auto types = a.values("--type"); !types.empty()) {
+      wanted_type.assign(db.type_count(), 0);
+      for (std::uint32_t c : db.type_codes(types)) {
+        if (c < wanted_type.size()) wanted_type[c] = 1;
+      }
+    }
     auto emit = [&](RowId r) {
       if ((flags[r] & kRowSynthetic) && !synth) return;
+      if (!wanted_type.empty() && !wanted_type[row_types[r]]) return;
       if (next_dir < dirs.size()) directives_before(std::max<std::uint64_t>(db.row(r).line, 1));
       p.row(r);
     };

@@ -182,6 +182,14 @@ def test_export_reproduces_the_input(gffbase_cli, cli_db, example_gff3):
     bed12 = run(gffbase_cli, "export", cli_db, "-f", "bed12").stdout.splitlines()
     tx1 = next(line for line in bed12 if line.split("\t")[3] == "tx1").split("\t")
     assert tx1[:8] == ["chrX", "999", "9000", "tx1", "0", "+", "1199", "8300"]
+    # --type: a BED12 track of the transcripts alone (every feature is a row otherwise).
+    track = run(gffbase_cli, "export", cli_db, "-f", "bed12", "-t", "mRNA", "--type", "ncRNA").stdout.splitlines()
+    assert [line.split("\t")[3] for line in track] == ["tx1", "tx2", "tx3"]
+    assert "\t".join(tx1) in track
+    genes = run(gffbase_cli, "export", cli_db, "-t", "gene").stdout.splitlines()
+    assert [line.split("\t")[8] for line in genes if not line.startswith("#")] == [
+        line.split("\t")[8] for line in want if "\tgene\t" in line]
+    assert run(gffbase_cli, "export", cli_db, "-f", "tsv", "-t", "no_such_type").stdout.count("\n") == 1  # header
 
 
 def test_space_separated_gtf_is_read_as_gtf_and_exported_tab_separated(gffbase_cli, tmp_path):
