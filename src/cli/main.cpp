@@ -1,4 +1,5 @@
 // gffbase — the command-line tool: one binary, one subcommand per verb.
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -58,7 +59,16 @@ int main(int argc, char** argv) {
   for (const auto& s : kSubcommands) {
     if (cmd != s.name) continue;
     try {
-      return s.run(rest);
+      const int status = s.run(rest);
+      // Every command writes to stdout: output cut short by a failed write
+      // (a full disk behind `> file`, /dev/full) must not exit 0.
+      errno = 0;
+      if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && status == 0) {
+        std::fprintf(stderr, "gffbase %s: error: cannot write the output: %s\n", s.name,
+                     errno ? std::strerror(errno) : "I/O error");
+        return 1;
+      }
+      return status;
     } catch (const gffbase::Error& e) {
       std::fprintf(stderr, "gffbase %s: error: %s\n", s.name, e.what());
       return 1;

@@ -82,7 +82,12 @@ std::string OutputFile::open(const std::string& path, const std::string& read_fr
 }
 
 std::string OutputFile::commit() {
-  if (stream_ == stdout) return std::fflush(stdout) == 0 ? "" : "write failed: " + std::string(std::strerror(errno));
+  if (stream_ == stdout) {
+    // ferror too: a write that failed earlier (a full disk behind a shell
+    // redirection) left the stream in error, and a later fflush may succeed.
+    const bool ok = std::fflush(stdout) == 0 && !std::ferror(stdout);
+    return ok ? "" : "write failed: " + std::string(errno ? std::strerror(errno) : "I/O error");
+  }
   const bool flushed = std::fflush(stream_) == 0 && !std::ferror(stream_);
   const int err = errno;
   const bool closed = std::fclose(stream_) == 0;

@@ -557,3 +557,14 @@ def test_validate_stdin(gffbase_cli, example_gtf):
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
     assert report["ok"] is True and report["errors"] == 0
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize("args", [("export",), ("info",), ("get", "tx1"), ("region", "chrX:1-100000")])
+def test_output_cut_short_by_a_failed_write_is_an_error(gffbase_cli, cli_db, args):
+    # A full disk behind a shell redirection: the command must not exit 0 with its output cut short.
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([gffbase_cli, args[0], str(cli_db), *args[1:]], stdout=full, stderr=subprocess.PIPE,
+                           text=True, timeout=60)
+    assert r.returncode == 1, r.stderr
+    assert "No space left on device" in r.stderr
