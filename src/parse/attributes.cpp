@@ -62,9 +62,15 @@ bool for_each_item(std::string_view field, bool quotes, F&& f) {
   const char* p = field.data();
   const char* const end = p + field.size();
   const char* begin = p;
+  // The next ';' at or after p (end: none), found again only once p passes
+  // it: searching afresh after every closing quote made a line of many
+  // quoted strings ("" "" ...) take quadratic time.
+  const char* stop = nullptr;
   while (p < end) {
-    const char* semi = static_cast<const char*>(std::memchr(p, ';', end - p));
-    const char* stop = semi ? semi : end;
+    if (stop == nullptr || stop < p) {
+      const char* semi = static_cast<const char*>(std::memchr(p, ';', end - p));
+      stop = semi ? semi : end;
+    }
     // GFF3 has no quoting: a '"' there is an ordinary character.
     const char* quote = quotes ? static_cast<const char*>(std::memchr(p, '"', stop - p)) : nullptr;
     if (quote) {

@@ -462,6 +462,23 @@ TEST(AttributesScale, HundredThousandDistinctItemsParseInLinearTime) {
   EXPECT_LT(secs, 20.0);
 }
 
+TEST(AttributesScale, ManyQuotedStringsWithoutASemicolonParseInLinearTime) {
+  // `x "" "" ...` with no ';' after: the search for the item's end once
+  // started over after every closing quote (2M pairs: over a minute).
+  constexpr int kPairs = 2000000;
+  std::string f = "gene_id \"g\"; transcript_id \"t\"; x ";
+  f.reserve(f.size() + kPairs * 3);
+  for (int i = 0; i < kPairs; ++i) f += "\"\" ";
+  Parsed p;
+  const auto t0 = std::chrono::steady_clock::now();
+  parse(f, false, p);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ASSERT_EQ(p.items.size(), static_cast<std::size_t>(2 + kPairs));
+  EXPECT_EQ(p.items.back().key, "x");
+  EXPECT_EQ(p.items.back().value, "");
+  EXPECT_LT(secs, 20.0);  // quadratic: ~80 s in a sanitizer build; linear: a second or two
+}
+
 TEST(AttributesScale, HundredThousandGtfItemsAndCommaValues) {
   constexpr int kItems = 100000;
   std::string gtf, gff3 = "Alias=";
