@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <deque>
+#include <unordered_map>
 
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/parse/attributes.hpp"
@@ -44,17 +45,36 @@ bool db_is_gff3(const Database& db) {
   return db.meta_value("format") == "gff3";
 }
 
-// (key, values) in first-appearance order; a bare key has no values.
+// (key, values) in first-appearance order; a bare key has no values.  A
+// linear search finds a line's usual handful of keys; past 32 a map takes
+// over, so a line of 100k distinct keys is not quadratic (it took seconds).
 std::vector<std::pair<std::string_view, std::vector<std::string_view>>> group_by_key(
     const std::vector<AttributeItem>& items) {
   std::vector<std::pair<std::string_view, std::vector<std::string_view>>> grouped;
+  std::unordered_map<std::string_view, std::size_t> index;  // key -> its place in grouped, once grouped > 32
   for (const auto& it : items) {
-    auto g = std::find_if(grouped.begin(), grouped.end(), [&](auto& p) { return p.first == it.key; });
-    if (g == grouped.end()) {
-      grouped.push_back({it.key, {}});
-      g = grouped.end() - 1;
+    std::size_t g = grouped.size();
+    if (index.empty()) {
+      for (std::size_t i = 0; i < grouped.size(); ++i) {
+        if (grouped[i].first == it.key) {
+          g = i;
+          break;
+        }
+      }
+    } else if (auto found = index.find(it.key); found != index.end()) {
+      g = found->second;
     }
-    if (it.has_value) g->second.push_back(it.value);
+    if (g == grouped.size()) {
+      grouped.push_back({it.key, {}});
+      if (!index.empty() || grouped.size() > 32) {
+        if (index.empty()) {
+          for (std::size_t i = 0; i < grouped.size(); ++i) index.emplace(grouped[i].first, i);
+        } else {
+          index.emplace(it.key, g);
+        }
+      }
+    }
+    if (it.has_value) grouped[g].second.push_back(it.value);
   }
   return grouped;
 }
