@@ -12,6 +12,7 @@
 #include "gffbase/io/input.hpp"
 #include "gffbase/parse/attributes.hpp"
 #include "../common/radix_sort.hpp"
+#include "../common/start_thread.hpp"
 
 namespace gffbase {
 namespace {
@@ -32,7 +33,7 @@ void parallel_parts(std::size_t n, int threads, std::size_t min_per_thread, Body
   const std::size_t step = (n + t - 1) / t;
   for (int i = 1; i < t; ++i) {
     const std::size_t b = std::min(n, i * step), e = std::min(n, (i + 1) * step);
-    pool.emplace_back([&, b, e, i] {
+    internal::start_or_run(pool, [&, b, e, i] {
       try {
         body(b, e, i);
       } catch (...) {

@@ -20,6 +20,7 @@
 #include "gffbase/version.hpp"
 #include "id_spec_internal.hpp"
 #include "sequence_regions.hpp"
+#include "../common/start_thread.hpp"
 
 namespace gffbase {
 namespace {
@@ -190,7 +191,9 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
       }
     };
     std::vector<std::thread> pool;
-    for (int t = 1; t < std::min<int>(threads, static_cast<int>(chunks.size())); ++t) pool.emplace_back(worker);
+    for (int t = 1; t < std::min<int>(threads, static_cast<int>(chunks.size())); ++t) {
+      internal::start_or_run(pool, worker);
+    }
     worker();
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);

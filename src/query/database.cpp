@@ -24,6 +24,7 @@
 #include "gffbase/query/interval_index.hpp"
 #include "gffbase/store/format.hpp"
 #include "gffbase/store/sections.hpp"
+#include "../common/start_thread.hpp"
 
 namespace gffbase {
 
@@ -592,7 +593,7 @@ void Database::check_query_sections(int threads, Reads reads) const {
     }
   };
   std::vector<std::thread> pool;
-  for (int k = 1; k < t; ++k) pool.emplace_back(part, k);
+  for (int k = 1; k < t; ++k) internal::start_or_run(pool, [&part, k] { part(k); });
   part(0);
   for (auto& th : pool) th.join();
   for (auto& e : errors) {
@@ -848,7 +849,7 @@ void Database::find_many(std::span<const std::string_view> ids, std::span<Featur
   const int t = std::max(1, std::min<int>(resolve_threads(threads), static_cast<int>(ids.size() / 8192)));
   std::vector<std::thread> pool;
   for (int k = 1; k < t; ++k) {
-    pool.emplace_back([&, k] { lookup(ids.size() * k / t, ids.size() * (k + 1) / t); });
+    internal::start_or_run(pool, [&, k] { lookup(ids.size() * k / t, ids.size() * (k + 1) / t); });
   }
   lookup(0, ids.size() / t);
   for (auto& th : pool) th.join();

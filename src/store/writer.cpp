@@ -7,7 +7,9 @@
 #include <thread>
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include <fcntl.h>
@@ -202,6 +204,18 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
 GffdbWriter::~GffdbWriter() = default;
 
 namespace {
+// Writes in the background on `thread`, or now when no thread can be
+// started (see start_thread.hpp); the waits then find nothing to join.
+template <typename Fn>
+void start_or_write_now(std::thread& thread, Fn write) {
+  auto task = std::make_shared<Fn>(std::move(write));  // shared: still callable here if the start fails
+  try {
+    thread = std::thread([task] { (*task)(); });
+  } catch (const std::system_error&) {
+    (*task)();
+  }
+}
+
 // Copies `bytes` from `in` at `in_offset` to `out` at `out_offset` in the
 // kernel.  Returns false (nothing to undo: the caller rewrites the range)
 // when the file systems cannot, e.g. across devices or on old kernels.
@@ -240,7 +254,7 @@ void GffdbWriter::begin_text(std::string_view text, TextFileSource source) {
     s.text_status = Status::io("internal error: the text to write in place is not in this database's file");
     return;
   }
-  s.text_thread = std::thread([&s, source = std::move(source)] {
+  auto write_text = [&s, source = std::move(source)] {
     s.text_crc = checksum_blocks(s.text.data(), s.text.size(), s.block_bytes, s.text_block_crcs);
     if (source.in_place) {
       // Already there: inflated into text_buffer()'s mapping.
@@ -260,7 +274,8 @@ void GffdbWriter::begin_text(std::string_view text, TextFileSource source) {
       ::sync_file_range(s.fd, static_cast<off_t>(s.text_offset), static_cast<off_t>(s.text.size()),
                         SYNC_FILE_RANGE_WRITE);
     }
-  });
+  };
+  start_or_write_now(s.text_thread, std::move(write_text));
 }
 
 void GffdbWriter::wait_text() {
@@ -281,7 +296,7 @@ void GffdbWriter::begin_sections(const FeatureTable& table, std::span<const std:
     offset = align_up(offset + b.bytes);
   }
   s.early_end = offset;
-  s.sections_thread = std::thread([&s] {
+  start_or_write_now(s.sections_thread, [&s] {
     for (State::EarlySection& e : s.early) {
       e.crc = checksum_blocks(e.data, e.bytes, s.block_bytes, e.block_crcs);
       s.sections_status = pwrite_all(s.fd, e.data, e.bytes, e.offset);

@@ -587,3 +587,23 @@ def test_export_of_a_line_with_200k_distinct_keys_is_not_quadratic(gffbase_cli, 
     gtf = run(gffbase_cli, "export", db, "-f", "gtf").stdout
     assert gtf.count('"; k') == n
     assert seconds < 10, seconds  # linear: well under a second
+
+
+def test_absurd_thread_counts_are_clamped_not_fatal(gffbase_cli, tmp_path, example_gff3):
+    # --threads 100000 made 400,000 parse chunks and, once the system refused a thread, aborted
+    # (std::terminate) leaving the temporary file; threads are now capped at 256, and a thread that
+    # cannot start has its work done by the caller.
+    big = tmp_path / "big.gff3"
+    body = [line for line in Path(example_gff3).read_text().splitlines(keepends=True) if not line.startswith("#")]
+    with open(big, "w") as out:
+        out.write("##gff-version 3\n")
+        for i in range(3000):  # > 1 MB of text: parsed in parallel chunks
+            out.write("".join(line.replace("chrX", f"c{i}").replace("ID=", f"ID=r{i}.").replace("Parent=", f"Parent=r{i}.")
+                              .replace(",", f",r{i}.") for line in body))
+    db = tmp_path / "big.gffdb"
+    r = run(gffbase_cli, "ingest", big, "-o", db, "--threads", "100000")
+    assert r.returncode == 0, r.stderr
+    assert "39000 features (45000 rows" in r.stdout, r.stdout  # 13 features a copy (cds1 is 3 rows)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.gff3", "big.gffdb"]
+    py = gffbase.create_db(str(big), str(tmp_path / "py.gffdb"), threads=100000)
+    assert py.count_features_of_type("exon") == 7 * 3000
