@@ -72,6 +72,9 @@ std::size_t first_tabs(const char* line, std::size_t len, std::size_t (&tab)[8])
   return n;
 }
 
+// RawRecord::items_count is 16 bits.
+constexpr std::size_t kMaxKeptItems = 65535;
+
 class LineParser {
  public:
   LineParser(const ChunkParseOptions& o, ParsedChunk& out)
@@ -270,7 +273,18 @@ class LineParser {
                               it.has_value});
       }
     }
-    r.items_count = static_cast<std::uint16_t>(std::min<std::size_t>(out_.items.size() - r.items_begin, 65535));
+    if (const std::size_t kept = out_.items.size() - r.items_begin; kept > kMaxKeptItems) {
+      // A record names at most 65,535 of them (16 bits): more were cut off
+      // without a word (an ID after 70,000 Parent values was lost).
+      if (!report(Severity::kError, "too-many-values", "column 9 (attributes)",
+                  "at most 65,535 values of the keys that link features (ID, Parent, gene_id, transcript_id, ...)",
+                  std::to_string(kept) + " values",
+                  "lenient mode keeps the first 65,535 and drops the rest; split the feature")) {
+        return false;
+      }
+      out_.items.resize(r.items_begin + kMaxKeptItems);
+    }
+    r.items_count = static_cast<std::uint16_t>(out_.items.size() - r.items_begin);
     r.seqid_code = seqids_.code(seqid);
     r.source_code = sources_.code(source);
     r.type_code = types_.code(type);

@@ -74,6 +74,29 @@ TEST(ChunkParser, ParsesAWellFormedLine) {
   EXPECT_FALSE(r.out.stopped);
 }
 
+TEST(ChunkParser, MoreThan65535LinkingValuesOnALineAreReportedNotCutSilently) {
+  // A record names at most 65,535 kept values: an ID after 70,000 Parent
+  // values was dropped without a word.
+  std::string parents = "Parent=";
+  for (int i = 0; i < 70000; ++i) parents += (i ? ",p" : "p") + std::to_string(i);
+  const std::string text = line("1", "100", ".", "+", ".", "mRNA", parents + ";ID=t1") + "\n" +
+                           line("1", "50", ".", "+", ".", "exon", "Parent=t1") + "\n";
+  Chunk lenient;
+  run(lenient, text);
+  const Problem& p = only_problem(lenient);
+  EXPECT_EQ(p.code, "too-many-values");
+  EXPECT_EQ(p.line, 1u);
+  EXPECT_EQ(p.field, "column 9 (attributes)");
+  EXPECT_EQ(p.found, "70001 values");
+  ASSERT_EQ(lenient.out.records.size(), 2u);
+  EXPECT_EQ(lenient.out.records[0].items_count, 65535u);
+  EXPECT_EQ(lenient.out.items.size(), 65535u + 1u);  // the second record's Parent follows the cut
+  Chunk strict;
+  run(strict, text, true);
+  EXPECT_TRUE(strict.out.stopped);
+  EXPECT_EQ(only_problem(strict).code, "too-many-values");
+}
+
 TEST(ChunkParser, SpaceSeparatedColumnsLenientReadsWithAWarning) {
   Chunk r;
   run(r, "chr1 src gene  1 10 . + . ID=a;Note=two words\n");
