@@ -5,11 +5,36 @@
 #include <exception>
 #include <string>
 
+#include <csignal>
+
+#include "../common/pending_temp_files.hpp"
 #include "commands.hpp"
 #include "gffbase/status.hpp"
 #include "gffbase/version.hpp"
 
 namespace {
+
+// Ctrl-C, SIGTERM (timeout, batch schedulers), SIGHUP, a broken pipe: the
+// temporary file of a database or export being written is removed, then the
+// signal takes its default course (the exit status still says which).
+// SIGKILL cannot be caught; its leftovers are named <path>.tmp-<pid>-<n>.
+extern "C" void remove_temp_files_and_die(int sig) {
+  gffbase::internal::remove_pending_temp_files();
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+void install_signal_handlers() {
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) {
+    struct sigaction old {};
+    // A signal the caller ignores stays ignored (nohup's SIGHUP).
+    if (::sigaction(sig, nullptr, &old) != 0 || old.sa_handler == SIG_IGN) continue;
+    struct sigaction sa {};
+    sa.sa_handler = remove_temp_files_and_die;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(sig, &sa, nullptr);
+  }
+}
 
 struct Subcommand {
   const char* name;
@@ -55,6 +80,7 @@ int main(int argc, char** argv) {
     std::printf("gffbase %s\n", gffbase::kVersion);
     return 0;
   }
+  install_signal_handlers();
   gffbase::cli::Argv rest(argv + 2, argv + argc);
   for (const auto& s : kSubcommands) {
     if (cmd != s.name) continue;

@@ -66,6 +66,7 @@ std::string OutputFile::open(const std::string& path, const std::string& read_fr
     tmp_path_ = path_ + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     const int fd = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd >= 0) {
+      pending_.list(tmp_path_);
       if (exists) ::fchmod(fd, out.st_mode & 07777);  // the replaced file's permissions
       stream_ = ::fdopen(fd, "wb");
       if (stream_) return {};
@@ -98,6 +99,7 @@ std::string OutputFile::commit() {
     return path_ + ": cannot rename the finished file into place: " + std::strerror(errno);
   }
   tmp_path_.clear();
+  pending_.release();
   return {};
 }
 

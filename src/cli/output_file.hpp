@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "../common/pending_temp_files.hpp"
+
 namespace gffbase::cli {
 
 /// An output destination.  A regular file (new or existing) is written as a
@@ -32,6 +34,7 @@ class OutputFile {
  private:
   std::FILE* stream_ = stdout;
   std::string path_, tmp_path_;
+  internal::PendingTempFile pending_;  ///< tmp_path_, for the signal handler (main.cpp) until renamed
   bool direct_ = false;  ///< a special file, written in place
 };
 

@@ -18,6 +18,7 @@
 
 #include "gffbase/store/format.hpp"
 #include "gffbase/store/sections.hpp"
+#include "../common/pending_temp_files.hpp"
 
 namespace gffbase {
 namespace {
@@ -133,6 +134,7 @@ std::string directory_of(const std::string& path) {
 
 struct GffdbWriter::State {
   std::string path, tmp_path;
+  internal::PendingTempFile pending;  ///< tmp_path, for the CLI's signal handler until renamed
   int fd = -1;
   bool committed = false;
   std::size_t section_count = 0;
@@ -196,6 +198,7 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
     s.tmp_path.clear();
     return Status::io(path + ": cannot create a temporary file beside it: " + err);
   }
+  s.pending.list(s.tmp_path);
   s.section_count = table_blobs(FeatureTable{}).size() + 1;  // + checksums.blocks
   s.text_offset = align_up(sizeof(store::FileHeader) + s.section_count * sizeof(store::SectionEntry));
   return w;
@@ -413,6 +416,7 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
     return Status::io(s.path + ": cannot rename the finished database into place: " + std::strerror(errno));
   }
   s.committed = true;
+  s.pending.release();
   const int dir = ::open(directory_of(s.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     ::fsync(dir);

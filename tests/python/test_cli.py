@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import stat
 import subprocess
 import time
@@ -607,3 +608,27 @@ def test_absurd_thread_counts_are_clamped_not_fatal(gffbase_cli, tmp_path, examp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.gff3", "big.gffdb"]
     py = gffbase.create_db(str(big), str(tmp_path / "py.gffdb"), threads=100000)
     assert py.count_features_of_type("exon") == 7 * 3000
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_mid_ingest_removes_the_temporary_file_and_keeps_the_old_database(gffbase_cli, tmp_path, sig,
+                                                                                   example_gff3):
+    # Ctrl-C, timeout(1), a scheduler: the <db>.tmp-<pid>-<n> being written used to stay behind.
+    from gffbase.helpers import synthetic_annotation
+
+    src = tmp_path / "big.gff3"
+    src.write_text(synthetic_annotation(50_000))
+    db = tmp_path / "a.gffdb"
+    assert run(gffbase_cli, "ingest", example_gff3, "-o", db, "-q").returncode == 0
+    before = db.read_bytes()
+    p = subprocess.Popen([gffbase_cli, "ingest", str(src), "-o", str(db), "--force", "-q"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("a.gffdb.tmp-*")) and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    if p.poll() is not None:
+        pytest.skip("the ingest finished before its temporary file was seen")
+    p.send_signal(sig)
+    assert p.wait(timeout=60) == -sig
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["a.gffdb", "big.gff3"]
+    assert db.read_bytes() == before
