@@ -12,11 +12,14 @@ struct Region {
   std::uint64_t line = 0;
 };
 
-// "##sequence-region seqid start end" -> (seqid, region); false when the
-// line is not one (a malformed one is kept as a directive and not used).
-bool parse_region(std::string_view text, std::string_view& seqid, Region& r) {
+enum class RegionLine { kOther, kMalformed, kRegion };
+
+// "##sequence-region seqid start end" -> (seqid, region).  A malformed one
+// is kept as a directive, said (bad-sequence-region) and not used.
+RegionLine parse_region(std::string_view text, std::string_view& seqid, Region& r) {
   constexpr std::string_view kTag = "##sequence-region";
-  if (text.substr(0, kTag.size()) != kTag) return false;
+  if (text.substr(0, kTag.size()) != kTag) return RegionLine::kOther;
+  if (text.size() > kTag.size() && text[kTag.size()] != ' ' && text[kTag.size()] != '\t') return RegionLine::kOther;
   std::string_view words[3];
   std::size_t n = 0, at = kTag.size();
   while (n < 3) {
@@ -26,13 +29,14 @@ bool parse_region(std::string_view text, std::string_view& seqid, Region& r) {
     words[n++] = text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at);
     at = end == std::string_view::npos ? text.size() : end;
   }
-  if (n < 3) return false;
+  if (n < 3) return RegionLine::kMalformed;
   auto number = [](std::string_view w, Coord& v) {
     auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
-    return ec == std::errc() && p == w.data() + w.size();
+    return ec == std::errc() && p == w.data() + w.size() && v >= 1;
   };
   seqid = words[0];
-  return number(words[1], r.start) && number(words[2], r.end) && r.start <= r.end;
+  const bool ok = number(words[1], r.start) && number(words[2], r.end) && r.start <= r.end;
+  return ok ? RegionLine::kRegion : RegionLine::kMalformed;
 }
 
 std::string extent(Coord s, Coord e) { return std::to_string(s) + "-" + std::to_string(e); }
@@ -53,7 +57,13 @@ std::vector<Problem> sequence_region_problems(const std::string& path, const std
     for (const DirectiveLine& d : c.directives) {
       std::string_view seqid;
       Region r;
-      if (!parse_region(d.text, seqid, r)) continue;
+      const RegionLine kind = parse_region(d.text, seqid, r);
+      if (kind == RegionLine::kMalformed) {
+        warn("bad-sequence-region", d.line, "##sequence-region",
+             "##sequence-region seqid start end, with 1 <= start <= end", std::string(d.text),
+             "kept as a directive; features are not checked against it");
+      }
+      if (kind != RegionLine::kRegion) continue;
       r.line = d.line;
       auto [it, fresh] = by_name.try_emplace(seqid, r);
       if (!fresh && (it->second.start != r.start || it->second.end != r.end)) {

@@ -462,6 +462,28 @@ TEST(IngestDirectives, SequenceRegionConflictsAndFeaturesOutsideAreSaid) {
   EXPECT_TRUE(ingest_text(text, dir.file("t.gffdb"), o).is_ok());
 }
 
+TEST(IngestDirectives, AMalformedSequenceRegionIsSaidAndNotUsed) {
+  TempDir dir;
+  const std::string text = "##gff-version 3\n##sequence-region c1 50 10\n##sequence-region c2 abc 50\n"
+                           "##sequence-region c3 1\n##sequence-region c4 -1 50\n##sequence-region c5 1 100\n"
+                           "##sequence-regions are not this directive\n" +
+                           tsv({"c1", "s", "gene", "1", "500", ".", "+", ".", "ID=a"}) +
+                           tsv({"c5", "s", "gene", "90", "120", ".", "+", ".", "ID=b"});
+  IngestOptions o = default_options();
+  o.source_name = "sr.gff3";
+  auto rep = ingest_text(text, dir.file("s.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  const std::vector<std::string> said = problem_messages(*rep, "bad-sequence-region");
+  ASSERT_EQ(said.size(), 4u);
+  EXPECT_EQ(said[0],
+            "sr.gff3:2: warning: ##sequence-region: expected ##sequence-region seqid start end, with 1 <= start <= "
+            "end, found ##sequence-region c1 50 10\n  hint: kept as a directive; features are not checked against it");
+  EXPECT_TRUE(contains(said[3], "sr.gff3:5:") && contains(said[3], "c4 -1 50")) << said[3];
+  // Not used: c1's feature is not said to lie outside 50-10; c5's well-formed line still is.
+  EXPECT_EQ(problem_messages(*rep, "outside-sequence-region").size(), 1u);
+  EXPECT_EQ(rep->features, 2u);
+}
+
 TEST(IngestDialect, AForcedFormatThatTheLinesContradictIsAWarning) {
   TempDir dir;
   const std::string gtf = tsv({"c", ".", "exon", "1", "10", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"});
