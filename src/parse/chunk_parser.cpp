@@ -90,6 +90,16 @@ class LineParser {
     return true;
   }
 
+  // A UTF-8 byte order mark at the start of a line after the first: a
+  // warning (the caller skips it).
+  void stray_byte_order_mark(char* begin, std::size_t len, std::uint64_t line) {
+    line_ = line;
+    text_ = std::string_view(begin, len);
+    report(Severity::kWarning, "byte-order-mark", "line", "a byte order mark only at the start of the file",
+           "a UTF-8 byte order mark (EF BB BF) at the start of this line",
+           "skipped; were files joined with cat? (remove it: sed '1!s/^\\xEF\\xBB\\xBF//')");
+  }
+
   // Returns false when strict mode must stop.
   bool feature_line(char* begin, std::size_t len, std::uint64_t line) {
     line_ = line;
@@ -561,6 +571,14 @@ void parse_chunk(char* text, std::size_t size, const ChunkParseOptions& options,
     if (len > 0 && text[pos + len - 1] == '\r') --len;  // CRLF
     char* begin = text + pos;
     pos = end + 1;
+    if (len >= 3 && static_cast<unsigned char>(begin[0]) == 0xEF && static_cast<unsigned char>(begin[1]) == 0xBB &&
+        static_cast<unsigned char>(begin[2]) == 0xBF) {
+      // A byte order mark inside the file (files joined with cat): said and
+      // skipped, or it would start the line's seqid or hide its "##".
+      parser.stray_byte_order_mark(begin, len, line);
+      begin += 3;
+      len -= 3;
+    }
     if (len == 0) continue;
     if (begin[0] == '#') {
       if (len >= 2 && begin[1] == '#') {

@@ -97,6 +97,27 @@ TEST(ChunkParser, MoreThan65535LinkingValuesOnALineAreReportedNotCutSilently) {
   EXPECT_EQ(only_problem(strict).code, "too-many-values");
 }
 
+TEST(ChunkParser, AByteOrderMarkInsideTheFileIsSaidAndSkipped) {
+  // `cat a.gff3 b.gff3` of two files saved with a BOM: the second one's
+  // lines began with EF BB BF, which became part of a seqid ("\xEF\xBB\xBFchr1").
+  const std::string bom = "\xEF\xBB\xBF";
+  Chunk r;
+  run(r, line("1", "10") + "\n" + bom + "##gff-version 3\n" + bom + line("20", "30", ".", "+", ".", "gene", "ID=b") +
+             "\n",
+      true);
+  ASSERT_EQ(r.out.records.size(), 2u);
+  EXPECT_EQ(r.out.seqid_values.size(), 1u);  // one seqid, "chr1"
+  EXPECT_EQ(r.out.seqid_values[r.out.records[1].seqid_code], "chr1");
+  ASSERT_EQ(r.out.directives.size(), 1u);
+  EXPECT_EQ(r.out.directives[0].text, "##gff-version 3");
+  ASSERT_EQ(r.out.problems.items.size(), 2u);
+  EXPECT_EQ(r.out.problems.items[0].code, "byte-order-mark");
+  EXPECT_EQ(r.out.problems.items[0].severity, Severity::kWarning);
+  EXPECT_EQ(r.out.problems.items[0].line, 2u);
+  EXPECT_EQ(r.out.problems.items[1].line, 3u);
+  EXPECT_FALSE(r.out.stopped);  // a warning: strict mode goes on
+}
+
 TEST(ChunkParser, SpaceSeparatedColumnsLenientReadsWithAWarning) {
   Chunk r;
   run(r, "chr1 src gene  1 10 . + . ID=a;Note=two words\n");
