@@ -150,6 +150,9 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
     opts.check_lines = max(int(checklines or 10), 1000)
     opts.options_text = f"python:create_db checklines={checklines} keep_order={keep_order}"
 
+    _check_path("dbfn", dbfn)
+    if not from_string and isinstance(data, (str, os.PathLike)):
+        _check_path("data", data)
     in_memory = os.fspath(dbfn) == ":memory:"
     if in_memory:
         fd, target = tempfile.mkstemp(suffix=".gffdb", prefix="gffbase-memory-")
@@ -206,3 +209,10 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
         print(f"gffbase: {report['features']} features, {report['errors']} errors, "
               f"{report['warnings']} warnings in {report['seconds']:.2f} s", file=sys.stderr)
     return db
+
+
+def _check_path(name: str, path) -> None:
+    """A path with a NUL byte: the C core would read it up to the NUL (`fresh\\0.gffdb` wrote `fresh`)."""
+    text = os.fspath(path)
+    if "\0" in (text if isinstance(text, str) else text.decode(errors="replace")):
+        raise InvalidArgumentError(f"{name}: the path {text!r} contains a NUL byte")

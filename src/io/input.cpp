@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gffbase/store/format.hpp"
 #include "gzip_diagnosis.hpp"
 #include "../common/start_thread.hpp"
 
@@ -317,6 +318,11 @@ Result<InputText> decode_input(std::string name, TextBuffer raw, int threads, co
     return Status::invalid_input(result.name + ": the input is " + other +
                                  "-compressed, which gffbase does not read (hint: decompress it first, or "
                                  "recompress with gzip or bgzip)");
+  }
+  if (bytes.substr(0, sizeof store::kMagic) == std::string_view(store::kMagic, sizeof store::kMagic)) {
+    // Its embedded text would parse, badly, between binary sections.
+    return Status::invalid_input(result.name + ": the input is a .gffdb database, not an annotation (hint: query "
+                                 "it directly, or `gffbase export` it to GFF3/GTF first)");
   }
   if (!is_gzip(bytes)) {
     result.text = std::move(raw);

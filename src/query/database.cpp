@@ -252,7 +252,9 @@ bool valid_string_column(const Database::Impl& d, int off, int data) {
 }  // namespace
 
 Result<std::shared_ptr<const Database>> Database::open(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO for reading would wait for a writer (forever);
+  // it is refused below.  No effect on a regular file.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return Status::io(path + ": cannot open database: " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd, &st) != 0) {
@@ -263,6 +265,10 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
   if (S_ISDIR(st.st_mode)) {
     ::close(fd);
     return Status::io(path + ": is a directory, expected a .gffdb file");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Status::io(path + ": is not a regular file (a FIFO, device or socket), expected a .gffdb file");
   }
   const std::size_t size = static_cast<std::size_t>(st.st_size);
   if (size < sizeof(store::FileHeader)) {

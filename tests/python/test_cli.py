@@ -632,3 +632,27 @@ def test_a_signal_mid_ingest_removes_the_temporary_file_and_keeps_the_old_databa
     assert p.wait(timeout=60) == -sig
     assert sorted(x.name for x in tmp_path.iterdir()) == ["a.gffdb", "big.gff3"]
     assert db.read_bytes() == before
+
+
+def test_a_nul_byte_in_a_path_is_refused_before_anything_is_written(tmp_path, example_gff3, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(gffbase.InvalidArgumentError, match="NUL byte"):
+        gffbase.create_db(example_gff3, "fresh\0.gffdb")
+    with pytest.raises(gffbase.InvalidArgumentError, match="NUL byte"):
+        gffbase.create_db(str(tmp_path / "in\0.gff3"), "out.gffdb")
+    assert list(tmp_path.iterdir()) == []  # the core read "fresh\0..." as "fresh" and wrote it
+
+
+def test_a_fifo_or_a_gffdb_in_the_wrong_place_is_a_clear_error(tmp_path, example_gff3, gffbase_cli):
+    fifo = tmp_path / "f.gffdb"
+    os.mkfifo(fifo)
+    r = subprocess.run([gffbase_cli, "info", str(fifo)], capture_output=True, text=True, timeout=30)  # it waited
+    assert r.returncode == 1 and "is not a regular file (a FIFO, device or socket)" in r.stderr, r.stderr
+    with pytest.raises(gffbase.GffbaseError, match="not a regular file"):
+        gffbase.FeatureDB(str(fifo))
+    db = tmp_path / "a.gffdb"
+    gffbase.create_db(example_gff3, str(db))
+    r = subprocess.run([gffbase_cli, "ingest", str(db), "-o", str(tmp_path / "b.gffdb")], capture_output=True,
+                       text=True, timeout=30)
+    assert r.returncode == 1 and "is a .gffdb database, not an annotation" in r.stderr, r.stderr
+    assert not (tmp_path / "b.gffdb").exists()
