@@ -4,6 +4,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "gffbase/parse/problem.hpp"
 #include "gffbase/query/database.hpp"
 #include "output.hpp"
 
@@ -183,11 +184,15 @@ int cmd_region(const Argv& argv) {
         rest = rest.substr(tab + 1);
       }
       Coord s = 0, e = 0;
-      if (f.size() < 3 || std::from_chars(f[1].data(), f[1].data() + f[1].size(), s).ec != std::errc() ||
-          std::from_chars(f[2].data(), f[2].data() + f[2].size(), e).ec != std::errc() || e <= s || s < 0) {
+      // The whole field a number: "5abc" is not 5.
+      auto number = [](std::string_view w, Coord& v) {
+        const auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
+        return ec == std::errc() && p == w.data() + w.size() && !w.empty();
+      };
+      if (f.size() < 3 || !number(f[1], s) || !number(f[2], e) || e <= s || s < 0) {
         return report_error("region", a.value("--regions").value() + ":" + std::to_string(line_no) +
-                                          ": expected a BED line (chrom<TAB>start<TAB>end, 0-based, start < end), found \"" +
-                                          l.substr(0, 80) + "\"");
+                                          ": expected a BED line (chrom<TAB>start<TAB>end, 0-based, start < end), "
+                                          "found \"" + truncate_for_message(l, 80) + "\"");
       }
       q.seqid = f[0];
       q.start = s + 1;

@@ -62,9 +62,14 @@ std::string OutputFile::open(const std::string& path, const std::string& read_fr
     if (!S_ISREG(out.st_mode)) return direct();
   }
   static std::atomic<unsigned> counter{0};
+  bool shortened = false;  // the usual name was too long (ENAMETOOLONG): the short one
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    tmp_path_ = path_ + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    tmp_path_ = internal::temp_path_beside(path_, counter++, shortened);
     const int fd = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == ENAMETOOLONG && !shortened) {
+      shortened = true;
+      continue;
+    }
     if (fd >= 0) {
       pending_.list(tmp_path_);
       if (exists) ::fchmod(fd, out.st_mode & 07777);  // the replaced file's permissions

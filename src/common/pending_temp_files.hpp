@@ -59,6 +59,16 @@ class PendingTempFile {
   int slot_ = -1;
 };
 
+/// The name of the n-th temporary file for `path`, beside it:
+/// `<path>.tmp-<pid>-<n>`, or, when that name would be too long for the file
+/// system (a final name near 255 bytes), `<dir>/.gffbase-tmp-<pid>-<n>`.
+inline std::string temp_path_beside(const std::string& path, unsigned n, bool shortened) {
+  const std::string suffix = "tmp-" + std::to_string(::getpid()) + "-" + std::to_string(n);
+  if (!shortened) return path + "." + suffix;
+  const auto slash = path.rfind('/');
+  return (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) + ".gffbase-" + suffix;
+}
+
 /// Removes every listed file.  Async-signal-safe.
 inline void remove_pending_temp_files() noexcept {
   for (int i = 0; i < kPendingSlots; ++i) {

@@ -187,10 +187,15 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
   s.path = path;
   // A writer killed earlier can leave its temp file behind, and its pid may
   // come back (containers): on EEXIST, try the next name.
+  bool shortened = false;  // the usual name was too long (ENAMETOOLONG): the short one
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    s.tmp_path = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    s.tmp_path = internal::temp_path_beside(path, counter++, shortened);
     // Read-write: text_buffer() maps it.
     s.fd = ::open(s.tmp_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (s.fd < 0 && errno == ENAMETOOLONG && !shortened) {
+      shortened = true;
+      continue;
+    }
     if (s.fd >= 0 || errno != EEXIST) break;
   }
   if (s.fd < 0) {

@@ -656,3 +656,26 @@ def test_a_fifo_or_a_gffdb_in_the_wrong_place_is_a_clear_error(tmp_path, example
                        text=True, timeout=30)
     assert r.returncode == 1 and "is a .gffdb database, not an annotation" in r.stderr, r.stderr
     assert not (tmp_path / "b.gffdb").exists()
+
+
+def test_bed_regions_must_be_whole_numbers_and_bad_bytes_are_escaped(gffbase_cli, cli_db):
+    ok = run(gffbase_cli, "region", cli_db, "--regions", "-", stdin="chrX\t999\t1500\n")
+    assert ok.returncode == 0 and "tx1" in ok.stdout
+    for line, shown in [("chrX\t0\t5abc\n", r'found "chrX\t0\t5abc"'), ("chrX\t\t5\n", r'found "chrX\t\t5"')]:
+        r = run(gffbase_cli, "region", cli_db, "--regions", "-", stdin=line)
+        assert r.returncode == 1 and "-:1: expected a BED line (chrom<TAB>start<TAB>end, 0-based, start < end), " \
+            + shown in r.stderr, r.stderr
+    r = subprocess.run([gffbase_cli, "region", str(cli_db), "--regions", "-"], input=b"chrX\t0\xff\t5\n",
+                       capture_output=True, timeout=60)
+    assert r.returncode == 1 and rb'found "chrX\t0\xff\t5"' in r.stderr, r.stderr
+
+
+def test_a_database_name_of_255_bytes_can_be_written(gffbase_cli, tmp_path, example_gff3):
+    # <name>.tmp-<pid>-<n> was too long for the file system: "cannot create a temporary file: File name too long".
+    db = tmp_path / ("d" * 249 + ".gffdb")
+    r = run(gffbase_cli, "ingest", example_gff3, "-o", db)
+    assert r.returncode == 0, r.stderr
+    out = tmp_path / ("e" * 250 + ".gff3")
+    assert run(gffbase_cli, "export", db, "-o", out).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([db.name, out.name])
+    assert feature_lines(out) == feature_lines(example_gff3)
