@@ -679,3 +679,18 @@ def test_a_database_name_of_255_bytes_can_be_written(gffbase_cli, tmp_path, exam
     assert run(gffbase_cli, "export", db, "-o", out).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([db.name, out.name])
     assert feature_lines(out) == feature_lines(example_gff3)
+
+
+def test_gtf_export_of_a_root_with_60k_leaf_children_is_not_quadratic(gffbase_cli, tmp_path):
+    # Each leaf asked whether its root has transcripts by scanning all the root's children: 10 s here.
+    rows = ["##gff-version 3", "c\t.\tregion\t1\t1000000\t.\t+\t.\tID=r"]
+    rows += [f"c\t.\tCDS\t{i * 10 + 1}\t{i * 10 + 5}\t.\t+\t0\tParent=r" for i in range(60_000)]
+    src = tmp_path / "wide.gff3"
+    src.write_text("\n".join(rows) + "\n")
+    db = tmp_path / "wide.gffdb"
+    assert run(gffbase_cli, "ingest", src, "-o", db, "-q").returncode == 0
+    t0 = time.perf_counter()
+    gtf = run(gffbase_cli, "export", db, "-f", "gtf").stdout.splitlines()
+    seconds = time.perf_counter() - t0
+    assert len(gtf) == 60_001 and gtf[-1].endswith('gene_id "r"; transcript_id "r"; Parent "r";')
+    assert seconds < 5, seconds  # linear: a few hundredths of a second
