@@ -8,24 +8,26 @@
 #pragma once
 
 #include <exception>
-#include <functional>
-#include <system_error>
 #include <thread>
 #include <utility>
+
+#include "start_thread.hpp"
 
 namespace gffbase::internal {
 
 class BackgroundTask {
  public:
   /// Runs f on a new thread, or right here when no thread can be started
-  /// (see start_thread.hpp): the task is done either way.
+  /// (start_or_run): the task is done either way.
   template <typename F>
-  explicit BackgroundTask(F&& f) : task_(std::forward<F>(f)) {
-    try {
-      thread_ = std::thread([this] { run(); });
-    } catch (const std::system_error&) {
-      run();
-    }
+  explicit BackgroundTask(F&& f) {
+    start_or_run(thread_, [this, f = std::forward<F>(f)]() mutable {
+      try {
+        f();
+      } catch (...) {
+        error_ = std::current_exception();
+      }
+    });
   }
   BackgroundTask(const BackgroundTask&) = delete;
   BackgroundTask& operator=(const BackgroundTask&) = delete;
@@ -40,15 +42,6 @@ class BackgroundTask {
   }
 
  private:
-  void run() {
-    try {
-      task_();
-    } catch (...) {
-      error_ = std::current_exception();
-    }
-  }
-
-  std::function<void()> task_;
   std::exception_ptr error_;  // declared before thread_: set by the thread, read after join
   std::thread thread_;
 };

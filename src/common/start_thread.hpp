@@ -12,6 +12,7 @@
 // the function inline is always correct, just less parallel.
 #pragma once
 
+#include <memory>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -27,6 +28,18 @@ void start_or_run(std::vector<std::thread>& pool, Fn&& fn) {
     pool.emplace_back(fn);  // fn copied: still callable below if the start fails
   } catch (const std::system_error&) {
     fn();
+  }
+}
+
+/// Starts `thread` running fn(), or runs fn() now when no thread can be
+/// started (`thread` then stays empty: nothing to join).
+template <typename Fn>
+void start_or_run(std::thread& thread, Fn fn) {
+  auto task = std::make_shared<Fn>(std::move(fn));  // shared: still callable here if the start fails
+  try {
+    thread = std::thread([task] { (*task)(); });
+  } catch (const std::system_error&) {
+    (*task)();
   }
 }
 

@@ -9,7 +9,6 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 #include <fcntl.h>
@@ -19,6 +18,7 @@
 #include "gffbase/store/format.hpp"
 #include "gffbase/store/sections.hpp"
 #include "../common/pending_temp_files.hpp"
+#include "../common/start_thread.hpp"
 
 namespace gffbase {
 namespace {
@@ -212,18 +212,6 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
 GffdbWriter::~GffdbWriter() = default;
 
 namespace {
-// Writes in the background on `thread`, or now when no thread can be
-// started (see start_thread.hpp); the waits then find nothing to join.
-template <typename Fn>
-void start_or_write_now(std::thread& thread, Fn write) {
-  auto task = std::make_shared<Fn>(std::move(write));  // shared: still callable here if the start fails
-  try {
-    thread = std::thread([task] { (*task)(); });
-  } catch (const std::system_error&) {
-    (*task)();
-  }
-}
-
 // Copies `bytes` from `in` at `in_offset` to `out` at `out_offset` in the
 // kernel.  Returns false (nothing to undo: the caller rewrites the range)
 // when the file systems cannot, e.g. across devices or on old kernels.
@@ -283,7 +271,7 @@ void GffdbWriter::begin_text(std::string_view text, TextFileSource source) {
                         SYNC_FILE_RANGE_WRITE);
     }
   };
-  start_or_write_now(s.text_thread, std::move(write_text));
+  internal::start_or_run(s.text_thread, std::move(write_text));
 }
 
 void GffdbWriter::wait_text() {
@@ -304,7 +292,7 @@ void GffdbWriter::begin_sections(const FeatureTable& table, std::span<const std:
     offset = align_up(offset + b.bytes);
   }
   s.early_end = offset;
-  start_or_write_now(s.sections_thread, [&s] {
+  internal::start_or_run(s.sections_thread, [&s] {
     for (State::EarlySection& e : s.early) {
       e.crc = checksum_blocks(e.data, e.bytes, s.block_bytes, e.block_crcs);
       s.sections_status = pwrite_all(s.fd, e.data, e.bytes, e.offset);
