@@ -48,7 +48,9 @@ def render(r: dict) -> list[str]:
         "Fresh memory is the largest noise source on this VM: `python bench/fresh_memory.py` touched 500 MB of new "
         "memory (2 MiB pages) at 0.38 GiB/s right after a bench run had freed gigabytes, then at 12.5 GiB/s a second "
         "later — the host backs memory it took back page by page — so a tool's ingest time swings with how much new "
-        "memory (its own, and the page cache its output fills) the host must back at that moment.",
+        "memory (its own, and the page cache its output fills) the host must back at that moment. The host takes "
+        "back whole free 2 MiB blocks, so after a pause 2 MiB pages are the slow kind (500 MB: ~0.7–0.9 s against "
+        "~0.35 s with 4 KiB pages); gffbase therefore advises no huge pages unless `GFFBASE_HUGE_PAGES=1`.",
         "- **Isolation:** every run of every tool × workload × corpus is a fresh subprocess "
         "(`bench/worker.py` under the tool's own interpreter; the CLI and floors are their own processes). "
         "Runs are interleaved: round *i* runs every tool once, so ratios pair run *i* with run *i*.",
