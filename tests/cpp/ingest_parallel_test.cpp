@@ -3,7 +3,10 @@
 // problems, and correct (rebased) line numbers across chunk boundaries.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <random>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -291,6 +294,61 @@ TEST(IngestParallel, EarlyIndexRemappedForSynthesisedRowsMatchesOneThread) {
 TEST(IngestParallel, EarlyIndexRemappedForSkippedAndReplacedRowsMatchesOneThread) {
   EXPECT_EQ(expect_threads_agree(large_input(false), "big.gff3", MergeStrategy::kWarning).skipped_lines, 20u);
   EXPECT_EQ(expect_threads_agree(large_input(false), "big.gff3", MergeStrategy::kReplace).skipped_lines, 20u);
+}
+
+// Rows are sorted by (seqid name, start, end, file order).  Buckets of
+// 16,384 rows or more are radix-sorted (by end, then by start, each stable),
+// smaller ones by std::sort: both must give the naive order, ties and
+// coordinate-less ('.') rows included, on one thread and on two (early index).
+TEST(IngestRowOrder, RowsAreInNaiveSeqidStartEndFileOrder) {
+  std::mt19937_64 rng(20261122);
+  struct Line {
+    std::string seqid;
+    std::int64_t start, end;
+    std::uint32_t file_order;
+  };
+  std::vector<Line> lines;
+  std::string text = "##gff-version 3\n";
+  const std::vector<std::pair<std::string, int>> seqids = {{"chrB", 30000}, {"chrA", 20000}, {"chrC", 500}};
+  std::vector<std::string> order_of_lines;
+  for (const auto& [seqid, n] : seqids) {
+    for (int i = 0; i < n; ++i) order_of_lines.push_back(seqid);
+  }
+  std::shuffle(order_of_lines.begin(), order_of_lines.end(), rng);
+  for (std::uint32_t k = 0; k < order_of_lines.size(); ++k) {
+    // Few distinct starts and lengths: many ties on start and on (start, end).
+    // Some starts are large (a 4th 16-bit digit), a few lines have no coordinates.
+    const bool no_coords = rng() % 97 == 0;
+    const std::int64_t start = no_coords ? 0 : (rng() % 3 == 0 ? (std::int64_t{1} << 40) : 0) + 1 + rng() % 5000;
+    const std::int64_t end = no_coords ? 0 : start + static_cast<std::int64_t>(rng() % 40);
+    lines.push_back({order_of_lines[k], start, end, k});
+    text += order_of_lines[k] + "\tsrc\texon\t" + (no_coords ? "." : std::to_string(start)) + "\t" +
+            (no_coords ? "." : std::to_string(end)) + "\t.\t+\t.\tID=e" + std::to_string(k) + "\n";
+  }
+  std::vector<Line> naive = lines;
+  std::sort(naive.begin(), naive.end(), [](const Line& a, const Line& b) {
+    return std::tie(a.seqid, a.start, a.end, a.file_order) < std::tie(b.seqid, b.start, b.end, b.file_order);
+  });
+  TempDir dir;
+  for (int threads : {1, 2}) {
+    auto db = ingest(text, dir.file(std::to_string(threads) + ".gffdb"), threads);
+    ASSERT_TRUE(db);
+    ASSERT_EQ(db->row_count(), naive.size());
+    std::size_t mismatches = 0;
+    for (RowId r = 0; r < db->row_count(); ++r) {
+      const RowView v = db->row(r);
+      const Line& want = naive[r];
+      if (v.seqid != want.seqid || v.file_order != want.file_order ||
+          (want.start != 0 && (v.start != want.start || v.end != want.end))) {
+        if (++mismatches <= 5) {
+          ADD_FAILURE() << threads << " thread(s), row " << r << ": " << v.seqid << ":" << v.start << "-" << v.end
+                        << " #" << v.file_order << ", expected " << want.seqid << ":" << want.start << "-"
+                        << want.end << " #" << want.file_order;
+        }
+      }
+    }
+    EXPECT_EQ(mismatches, 0u) << threads << " thread(s)";
+  }
 }
 
 }  // namespace
