@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../common/unnamed_file.hpp"
+
 namespace gffbase::cli {
 
 OutputFile::~OutputFile() {
@@ -18,6 +20,26 @@ OutputFile::~OutputFile() {
 
 namespace {
 bool under(const std::string& path, const char* dir) { return path.rfind(dir, 0) == 0; }
+
+// Numbers the temporary names of this process's outputs.
+std::atomic<unsigned> temp_counter{0};
+
+// Names the unnamed file open as `fd` beside `path` (a free temporary name,
+// shortened when the usual one is too long); "" when it cannot.
+std::string name_beside(int fd, const std::string& path, int& err) {
+  bool shortened = false;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::string name = internal::temp_path_beside(path, temp_counter++, shortened);
+    if (internal::name_unnamed(fd, name)) return name;
+    err = errno;
+    if (err == ENAMETOOLONG && !shortened) {
+      shortened = true;
+      continue;
+    }
+    if (err != EEXIST) break;
+  }
+  return {};
+}
 }  // namespace
 
 std::string OutputFile::open(const std::string& path, const std::string& read_from) {
@@ -61,10 +83,18 @@ std::string OutputFile::open(const std::string& path, const std::string& read_fr
     // it would replace it.
     if (!S_ISREG(out.st_mode)) return direct();
   }
-  static std::atomic<unsigned> counter{0};
+  if (const int fd = internal::open_unnamed_beside(path_, 0644); fd >= 0) {
+    if (exists) ::fchmod(fd, out.st_mode & 07777);  // the replaced file's permissions
+    stream_ = ::fdopen(fd, "wb");
+    if (stream_) {
+      unnamed_ = true;
+      return {};
+    }
+    ::close(fd);
+  }
   bool shortened = false;  // the usual name was too long (ENAMETOOLONG): the short one
   for (int attempt = 0; attempt < 1000; ++attempt) {
-    tmp_path_ = internal::temp_path_beside(path_, counter++, shortened);
+    tmp_path_ = internal::temp_path_beside(path_, temp_counter++, shortened);
     const int fd = ::open(tmp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0 && errno == ENAMETOOLONG && !shortened) {
       shortened = true;
@@ -96,6 +126,17 @@ std::string OutputFile::commit() {
   }
   const bool flushed = std::fflush(stream_) == 0 && !std::ferror(stream_);
   const int err = errno;
+  if (flushed && unnamed_) {
+    // Complete: now it gets a name, for the rename below.
+    int name_err = 0;
+    tmp_path_ = name_beside(::fileno(stream_), path_, name_err);
+    if (tmp_path_.empty()) {
+      std::fclose(stream_);
+      stream_ = nullptr;
+      return path_ + ": cannot give the finished file a name beside it: " + std::strerror(name_err);
+    }
+    pending_.list(tmp_path_);
+  }
   const bool closed = std::fclose(stream_) == 0;
   stream_ = nullptr;
   if (!flushed || !closed) return path_ + ": write failed: " + std::strerror(flushed ? errno : err);

@@ -10,7 +10,8 @@
 namespace gffbase::cli {
 
 /// An output destination.  A regular file (new or existing) is written as a
-/// temporary file beside it and renamed over it by commit(): a failed or
+/// temporary file beside it (unnamed until commit() where the file system
+/// can: see common/unnamed_file.hpp) and renamed over it by commit(): a failed or
 /// interrupted command leaves an existing file as it was, and a reader that
 /// has the old file mapped (a database being exported over) keeps its bytes.
 /// FIFOs and devices (/dev/stdout, process substitution) are written directly.
@@ -36,6 +37,7 @@ class OutputFile {
   std::string path_, tmp_path_;
   internal::PendingTempFile pending_;  ///< tmp_path_, for the signal handler (main.cpp) until renamed
   bool direct_ = false;  ///< a special file, written in place
+  bool unnamed_ = false; ///< the file has no name until commit() (tmp_path_ is empty till then)
 };
 
 }  // namespace gffbase::cli

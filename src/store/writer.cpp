@@ -19,6 +19,7 @@
 #include "gffbase/store/sections.hpp"
 #include "../common/pending_temp_files.hpp"
 #include "../common/start_thread.hpp"
+#include "../common/unnamed_file.hpp"
 
 namespace gffbase {
 namespace {
@@ -123,19 +124,19 @@ Status pwrite_all(int fd, const void* data, std::uint64_t bytes, std::uint64_t o
   return Status::ok();
 }
 
-std::string directory_of(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
+// Numbers the temporary names of this process's writers.
+std::atomic<unsigned> temp_counter{0};
 
 }  // namespace
 
 struct GffdbWriter::State {
-  std::string path, tmp_path;
+  std::string path;
+  /// The file's name while it has one and is not yet renamed into place;
+  /// empty while `fd` is an unnamed file (it gets this name only in commit).
+  std::string tmp_path;
   internal::PendingTempFile pending;  ///< tmp_path, for the CLI's signal handler until renamed
   int fd = -1;
+  bool unnamed = false;
   bool committed = false;
   std::size_t section_count = 0;
   std::uint64_t text_offset = 0;
@@ -180,16 +181,20 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
     }
     if (!overwrite) return Status::io(path + ": already exists (hint: use --force / force=True to replace it)");
   }
-  static std::atomic<unsigned> counter{0};
   std::unique_ptr<GffdbWriter> w(new GffdbWriter());
   w->s_ = std::make_unique<State>();
   State& s = *w->s_;
   s.path = path;
-  // A writer killed earlier can leave its temp file behind, and its pid may
-  // come back (containers): on EEXIST, try the next name.
+  // Unnamed until complete, where the file system can (unnamed_file.hpp);
+  // read-write: text_buffer() maps it.
+  s.fd = internal::open_unnamed_beside(path, 0644);
+  s.unnamed = s.fd >= 0;
+  // Else a named temporary file.  A writer killed earlier can leave its
+  // temp file behind, and its pid may come back (containers): on EEXIST,
+  // try the next name.
   bool shortened = false;  // the usual name was too long (ENAMETOOLONG): the short one
-  for (int attempt = 0; attempt < 1000; ++attempt) {
-    s.tmp_path = internal::temp_path_beside(path, counter++, shortened);
+  for (int attempt = 0; attempt < 1000 && !s.unnamed; ++attempt) {
+    s.tmp_path = internal::temp_path_beside(path, temp_counter++, shortened);
     // Read-write: text_buffer() maps it.
     s.fd = ::open(s.tmp_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (s.fd < 0 && errno == ENAMETOOLONG && !shortened) {
@@ -203,7 +208,7 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
     s.tmp_path.clear();
     return Status::io(path + ": cannot create a temporary file beside it: " + err);
   }
-  s.pending.list(s.tmp_path);
+  if (!s.unnamed) s.pending.list(s.tmp_path);
   s.section_count = table_blobs(FeatureTable{}).size() + 1;  // + checksums.blocks
   s.text_offset = align_up(sizeof(store::FileHeader) + s.section_count * sizeof(store::SectionEntry));
   return w;
@@ -403,6 +408,25 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
   }
   if (Status st = pwrite_all(s.fd, &h, sizeof h, 0); !st) return fail(st);
   if (::fsync(s.fd) != 0) return Status::io(s.path + ": fsync failed: " + std::strerror(errno));
+  if (s.unnamed) {
+    // Complete: now it gets a name, for the rename below.
+    bool shortened = false;
+    for (int attempt = 0; attempt < 1000; ++attempt) {
+      s.tmp_path = internal::temp_path_beside(s.path, temp_counter++, shortened);
+      if (internal::name_unnamed(s.fd, s.tmp_path)) break;
+      const int err = errno;
+      s.tmp_path.clear();
+      if (err == ENAMETOOLONG && !shortened) {
+        shortened = true;
+        continue;
+      }
+      if (err != EEXIST) {
+        return Status::io(s.path + ": cannot give the finished database a name beside it: " + std::strerror(err));
+      }
+    }
+    if (s.tmp_path.empty()) return Status::io(s.path + ": cannot give the finished database a name beside it");
+    s.pending.list(s.tmp_path);
+  }
   ::close(s.fd);
   s.fd = -1;
   if (::rename(s.tmp_path.c_str(), s.path.c_str()) != 0) {
@@ -410,7 +434,7 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
   }
   s.committed = true;
   s.pending.release();
-  const int dir = ::open(directory_of(s.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int dir = ::open(internal::directory_of(s.path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir >= 0) {
     ::fsync(dir);
     ::close(dir);

@@ -173,6 +173,35 @@ TEST(GffdbWriterText, InflatedIntoTheFileAndKeptInPlace) {
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.gffdb"});
 }
 
+// Unnamed (O_TMPFILE) until complete: while it is written, the directory
+// shows nothing, so a writer killed by anything leaves nothing behind.
+TEST(GffdbWriterFile, HasNoNameUntilCommitted) {
+  TempDir dir;
+  write_file(dir.file("out.gffdb"), "the old database");
+  {
+    const int probe = ::open(dir.path().c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    if (probe < 0) GTEST_SKIP() << "this file system cannot create unnamed files";
+    ::close(probe);
+  }
+  auto w = GffdbWriter::create(dir.file("out.gffdb"), true);
+  ASSERT_TRUE(w.is_ok());
+  FeatureTable t;
+  t.text = "chr1\tx\tgene\t1\t10\t.\t+\t.\tID=g1\n";
+  (*w)->begin_text(t.text);
+  (*w)->wait_text();
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.gffdb"}) << "a named file while writing";
+  EXPECT_EQ(read_file(dir.file("out.gffdb")), "the old database");
+  ASSERT_TRUE((*w)->commit(t).is_ok());
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.gffdb"});
+  EXPECT_EQ(section_bytes(read_file(dir.file("out.gffdb")), "text.main"), t.text);
+  // Abandoned before commit (an exception, a failed build): nothing to remove.
+  auto abandoned = GffdbWriter::create(dir.file("other.gffdb"), false);
+  ASSERT_TRUE(abandoned.is_ok());
+  (*abandoned)->begin_text(t.text);
+  abandoned->reset();
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"out.gffdb"});
+}
+
 TEST(GffdbWriterText, InPlaceTextFromAnotherFileFailsAndLeavesNothing) {
   TempDir dir;
   write_file(dir.file("other"), std::string(8192, 'x'));

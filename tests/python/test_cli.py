@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import gffbase
+from _temp_files import writing_beside  # tests/python is on sys.path
 
 SUBCOMMANDS = ["ingest", "validate", "info", "get", "children", "parents", "region", "export"]
 
@@ -624,7 +625,7 @@ def test_a_signal_mid_ingest_removes_the_temporary_file_and_keeps_the_old_databa
     p = subprocess.Popen([gffbase_cli, "ingest", str(src), "-o", str(db), "--force", "-q"],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while not list(tmp_path.glob("a.gffdb.tmp-*")) and p.poll() is None and time.monotonic() < deadline:
+    while not writing_beside(p.pid, tmp_path, "a.gffdb") and p.poll() is None and time.monotonic() < deadline:
         time.sleep(0.001)
     if p.poll() is not None:
         pytest.skip("the ingest finished before its temporary file was seen")
