@@ -7,6 +7,8 @@
 
 #include <csignal>
 
+#include <unistd.h>
+
 #include "../common/pending_temp_files.hpp"
 #include "commands.hpp"
 #include "gffbase/status.hpp"
@@ -15,16 +17,44 @@
 namespace {
 
 // Ctrl-C, SIGTERM (timeout, batch schedulers), SIGHUP, a broken pipe: the
-// temporary file of a database or export being written is removed, then the
-// signal takes its default course (the exit status still says which).
-// SIGKILL cannot be caught; its leftovers are named <path>.tmp-<pid>-<n>.
+// temporary file of a database or export being written is removed (when it
+// has a name: an unnamed one goes with the process), then the signal takes
+// its default course (the exit status still says which).  SIGKILL cannot be
+// caught; only a file named in the moment before its rename is left.
 extern "C" void remove_temp_files_and_die(int sig) {
   gffbase::internal::remove_pending_temp_files();
   std::signal(sig, SIG_DFL);
   std::raise(sig);
 }
 
+// A mapped file cut short under us: plain input is read through a mapping,
+// as is a database, and a page past the file's new end raises SIGBUS
+// (BUS_ADRERR).  That is another process truncating or rewriting the file in
+// place, not a bug here: say so, as an error, instead of "Bus error".  Other
+// SIGBUS causes take their default course.
+extern "C" void explain_mapped_file_cut_short(int sig, siginfo_t* info, void*) {
+  gffbase::internal::remove_pending_temp_files();
+  if (info != nullptr && info->si_code == BUS_ADRERR) {
+    static const char kMessage[] =
+        "gffbase: error: a file being read (the input or the database) was cut short or rewritten in place by "
+        "another process while gffbase read it; stopped (a database or -o file being written is not kept)\n"
+        "  hint: replace files by writing a new one and renaming it over the old, never in place\n";
+    ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+    (void)ignored;
+    ::_exit(1);
+  }
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
 void install_signal_handlers() {
+  {
+    struct sigaction sa {};
+    sa.sa_sigaction = explain_mapped_file_cut_short;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGBUS, &sa, nullptr);
+  }
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) {
     struct sigaction old {};
     // A signal the caller ignores stays ignored (nohup's SIGHUP).

@@ -635,6 +635,36 @@ def test_a_signal_mid_ingest_removes_the_temporary_file_and_keeps_the_old_databa
     assert db.read_bytes() == before
 
 
+def test_an_input_cut_short_mid_ingest_is_a_clear_error_not_a_bus_error(gffbase_cli, tmp_path, example_gff3):
+    # Plain input is read through a mapping: truncated by another process mid-ingest, the pages past its new
+    # end raise SIGBUS, which killed the CLI with "Bus error" (exit -7).  Now an error naming the cause.
+    src = tmp_path / "big.gtf"
+    text = "".join(f'c1\tsrc\texon\t{i * 10 + 1}\t{i * 10 + 5}\t.\t+\t.\tgene_id "g{i // 4}"; '
+                   f'transcript_id "t{i // 2}";\n' for i in range(1_000_000)).encode()  # ~80 MB
+    db = tmp_path / "a.gffdb"
+    assert run(gffbase_cli, "ingest", example_gff3, "-o", db, "-q").returncode == 0
+    before = db.read_bytes()
+    seen = []
+    for attempt in range(6):
+        src.write_bytes(text)
+        p = subprocess.Popen([gffbase_cli, "ingest", str(src), "-o", str(db), "--force", "-q"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        time.sleep(0.02 + 0.01 * attempt)
+        os.truncate(src, 1000)
+        _out, err = p.communicate(timeout=120)
+        err = err.decode()
+        assert p.returncode in (0, 1), (p.returncode, err)  # never a signal
+        assert sorted(x.name for x in tmp_path.iterdir()) == ["a.gffdb", "big.gtf"]
+        if p.returncode == 1:
+            assert db.read_bytes() == before  # the old database is intact
+        seen.append(err)
+        if "was cut short or rewritten in place by another process" in err:
+            break
+    else:
+        pytest.skip(f"the truncation never landed mid-read: {seen}")
+    assert "hint: replace files by writing a new one and renaming it over the old" in err
+
+
 def test_a_nul_byte_in_a_path_is_refused_before_anything_is_written(tmp_path, example_gff3, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(gffbase.InvalidArgumentError, match="NUL byte"):
