@@ -266,7 +266,10 @@ class Assembler {
       for (const RawRecord& r : c.records) {
         const std::string_view by_spec = spec_id_of(c, r);
         const std::string_view id = by_spec.empty() ? bare_id(r) : by_spec;
-        if (id.empty()) continue;
+        if (id.empty()) {
+          if (!gtf_) report_empty_gff3_id(c, r);
+          continue;
+        }
         ++explicit_ids;
         if (by_spec.empty() && !gtf_) GFFBASE_RETURN_IF_ERROR(note_bare_id(r, id));
         if (!gtf_ && spec_key_ids_.size() == 1 && spec_.by_type.empty() && spec_.keys[0] == "ID") {
@@ -379,6 +382,34 @@ class Assembler {
     return Status::ok();
   }
 
+  // GFF3 "ID=" (or an empty value of another id_spec key): read as absent,
+  // so the line gets an autoincrement ID, and said.  Called only for lines
+  // whose ID came out empty.
+  void report_empty_gff3_id(const ParsedChunk& c, const RawRecord& r) {
+    for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
+      const KeptItem& it = c.items[i];
+      if (!it.has_value || it.size != 0) continue;
+      const auto k = std::find(spec_key_ids_.begin(), spec_key_ids_.end(), it.key);
+      if (k == spec_key_ids_.end()) continue;
+      Problem p = problem(Severity::kWarning, "empty-id", r.line, "attribute " + spec_.keys[k - spec_key_ids_.begin()],
+                          "a non-empty ID", "an empty value",
+                          "read as absent: the feature gets an automatic ID (" + name(d_.types, r.type_code) + "_N)");
+      p.text = truncate_for_message(r.attributes());
+      log_.add(p);
+      return;
+    }
+  }
+
+  // "Parent=" or "Parent=,,": a Parent with no value names nothing (the
+  // attribute parser skips empty slots beside a value, as in "Parent=a,").
+  // Said once per line; a warning even in strict mode, as no edge is lost.
+  void report_empty_parent(const RawRecord& r) {
+    Problem p = problem(Severity::kWarning, "empty-parent", r.line, "attribute Parent",
+                        "the IDs of features in the file", "an empty value", "the line has no parent");
+    p.text = truncate_for_message(r.attributes());
+    log_.add(p);
+  }
+
   // --- relations -----------------------------------------------------------
   Status link_gff3() {
     std::uint32_t row = 0;
@@ -389,9 +420,14 @@ class Assembler {
         if (row >= d_.rows.size() || d_.rows[row].rec->line != r.line) continue;
         const DraftRow& dr = d_.rows[row];
         if (dr.feature == kNone) continue;
+        bool empty_parent = false;
         for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
           const KeptItem& it = c.items[i];
-          if (it.key != parent_key_ || !it.has_value || it.size == 0) continue;
+          if (it.key != parent_key_ || !it.has_value) continue;
+          if (it.size == 0) {
+            empty_parent = true;
+            continue;
+          }
           auto p = ids_.find(it.value());
           if (p == ids_.end()) {
             const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
@@ -405,6 +441,7 @@ class Assembler {
           }
           d_.edges.emplace_back(dr.feature, p->second);
         }
+        if (empty_parent) report_empty_parent(r);
       }
     }
     return Status::ok();

@@ -367,6 +367,34 @@ TEST(IngestIds, AnIdWithSeveralValuesIsReportedAndTheFirstKept) {
       << strict.status().message();
 }
 
+TEST(IngestIds, AnEmptyIdOrParentIsSaidAndReadAsAbsent) {
+  TempDir dir;
+  const std::string text = "##gff-version 3\n" + tsv({"c", ".", "gene", "1", "10", ".", "+", ".", "ID="}) +
+                           tsv({"c", ".", "mRNA", "1", "10", ".", "+", ".", "ID=m1;Parent=,,"}) +
+                           tsv({"c", ".", "exon", "1", "5", ".", "+", ".", "ID=e1;Parent=m1,"}) +
+                           tsv({"c", ".", "exon", "6", "9", ".", "+", ".", "ID=e2;Parent="});
+  IngestOptions o = default_options();
+  o.source_name = "mem.gff3";
+  for (bool strict : {false, true}) {
+    o.strict = strict;  // warnings either way: nothing is lost
+    auto rep = ingest_text(text, dir.file(strict ? "s.gffdb" : "l.gffdb"), o);
+    ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+    EXPECT_EQ(problem_messages(*rep, "empty-id"), (std::vector<std::string>{
+                            "mem.gff3:2: warning: attribute ID: expected a non-empty ID, found an empty value\n"
+                            "  | ID=\n  hint: read as absent: the feature gets an automatic ID (gene_N)"}));
+    EXPECT_EQ(problem_messages(*rep, "empty-parent"), (std::vector<std::string>{
+                            "mem.gff3:3: warning: attribute Parent: expected the IDs of features in the file, found "
+                            "an empty value\n  | ID=m1;Parent=,,\n  hint: the line has no parent",
+                            "mem.gff3:5: warning: attribute Parent: expected the IDs of features in the file, found "
+                            "an empty value\n  | ID=e2;Parent=\n  hint: the line has no parent"}));
+  }
+  auto db = Database::open(dir.file("l.gffdb"));
+  ASSERT_TRUE(db.is_ok());
+  EXPECT_TRUE((*db)->find("gene_1").has_value());
+  EXPECT_TRUE((*db)->parents_of(*(*db)->find("m1")).empty());
+  ASSERT_EQ((*db)->parents_of(*(*db)->find("e1")).size(), 1u);  // "m1," links to m1 without a word
+}
+
 // AUGUSTUS writes gene and transcript lines whose column 9 is the bare ID.
 TEST(IngestIds, AugustusBareIdsInGtfAreTheGeneAndTranscript) {
   TempDir dir;
