@@ -23,23 +23,6 @@ bool under(const std::string& path, const char* dir) { return path.rfind(dir, 0)
 
 // Numbers the temporary names of this process's outputs.
 std::atomic<unsigned> temp_counter{0};
-
-// Names the unnamed file open as `fd` beside `path` (a free temporary name,
-// shortened when the usual one is too long); "" when it cannot.
-std::string name_beside(int fd, const std::string& path, int& err) {
-  bool shortened = false;
-  for (int attempt = 0; attempt < 1000; ++attempt) {
-    std::string name = internal::temp_path_beside(path, temp_counter++, shortened);
-    if (internal::name_unnamed(fd, name)) return name;
-    err = errno;
-    if (err == ENAMETOOLONG && !shortened) {
-      shortened = true;
-      continue;
-    }
-    if (err != EEXIST) break;
-  }
-  return {};
-}
 }  // namespace
 
 std::string OutputFile::open(const std::string& path, const std::string& read_from) {
@@ -128,9 +111,9 @@ std::string OutputFile::commit() {
   const int err = errno;
   if (flushed && unnamed_) {
     // Complete: now it gets a name, for the rename below.
-    int name_err = 0;
-    tmp_path_ = name_beside(::fileno(stream_), path_, name_err);
+    tmp_path_ = internal::name_unnamed_beside(::fileno(stream_), path_, temp_counter);
     if (tmp_path_.empty()) {
+      const int name_err = errno;
       std::fclose(stream_);
       stream_ = nullptr;
       return path_ + ": cannot give the finished file a name beside it: " + std::strerror(name_err);

@@ -15,12 +15,15 @@
 // open_unnamed_beside() returns -1 and the caller uses a named temporary file.
 #pragma once
 
+#include <atomic>
 #include <cerrno>
 #include <string>
 
 #include <fcntl.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include "pending_temp_files.hpp"
 
 namespace gffbase::internal {
 
@@ -61,6 +64,24 @@ inline bool name_unnamed(int fd, const std::string& name) {
   if (errno != EEXIST && errno != ENAMETOOLONG) errno = proc_errno;
 #endif
   return false;
+}
+
+/// Names the unnamed file open as `fd` for its rename into `path`: the first
+/// free `<path>.tmp-<pid>-<n>` counting from `counter` (the short form of
+/// temp_path_beside when that name is too long).  Returns the name, or ""
+/// with errno set.
+inline std::string name_unnamed_beside(int fd, const std::string& path, std::atomic<unsigned>& counter) {
+  bool shortened = false;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    std::string name = temp_path_beside(path, counter++, shortened);
+    if (name_unnamed(fd, name)) return name;
+    if (errno == ENAMETOOLONG && !shortened) {
+      shortened = true;
+      continue;
+    }
+    if (errno != EEXIST) return {};
+  }
+  return {};  // errno: EEXIST
 }
 
 }  // namespace gffbase::internal

@@ -410,21 +410,10 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
   if (::fsync(s.fd) != 0) return Status::io(s.path + ": fsync failed: " + std::strerror(errno));
   if (s.unnamed) {
     // Complete: now it gets a name, for the rename below.
-    bool shortened = false;
-    for (int attempt = 0; attempt < 1000; ++attempt) {
-      s.tmp_path = internal::temp_path_beside(s.path, temp_counter++, shortened);
-      if (internal::name_unnamed(s.fd, s.tmp_path)) break;
-      const int err = errno;
-      s.tmp_path.clear();
-      if (err == ENAMETOOLONG && !shortened) {
-        shortened = true;
-        continue;
-      }
-      if (err != EEXIST) {
-        return Status::io(s.path + ": cannot give the finished database a name beside it: " + std::strerror(err));
-      }
+    s.tmp_path = internal::name_unnamed_beside(s.fd, s.path, temp_counter);
+    if (s.tmp_path.empty()) {
+      return Status::io(s.path + ": cannot give the finished database a name beside it: " + std::strerror(errno));
     }
-    if (s.tmp_path.empty()) return Status::io(s.path + ": cannot give the finished database a name beside it");
     s.pending.list(s.tmp_path);
   }
   ::close(s.fd);
