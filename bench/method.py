@@ -56,7 +56,10 @@ def render(r: dict) -> list[str]:
         "Runs are interleaved: round *i* runs every tool once, so ratios pair run *i* with run *i*.",
         "- **Time:** for library rows, `time.perf_counter()` around the call(s) under test only "
         "(imports — pyarrow too, for every tool, before batched calls — input loading and answer checks "
-        "excluded); for the CLI and the floors, the whole process. "
+        "excluded); for the CLI and the floors, the whole process. Every worker runs with "
+        "`OPENBLAS_NUM_THREADS=1`: pyarrow's import loads numpy's OpenBLAS, whose extra thread otherwise "
+        "busy-waits on the second core during the first ~0.1 s, when the timed call runs (no tool under test "
+        "uses BLAS). "
         "Each run is a fresh process, so the timed call is the database's *first* query there: gffbase then "
         "checks the CRC-32 of every checksum block (1 KiB; larger in files of over 512 MB of text) the query "
         "reads (whole sections for batched queries; once per opened database), and the OS maps "
