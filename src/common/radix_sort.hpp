@@ -14,29 +14,6 @@
 
 namespace gffbase::internal {
 
-/// Sorts `v` ascending.  Uses a temporary of v.size() keys.
-inline void radix_sort_u64(std::vector<std::uint64_t>& v) {
-  if (v.size() < 4096) {
-    std::sort(v.begin(), v.end());
-    return;
-  }
-  std::vector<std::uint64_t> tmp(v.size());
-  std::vector<std::size_t> count(65536);
-  for (int shift = 0; shift < 64; shift += 16) {
-    std::fill(count.begin(), count.end(), 0);
-    for (std::uint64_t x : v) count[(x >> shift) & 0xFFFF]++;
-    if (count[(v[0] >> shift) & 0xFFFF] == v.size()) continue;  // this digit is the same everywhere
-    std::size_t sum = 0;
-    for (auto& c : count) {
-      const std::size_t n = c;
-      c = sum;
-      sum += n;
-    }
-    for (std::uint64_t x : v) tmp[count[(x >> shift) & 0xFFFF]++] = x;
-    v.swap(tmp);
-  }
-}
-
 /// Sorts `v` by key(x) (a std::uint64_t), stably: items with equal keys keep
 /// their order, so sorting by a minor key and then by a major one orders by
 /// (major, minor).  16 bits at a time, from the lowest, up to the highest bit
@@ -62,6 +39,16 @@ void stable_radix_sort_by(std::vector<T>& v, std::vector<T>& scratch, Key&& key)
     for (const T& x : v) scratch[count[(key(x) >> shift) & 0xFFFF]++] = x;
     v.swap(scratch);
   }
+}
+
+/// Sorts `v` ascending.  Uses a temporary of v.size() keys.
+inline void radix_sort_u64(std::vector<std::uint64_t>& v) {
+  if (v.size() < 4096) {
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  std::vector<std::uint64_t> scratch;
+  stable_radix_sort_by(v, scratch, [](std::uint64_t x) { return x; });
 }
 
 }  // namespace gffbase::internal
