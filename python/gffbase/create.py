@@ -17,7 +17,6 @@ turns both GTF inferences off, as in gffutils.
 from __future__ import annotations
 
 import os
-import tempfile
 from typing import Any, Callable, Iterable, Optional, Union
 
 from . import _core
@@ -153,56 +152,49 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
     _check_path("dbfn", dbfn)
     if not from_string and isinstance(data, (str, os.PathLike)):
         _check_path("data", data)
+    # ":memory:" lives in an anonymous memory file (memfd): no file system
+    # sees it, and it goes with the last reference to the database.
     in_memory = os.fspath(dbfn) == ":memory:"
-    if in_memory:
-        fd, target = tempfile.mkstemp(suffix=".gffdb", prefix="gffbase-memory-")
-        os.close(fd)
-        opts.force = True
-    else:
-        target = os.fspath(dbfn)
-        opts.force = bool(force)
+    target = os.fspath(dbfn)
+    opts.force = bool(force)
+
+    def ingest_text(text: bytes):
+        if in_memory:
+            return _core.ingest_text_in_memory(text, opts)
+        return _core.ingest_text(text, target, opts), None
 
     python_ids = _needs_python_ids(id_spec)
-    try:
-        if from_string and not python_ids:
-            text = data.encode() if isinstance(data, str) else bytes(data)
-            opts.source_name = "<string>"
-            report = _core.ingest_text(text, target, opts)
-        elif isinstance(data, (str, os.PathLike)) and transform is None and not python_ids:
-            report = _core.ingest_file(os.fspath(data), target, opts)
+    if from_string and not python_ids:
+        text = data.encode() if isinstance(data, str) else bytes(data)
+        opts.source_name = "<string>"
+        report, core = ingest_text(text)
+    elif isinstance(data, (str, os.PathLike)) and transform is None and not python_ids:
+        if in_memory:
+            report, core = _core.ingest_file_in_memory(os.fspath(data), opts)
         else:
-            # Features pass through Python: `transform`, a callable id_spec
-            # (evaluated here, one ID per line, as gffutils does), or an
-            # iterable of features.
-            from .iterators import DataIterator
+            report, core = _core.ingest_file(os.fspath(data), target, opts), None
+    else:
+        # Features pass through Python: `transform`, a callable id_spec
+        # (evaluated here, one ID per line, as gffutils does), or an
+        # iterable of features.
+        from .iterators import DataIterator
 
-            if from_string:
-                data = DataIterator(data.decode() if isinstance(data, bytes) else data, from_string=True)
-                opts.source_name = "<string>"
-            elif isinstance(data, (str, os.PathLike)):
-                data = DataIterator(os.fspath(data))
-                opts.source_name = os.fspath(data.data) if hasattr(data, "data") else "<features>"
-            else:
-                opts.source_name = "<features>"
-            ids = [] if python_ids else None
-            text = _features_to_text(data, transform, id_spec, ids)
-            if ids is not None:
-                opts.id_by_line = ids
-            report = _core.ingest_text(text, target, opts)
-    except BaseException:
-        if in_memory:  # the placeholder file of ':memory:' must not outlive a failure
-            try:
-                os.unlink(target)
-            except OSError:
-                pass
-        raise
+        if from_string:
+            data = DataIterator(data.decode() if isinstance(data, bytes) else data, from_string=True)
+            opts.source_name = "<string>"
+        elif isinstance(data, (str, os.PathLike)):
+            data = DataIterator(os.fspath(data))
+            opts.source_name = os.fspath(data.data) if hasattr(data, "data") else "<features>"
+        else:
+            opts.source_name = "<features>"
+        ids = [] if python_ids else None
+        text = _features_to_text(data, transform, id_spec, ids)
+        if ids is not None:
+            opts.id_by_line = ids
+        report, core = ingest_text(text)
 
-    db = FeatureDB(target)
+    db = FeatureDB._in_memory(core) if in_memory else FeatureDB(target)
     db._report = report
-    if in_memory:
-        # The mapping stays valid after unlink: the file vanishes with `db`.
-        os.unlink(target)
-        db.dbfn = ":memory:"
     if verbose:
         import sys
 

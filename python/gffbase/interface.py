@@ -65,12 +65,28 @@ class FeatureDB:
 
     def __init__(self, dbfn, default_encoding: str = "utf-8", keep_order: bool = False, pragmas=None,
                  sort_attribute_values: bool = False, text_factory=str):
+        if isinstance(dbfn, FeatureDB) and dbfn.dbfn == ":memory:":
+            # An in-memory database has no path to open again: share it.
+            self.dbfn = ":memory:"
+            self._attach(dbfn._db, keep_order, sort_attribute_values)
+            return
         if isinstance(dbfn, FeatureDB):
             dbfn = dbfn.dbfn
         self.dbfn = os.fspath(dbfn)
         if not os.path.exists(self.dbfn):
             raise DatabaseNotFoundError(f"{self.dbfn}: cannot open database: No such file or directory")
-        self._db = _core.Database.open(self.dbfn)
+        self._attach(_core.Database.open(self.dbfn), keep_order, sort_attribute_values)
+
+    @classmethod
+    def _in_memory(cls, core) -> "FeatureDB":
+        """The FeatureDB of a database built in memory (create_db(..., ':memory:'))."""
+        db = cls.__new__(cls)
+        db.dbfn = ":memory:"
+        db._attach(core, False, False)
+        return db
+
+    def _attach(self, core, keep_order: bool, sort_attribute_values: bool) -> None:
+        self._db = core
         self._report: Optional[Dict[str, Any]] = None
         self._sql = None
         meta = self._db.meta()

@@ -68,8 +68,6 @@ def _carry_options(opts, recorded: str) -> None:
 
 
 def _rebuild(db, lines: List[str], merge_strategy: Optional[str] = None, id_spec=None, **ignored):
-    if db.dbfn == ":memory:":
-        raise InvalidArgumentError("an in-memory database cannot be rebuilt in place; create it with a file path")
     opts = _core.IngestOptions()
     opts.format = db._meta.get("format", "auto")
     recorded = db._meta.get("options", "")
@@ -84,7 +82,13 @@ def _rebuild(db, lines: List[str], merge_strategy: Optional[str] = None, id_spec
     opts.allow_empty = True  # deleting every feature leaves an empty database, as in gffutils
     source = db._meta.get("source_name", "")
     opts.source_name = source if source.endswith(" (edited)") else source + " (edited)"
-    _core.ingest_text(("\n".join(lines) + "\n").encode(), db.dbfn, opts)
+    text = ("\n".join(lines) + "\n").encode()
+    if db.dbfn == ":memory:":
+        # A new in-memory database replaces the old one (freed with its last user).
+        _, core = _core.ingest_text_in_memory(text, opts)
+        db._attach(core, db.keep_order, db.sort_attribute_values)
+        return db
+    _core.ingest_text(text, db.dbfn, opts)
     db.__init__(db.dbfn)
     return db
 

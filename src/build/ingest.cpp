@@ -11,10 +11,12 @@
 #include <thread>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "draft.hpp"
 #include "../common/background_task.hpp"
 #include "gffbase/io/input.hpp"
+#include "gffbase/query/database.hpp"
 #include "gffbase/store/sections.hpp"
 #include "gffbase/store/writer.hpp"
 #include "gffbase/version.hpp"
@@ -479,6 +481,28 @@ Result<IngestReport> ingest_file(const std::string& input, const std::string& db
   return build_and_write(std::move(*in), **writer, o, t0);
 }
 
+namespace {
+Result<IngestReport> ingest_text_into(std::string text, GffdbWriter& writer, const IngestOptions& o,
+                                      std::chrono::steady_clock::time_point t0) {
+  Result<InputText> in = decode_input(o.source_name.empty() ? "<string>" : o.source_name,
+                                      TextBuffer::adopt(std::move(text)), o.threads, inflate_into(writer));
+  if (!in.is_ok()) return in.status();
+  return build_and_write(std::move(*in), writer, o, t0);
+}
+
+// The committed in-memory file, opened; the descriptor is closed either way
+// (the mapping keeps the memory).
+Result<InMemoryDatabase> open_in_memory(Result<IngestReport> report, GffdbWriter& writer) {
+  if (!report.is_ok()) return report.status();
+  const int fd = writer.release_fd();
+  if (fd < 0) return Status::io(":memory:: internal error: the in-memory database was not committed");
+  Result<std::shared_ptr<const Database>> db = Database::open_fd(fd, ":memory:");
+  ::close(fd);
+  if (!db.is_ok()) return db.status();
+  return InMemoryDatabase{std::move(*report), std::move(*db)};
+}
+}  // namespace
+
 Result<IngestReport> ingest_text(std::string text, const std::string& db_path, const IngestOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   // Created first (it refuses an existing database without force), so that
@@ -486,10 +510,24 @@ Result<IngestReport> ingest_text(std::string text, const std::string& db_path, c
   // section goes: no second copy of hundreds of megabytes.
   Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create(db_path, o.force);
   if (!writer.is_ok()) return writer.status();
-  Result<InputText> in = decode_input(o.source_name.empty() ? "<string>" : o.source_name,
-                                      TextBuffer::adopt(std::move(text)), o.threads, inflate_into(**writer));
+  return ingest_text_into(std::move(text), **writer, o, t0);
+}
+
+Result<InMemoryDatabase> ingest_file_in_memory(const std::string& input, const IngestOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create_in_memory(":memory:");
+  if (!writer.is_ok()) return writer.status();
+  if (o.progress) o.progress("read", 0.0);
+  Result<InputText> in = read_input(input, o.threads, inflate_into(**writer));
   if (!in.is_ok()) return in.status();
-  return build_and_write(std::move(*in), **writer, o, t0);
+  return open_in_memory(build_and_write(std::move(*in), **writer, o, t0), **writer);
+}
+
+Result<InMemoryDatabase> ingest_text_in_memory(std::string text, const IngestOptions& o) {
+  const auto t0 = std::chrono::steady_clock::now();
+  Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create_in_memory(":memory:");
+  if (!writer.is_ok()) return writer.status();
+  return open_in_memory(ingest_text_into(std::move(text), **writer, o, t0), **writer);
 }
 
 }  // namespace gffbase

@@ -144,6 +144,37 @@ void register_ingest(nb::module_& m) {
         return report_dict(*r);
       },
       nb::arg("text"), nb::arg("db_path"), nb::arg("options"), "Build db_path from annotation text (bytes).");
+  // ":memory:" builds: (report, Database), the database in an anonymous
+  // memory file (ingest_*_in_memory).
+  m.def(
+      "ingest_file_in_memory",
+      [](const std::string& input, const PyIngestOptions& po) {
+        const IngestOptions o = convert(po);
+        Result<InMemoryDatabase> r = [&] {
+          nb::gil_scoped_release release;
+          return ingest_file_in_memory(input, o);
+        }();
+        if (!r.is_ok()) raise_error(Error(r.status()));
+        nb::object db = nb::cast(new PyDatabase(std::move(r->db)), nb::rv_policy::take_ownership);
+        return nb::make_tuple(report_dict(r->report), db);
+      },
+      nb::arg("input"), nb::arg("options"),
+      "Build a database in memory only from the file `input`. Returns (report, Database).");
+  m.def(
+      "ingest_text_in_memory",
+      [](nb::bytes text, const PyIngestOptions& po) {
+        const IngestOptions o = convert(po);
+        std::string copy(text.c_str(), text.size());
+        Result<InMemoryDatabase> r = [&] {
+          nb::gil_scoped_release release;
+          return ingest_text_in_memory(std::move(copy), o);
+        }();
+        if (!r.is_ok()) raise_error(Error(r.status()));
+        nb::object db = nb::cast(new PyDatabase(std::move(r->db)), nb::rv_policy::take_ownership);
+        return nb::make_tuple(report_dict(r->report), db);
+      },
+      nb::arg("text"), nb::arg("options"),
+      "Build a database in memory only from annotation text (bytes). Returns (report, Database).");
   m.def(
       "validate_file",
       [](const std::string& input, const PyIngestOptions& po) {

@@ -256,27 +256,23 @@ Result<std::shared_ptr<const Database>> Database::open(const std::string& path) 
   // it is refused below.  No effect on a regular file.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return Status::io(path + ": cannot open database: " + std::strerror(errno));
+  Result<std::shared_ptr<const Database>> db = open_fd(fd, path);
+  ::close(fd);
+  return db;
+}
+
+Result<std::shared_ptr<const Database>> Database::open_fd(int fd, const std::string& path) {
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const std::string err = std::strerror(errno);
-    ::close(fd);
-    return Status::io(path + ": cannot stat: " + err);
-  }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    return Status::io(path + ": is a directory, expected a .gffdb file");
-  }
+  if (::fstat(fd, &st) != 0) return Status::io(path + ": cannot stat: " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return Status::io(path + ": is a directory, expected a .gffdb file");
   if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
     return Status::io(path + ": is not a regular file (a FIFO, device or socket), expected a .gffdb file");
   }
   const std::size_t size = static_cast<std::size_t>(st.st_size);
   if (size < sizeof(store::FileHeader)) {
-    ::close(fd);
     return corrupt(path, size == 0 ? "the file is empty" : "the file is too short (" + std::to_string(size) + " bytes)");
   }
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-  ::close(fd);
   if (map == MAP_FAILED) return Status::io(path + ": cannot map: " + std::strerror(errno));
   auto impl = std::make_unique<Impl>();
   impl->base = static_cast<const std::byte*>(map);

@@ -8,10 +8,12 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <utility>
 #include <string_view>
 #include <vector>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -137,6 +139,7 @@ struct GffdbWriter::State {
   internal::PendingTempFile pending;  ///< tmp_path, for the CLI's signal handler until renamed
   int fd = -1;
   bool unnamed = false;
+  bool in_memory = false;  ///< an anonymous memory file (create_in_memory): never named, synced or renamed
   bool committed = false;
   std::size_t section_count = 0;
   std::uint64_t text_offset = 0;
@@ -160,6 +163,12 @@ struct GffdbWriter::State {
   std::uint64_t early_end = 0;  ///< where the sections commit writes begin
   std::thread sections_thread;
   Status sections_status;
+
+  // Where the sections go: the section table after the header, then the text.
+  void lay_out() {
+    section_count = table_blobs(FeatureTable{}).size() + 1;  // + checksums.blocks
+    text_offset = align_up(sizeof(store::FileHeader) + section_count * sizeof(store::SectionEntry));
+  }
 
   ~State() {
     if (sections_thread.joinable()) sections_thread.join();
@@ -209,9 +218,26 @@ Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create(const std::string& path
     return Status::io(path + ": cannot create a temporary file beside it: " + err);
   }
   if (!s.unnamed) s.pending.list(s.tmp_path);
-  s.section_count = table_blobs(FeatureTable{}).size() + 1;  // + checksums.blocks
-  s.text_offset = align_up(sizeof(store::FileHeader) + s.section_count * sizeof(store::SectionEntry));
+  s.lay_out();
   return w;
+}
+
+Result<std::unique_ptr<GffdbWriter>> GffdbWriter::create_in_memory(const std::string& name) {
+  std::unique_ptr<GffdbWriter> w(new GffdbWriter());
+  w->s_ = std::make_unique<State>();
+  State& s = *w->s_;
+  s.path = name;
+  s.fd = ::memfd_create("gffbase-db", MFD_CLOEXEC);
+  if (s.fd < 0) return Status::io(name + ": cannot create an in-memory file (memfd_create): " + std::strerror(errno));
+  s.in_memory = true;
+  s.lay_out();
+  return w;
+}
+
+int GffdbWriter::release_fd() {
+  State& s = *s_;
+  if (!s.in_memory || !s.committed) return -1;
+  return std::exchange(s.fd, -1);
 }
 
 GffdbWriter::~GffdbWriter() = default;
@@ -407,6 +433,10 @@ Result<std::uint64_t> GffdbWriter::commit(const FeatureTable& table) {
     return fail(st);
   }
   if (Status st = pwrite_all(s.fd, &h, sizeof h, 0); !st) return fail(st);
+  if (s.in_memory) {  // complete: nothing to sync or name; release_fd() hands it over
+    s.committed = true;
+    return offset;
+  }
   if (::fsync(s.fd) != 0) return Status::io(s.path + ": fsync failed: " + std::strerror(errno));
   if (s.unnamed) {
     // Complete: now it gets a name, for the rename below.

@@ -10,8 +10,11 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/query/database.hpp"
+#include "gffbase/store/writer.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -725,6 +728,80 @@ TEST(IngestEmpty, EveryLineRejectedNamesTheFirstProblem) {
                                        0),
             0u)
       << t.status().message();
+}
+
+}  // namespace
+
+namespace {
+
+// The IDs of a walk's rows, in the order returned.
+std::vector<std::string> related_ids(const Database& db, const std::vector<RelatedRow>& rows) {
+  std::vector<std::string> out;
+  for (const RelatedRow& r : rows) out.emplace_back(db.feature_id(db.row_feature(r.row)));
+  return out;
+}
+
+// An in-memory build (gffutils' ":memory:") writes nothing to any file
+// system: it lives in an anonymous memory file, mapped by the Database it
+// returns, and freed with it.
+TEST(IngestInMemory, BuildsTheSameDatabaseAsAFileWithoutTouchingTheFileSystem) {
+  TempDir dir;
+  const std::string text =
+      "##gff-version 3\n"
+      "chr1\tx\tgene\t100\t900\t.\t+\t.\tID=g1\n"
+      "chr1\tx\tmRNA\t100\t900\t.\t+\t.\tID=t1;Parent=g1\n"
+      "chr1\tx\texon\t100\t200\t.\t+\t.\tID=e1;Parent=t1\n"
+      "chr1\tx\texon\t800\t900\t.\t+\t.\tID=e2;Parent=t1\n";
+  write_file(dir.file("in.gff3"), text);
+  IngestOptions o;
+  auto on_disk = ingest_text(text, dir.file("disk.gffdb"), o);
+  ASSERT_TRUE(on_disk.is_ok()) << on_disk.status().message();
+  auto file_db = Database::open(dir.file("disk.gffdb"));
+  ASSERT_TRUE(file_db.is_ok());
+  const std::vector<std::string> before = dir.entries();
+
+  auto from_text = ingest_text_in_memory(text, o);
+  ASSERT_TRUE(from_text.is_ok()) << from_text.status().message();
+  auto from_file = ingest_file_in_memory(dir.file("in.gff3"), o);
+  ASSERT_TRUE(from_file.is_ok()) << from_file.status().message();
+  EXPECT_EQ(dir.entries(), before);
+  for (const InMemoryDatabase* m : {&*from_text, &*from_file}) {
+    const Database& db = *m->db;
+    EXPECT_EQ(db.path(), ":memory:");
+    EXPECT_EQ(m->report.features, 4u);
+    EXPECT_EQ(db.feature_count(), (*file_db)->feature_count());
+    // Row order: (start, end).
+    EXPECT_EQ(related_ids(db, db.children(*db.find("g1"), {})), (std::vector<std::string>{"e1", "t1", "e2"}));
+    EXPECT_TRUE(db.verify().is_ok());
+  }
+  // A failed build reports as usual and leaves nothing.
+  auto bad = ingest_text_in_memory("", o);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("no feature lines"), std::string::npos) << bad.status().message();
+  EXPECT_EQ(dir.entries(), before);
+}
+
+TEST(IngestInMemory, WriterHandsOverItsFileOnlyOnceCommitted) {
+  auto w = GffdbWriter::create_in_memory(":memory:");
+  ASSERT_TRUE(w.is_ok()) << w.status().message();
+  EXPECT_EQ((*w)->release_fd(), -1) << "before commit";
+  IngestReport report;
+  auto t = build_table("in.gff3", std::string("chr1\tx\tgene\t1\t10\t.\t+\t.\tID=g1\n"), IngestOptions{}, report);
+  ASSERT_TRUE(t.is_ok()) << t.status().message();
+  ASSERT_TRUE((*w)->commit(*t).is_ok());
+  const int fd = (*w)->release_fd();
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ((*w)->release_fd(), -1) << "a second time";
+  auto db = Database::open_fd(fd, "mem");
+  ::close(fd);
+  ASSERT_TRUE(db.is_ok()) << db.status().message();
+  EXPECT_EQ((*db)->path(), "mem");
+  EXPECT_EQ((*db)->row_count(), 1u);
+  EXPECT_EQ((*db)->feature_id(0), "g1");
+  EXPECT_TRUE((*db)->verify().is_ok());
+  auto file_writer = GffdbWriter::create(TempDir().file("x.gffdb"), false);
+  ASSERT_TRUE(file_writer.is_ok());
+  EXPECT_EQ((*file_writer)->release_fd(), -1) << "a file writer names and renames its file instead";
 }
 
 }  // namespace

@@ -19,21 +19,25 @@ def unnamed_files_supported(directory: Path) -> bool:
     return True
 
 
+def open_files(pid: int) -> list:
+    """What process `pid`'s descriptors point at, as /proc shows them (empty once it is gone)."""
+    try:
+        fds = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return []
+    targets = []
+    for fd in fds:
+        try:
+            targets.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+        except OSError:
+            pass
+    return targets
+
+
 def writing_beside(pid: int, directory: Path, name: str) -> bool:
     """Whether process `pid` is writing the temporary file of `directory/name`: a named
     `<name>.tmp-<pid>-<n>`, or an unnamed file in `directory`, which /proc shows as
     `<directory>/#<inode> (deleted)`."""
     if list(directory.glob(name + ".tmp-*")):
         return True
-    try:
-        fds = os.listdir(f"/proc/{pid}/fd")
-    except OSError:
-        return False
-    for fd in fds:
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith(f"{directory}/#"):
-            return True
-    return False
+    return any(t.startswith(f"{directory}/#") for t in open_files(pid))

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 import gffbase
-from _temp_files import unnamed_files_supported, writing_beside  # tests/python is on sys.path
+from _temp_files import open_files, unnamed_files_supported, writing_beside  # tests/python is on sys.path
 
 SEED = 20240607
 KILLS = 30
@@ -226,3 +226,34 @@ def test_python_create_db_killed_mid_ingest_leaves_no_file(tmp_path, inputs, sig
             db.unlink()
     pytest.skip("create_db finished before it was seen writing, 5 times")
 
+
+
+def _building_in_memory_or_in(pid: int, directory) -> bool:
+    """The process holds the in-memory database's memfd, or put something in `directory`."""
+    return any(directory.iterdir()) or any(t.startswith("/memfd:gffbase-db") for t in open_files(pid))
+
+
+def test_in_memory_create_db_killed_mid_ingest_leaves_no_file(tmp_path, inputs):
+    """':memory:' is built in an anonymous memory file (memfd), never on a file
+    system: it used to go through a named mkstemp placeholder in $TMPDIR,
+    which a SIGKILL mid-build left behind."""
+    a, _b = inputs
+    tmpdir = tmp_path / "tmpdir"
+    tmpdir.mkdir()
+    code = "import sys, gffbase; gffbase.create_db(sys.argv[1], ':memory:', threads=1)"
+    env = {**os.environ, "TMPDIR": str(tmpdir)}
+    for attempt in range(5):
+        proc = subprocess.Popen([sys.executable, "-c", code, str(a)], stderr=subprocess.PIPE, env=env,
+                                cwd=tmp_path)
+        deadline = time.monotonic() + 60
+        while not _building_in_memory_or_in(proc.pid, tmpdir) and proc.poll() is None \
+                and time.monotonic() < deadline:
+            time.sleep(0.001)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            assert proc.wait(timeout=60) == -signal.SIGKILL
+            assert sorted(p.name for p in tmp_path.iterdir()) == ["tmpdir"]
+            assert list(tmpdir.iterdir()) == []
+            return
+        proc.communicate()
+    pytest.skip("create_db finished before it was seen building, 5 times")

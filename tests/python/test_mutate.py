@@ -120,7 +120,7 @@ def test_errors_leave_the_file_untouched(db, tmp_path, example_gtf):
         gtf.add_relation("gene1", "tx3")  # GTF relations come from gene_id/transcript_id
     mem = gffbase.create_db(example_gtf, ":memory:")
     with pytest.raises(ValueError):
-        mem.delete("tx1")
+        mem.add_relation("gene1", "tx3")  # GTF, in memory too
 
 
 def test_update_with_created_introns(db):
@@ -167,3 +167,23 @@ def test_update_replace_and_merge_an_existing_feature(db):
     g.attributes["Note"] = ["second"]
     db.update([g], merge_strategy="merge")
     assert db["tx1"].attributes["Note"] == ["edited", "second"] and len(db) == n
+
+
+def test_in_memory_databases_are_edited_like_files(tmp_path, example_gff3):
+    """update / delete on a ':memory:' database (gffutils allows both) give what
+    the same edits give on a file; a FeatureDB sharing the old database keeps it."""
+    on_disk = gffbase.create_db(example_gff3, str(tmp_path / "ex.gffdb"))
+    mem = gffbase.create_db(example_gff3, ":memory:")
+    earlier = gffbase.FeatureDB(mem)  # shares the database built first
+    new = "chrX\tnew\tgene\t40000\t41000\t.\t+\t.\tID=gene3;Name=NEW"
+    for d in (on_disk, mem):
+        assert d.update([new]) is d
+        d.delete("tx2")
+    assert mem.dbfn == ":memory:"
+    assert [str(f) for f in mem.all_features()] == [str(f) for f in on_disk.all_features()]
+    assert "gene3" in mem and "tx2" not in mem and "tx2.e1" in mem
+    assert [f.id for f in mem.children("gene1")] == [f.id for f in on_disk.children("gene1")]
+    assert "gene3" not in earlier and "tx2" in earlier and len(earlier) == 15
+    with pytest.raises(ValueError):  # a failed edit leaves the database as it was
+        mem.update(["chrX\tsrc\texon\t1\t10\t.\t+\t.\tID=gene1"])
+    assert [str(f) for f in mem.all_features()] == [str(f) for f in on_disk.all_features()]

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -66,5 +67,21 @@ Result<IngestReport> ingest_file(const std::string& input, const std::string& db
 
 /// As ingest_file, from text in memory (gffutils' from_string).
 Result<IngestReport> ingest_text(std::string text, const std::string& db_path, const IngestOptions& options);
+
+class Database;
+
+/// A database built in memory only (gffutils' ":memory:"), already open.
+/// Its bytes live in an anonymous memory file that no file system shows
+/// (memfd): nothing is written to disk, a killed build leaves nothing
+/// behind, and the memory is freed with the last reference to `db`.
+struct InMemoryDatabase {
+  IngestReport report;
+  std::shared_ptr<const Database> db;
+};
+
+/// As ingest_file and ingest_text, into memory; messages name the database
+/// ":memory:".
+Result<InMemoryDatabase> ingest_file_in_memory(const std::string& input, const IngestOptions& options);
+Result<InMemoryDatabase> ingest_text_in_memory(std::string text, const IngestOptions& options);
 
 }  // namespace gffbase

@@ -95,6 +95,11 @@ class Database {
   /// Opens `path`.  kIo when it cannot be read; kCorrupt when it is not a
   /// valid .gffdb (the message names the file and the check that failed).
   static Result<std::shared_ptr<const Database>> open(const std::string& path);
+  /// Opens the database in the file open as `fd` (read access suffices),
+  /// for one that has no path, such as an in-memory build
+  /// (ingest_file_in_memory).  `name` stands for the path in messages.  The
+  /// mapping keeps the file alive: the caller may close `fd` afterwards.
+  static Result<std::shared_ptr<const Database>> open_fd(int fd, const std::string& name);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

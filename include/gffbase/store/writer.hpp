@@ -48,6 +48,11 @@ struct TextFileSource {
 class GffdbWriter {
  public:
   static Result<std::unique_ptr<GffdbWriter>> create(const std::string& path, bool overwrite);
+  /// A writer whose file lives in memory only (an anonymous memfd): nothing
+  /// is created on any file system, so nothing can be left behind.  `name`
+  /// stands for the path in messages.  After commit, release_fd() hands the
+  /// finished file over (Database::open_fd maps it).
+  static Result<std::unique_ptr<GffdbWriter>> create_in_memory(const std::string& name);
   ~GffdbWriter();
   GffdbWriter(const GffdbWriter&) = delete;
   GffdbWriter& operator=(const GffdbWriter&) = delete;
@@ -76,6 +81,9 @@ class GffdbWriter {
   /// begin_text, which is started here if it was not), syncs, and renames
   /// the file into place.  Returns the file size.
   Result<std::uint64_t> commit(const FeatureTable& table);
+  /// The file of a committed in-memory writer, now the caller's to close;
+  /// -1 for any other writer (or before commit, or a second time).
+  int release_fd();
 
  private:
   GffdbWriter() = default;
