@@ -14,8 +14,8 @@ from .attributes import Attributes
 from .feature import Feature
 
 
-def merge_attributes(a, b) -> Attributes:
-    """Union of two attribute dicts; values keep first-seen order (gffutils.helpers.merge_attributes)."""
+def union_attributes(a, b) -> Attributes:
+    """Union of two attribute dicts, values in first-seen order (update's merge strategy)."""
     out = Attributes()
     for src in (a or {}, b or {}):
         for k, vals in src.items():
@@ -30,6 +30,24 @@ def merge_attributes(a, b) -> Attributes:
     return out
 
 
+def _numeric_order(value: str):
+    try:
+        return (0, float(value), value)
+    except ValueError:
+        return (1, 0.0, value)
+
+
+def merge_attributes(a, b, numeric_sort: bool = False) -> Attributes:
+    """Union of two attribute dicts as gffutils.helpers.merge_attributes makes it: each
+    key's values deduplicated and sorted (as text, or with ``numeric_sort`` by their
+    numeric value, so exon_number ['9', '10'] stays in that order)."""
+    merged = union_attributes(a, b)
+    out = Attributes()
+    for k, vals in merged.items():
+        out[k] = sorted(set(vals), key=_numeric_order) if numeric_sort else sorted(set(vals))
+    return out
+
+
 def _new_feature(template: Feature, featuretype: str, start: int, end: int, attributes, dialect) -> Feature:
     f = Feature(seqid=template.seqid, source="gffutils_derived", featuretype=featuretype, start=start, end=end,
                 score=".", strand=template.strand, frame=".", attributes=dict(attributes or {}),
@@ -40,7 +58,7 @@ def _new_feature(template: Feature, featuretype: str, start: int, end: int, attr
 
 def interfeatures(db, features: Iterable[Feature], new_featuretype: Optional[str] = None,
                   merge_attributes_: bool = True, dialect=None, attribute_func=None,
-                  update_attributes=None) -> Iterator[Feature]:
+                  update_attributes=None, numeric_sort: bool = False) -> Iterator[Feature]:
     """Features filling the gaps between consecutive `features` (sorted by start within each
     seqid; seqids in order of first appearance).  No gap spans two seqids (as in gffutils)."""
     by_seqid = {}
@@ -55,11 +73,14 @@ def interfeatures(db, features: Iterable[Feature], new_featuretype: Optional[str
         if start > end:  # overlapping or abutting: no gap
             continue
         ftype = new_featuretype or f"inter_{prev.featuretype}_{nxt.featuretype}"
-        attrs = merge_attributes(prev.attributes, nxt.attributes) if merge_attributes_ else {}
+        # As in gffutils: attribute_func on each neighbour's attributes, then merged.
+        if merge_attributes_:
+            func = attribute_func or (lambda attributes: attributes)
+            attrs = merge_attributes(func(prev.attributes), func(nxt.attributes), numeric_sort)
+        else:
+            attrs = {}
         if len(attrs.get("ID", [])) > 1:  # gffutils names the gap after both neighbours
             attrs["ID"] = ["-".join(attrs["ID"])]
-        if attribute_func is not None:
-            attrs = attribute_func(attrs)
         if update_attributes:
             attrs = dict(attrs)
             attrs.update(update_attributes)
@@ -83,23 +104,24 @@ def _transcripts(db, grandparent_featuretype, parent_featuretype) -> Iterator[Fe
 
 
 def create_introns(db, exon_featuretype="exon", grandparent_featuretype="gene", parent_featuretype=None,
-                   new_featuretype="intron", merge_attributes_=True) -> Iterator[Feature]:
+                   new_featuretype="intron", merge_attributes_=True, numeric_sort=False) -> Iterator[Feature]:
     """Introns of every transcript: gaps between its consecutive exons."""
     for tx in _transcripts(db, grandparent_featuretype, parent_featuretype):
         exons = list(db.children(tx.id, level=1, featuretype=exon_featuretype, order_by="start"))
-        for intron in interfeatures(db, exons, new_featuretype=new_featuretype, merge_attributes_=merge_attributes_):
+        for intron in interfeatures(db, exons, new_featuretype=new_featuretype, merge_attributes_=merge_attributes_,
+                                    numeric_sort=numeric_sort):
             yield intron
 
 
 def create_splice_sites(db, exon_featuretype="exon", grandparent_featuretype="gene", parent_featuretype=None,
-                        merge_attributes_=True) -> Iterator[Feature]:
+                        merge_attributes_=True, numeric_sort=False) -> Iterator[Feature]:
     """2 bp donor and acceptor sites at both ends of every intron.
 
     As in gffutils, a site's ID is its type + "_" + the intron's ID (so the two
     sites of an intron have distinct IDs), and sites of an unstranded intron
     are plain ``splice_site``s (donor and acceptor cannot be told apart)."""
     for intron in create_introns(db, exon_featuretype, grandparent_featuretype, parent_featuretype, "intron",
-                                 merge_attributes_):
+                                 merge_attributes_, numeric_sort):
         left = _new_feature(intron, "", intron.start, intron.start + 1, intron.attributes, intron.dialect)
         right = _new_feature(intron, "", intron.end - 1, intron.end, intron.attributes, intron.dialect)
         if intron.strand == "-":

@@ -370,7 +370,7 @@ class FeatureDB:
         from .derived import interfeatures
 
         return interfeatures(self, features, new_featuretype, merge_attributes, dialect, attribute_func,
-                             update_attributes)
+                             update_attributes, numeric_sort)
 
     def create_introns(self, exon_featuretype="exon", grandparent_featuretype="gene",
                        parent_featuretype=None, new_featuretype="intron", merge_attributes=True,
@@ -378,14 +378,14 @@ class FeatureDB:
         from .derived import create_introns
 
         return create_introns(self, exon_featuretype, grandparent_featuretype, parent_featuretype,
-                              new_featuretype, merge_attributes)
+                              new_featuretype, merge_attributes, numeric_sort)
 
     def create_splice_sites(self, exon_featuretype="exon", grandparent_featuretype="gene",
                             parent_featuretype=None, merge_attributes=True, numeric_sort=False):
         from .derived import create_splice_sites
 
         return create_splice_sites(self, exon_featuretype, grandparent_featuretype, parent_featuretype,
-                                   merge_attributes)
+                                   merge_attributes, numeric_sort)
 
     def merge(self, features, ignore_strand=False, merge_criteria=None, multiline=False):
         """Overlapping or touching features merged.

@@ -106,7 +106,7 @@ def update(db, data, **kwargs):
     from .interface import FeatureDB
     from .iterators import DataIterator
     from .feature import feature_from_line
-    from .derived import merge_attributes
+    from .derived import union_attributes
 
     if isinstance(data, FeatureDB):
         feats = list(data.all_features(order_by="file_order"))
@@ -128,7 +128,7 @@ def update(db, data, **kwargs):
             new = by_id.get(old.id)
             if new is None or _fields(new) != _fields(old):
                 return old
-            old.attributes = merge_attributes(old.attributes, new.attributes)
+            old.attributes = union_attributes(old.attributes, new.attributes)
             merged.add(old.id)
             return old
 

@@ -1154,22 +1154,31 @@ def test_o_interfeatures_order_score_and_attribute_values(tmp_path):
     # tx3 (minus strand) exons carry exon_number 2 (left) and 1 (right)
     gu_i = next(i for i in gu.create_introns() if i["transcript_id"] == ["tx3"])
     gb_i = next(i for i in gb.create_introns() if i["transcript_id"] == ["tx3"])
-    assert gu_i["exon_number"] == ["1", "2"]  # sorted
-    assert gb_i["exon_number"] == ["2", "1"]  # left to right
+    # merged values are sorted as gffutils sorts them (as text, or numerically)
+    assert gu_i["exon_number"] == gb_i["exon_number"] == ["1", "2"]
     assert next(i for i in gb.create_introns(numeric_sort=True) if i["transcript_id"] == ["tx3"])[
-        "exon_number"] == ["2", "1"]
+        "exon_number"] == ["1", "2"]
     # score, frame and id: gffutils copies them from the first feature; gffbase leaves them empty
     gu_cds = list(gu.children("tx1", featuretype="CDS", order_by="start"))
     gb_cds = list(gb.children("tx1", featuretype="CDS", order_by="start"))
     gu_gap, gb_gap = next(gu.interfeatures(gu_cds)), next(gb.interfeatures(gb_cds))
     assert (gu_gap.frame, gu_gap.id) == ("0", gu_cds[0].id)
     assert (gb_gap.frame, gb_gap.score, gb_gap.id) == (".", ".", None)
-    # joined IDs: gffutils sorts the two IDs, gffbase keeps them left to right
+    # joined IDs: the two IDs sorted, then joined (gffutils); a minus-strand intron between
+    # exons E3 (left) and E2 is E2-E3 in both
     g3u, g3b = _both("##gff-version 3\n"
                      "c\ts\texon\t1\t10\t.\t+\t.\tID=z1\n"
                      "c\ts\texon\t20\t30\t.\t+\t.\tID=a2\n", tmp_path, "ids.gff3")
     assert next(g3u.interfeatures(g3u.all_features(order_by="start")))["ID"] == ["a2-z1"]
-    assert next(g3b.interfeatures(g3b.all_features(order_by="start")))["ID"] == ["z1-a2"]
+    assert next(g3b.interfeatures(g3b.all_features(order_by="start")))["ID"] == ["a2-z1"]
+    # numeric_sort orders values by number: exon_number 9 before 10
+    n_u, n_b = _both("##gff-version 3\n"
+                     "c\ts\texon\t1\t10\t.\t+\t.\tn=10\n"
+                     "c\ts\texon\t20\t30\t.\t+\t.\tn=9\n", tmp_path, "num.gff3")
+    for d in (n_u, n_b):
+        exons = list(d.all_features(order_by="start"))
+        assert next(d.interfeatures(exons))["n"] == ["10", "9"]
+        assert next(d.interfeatures(exons, numeric_sort=True))["n"] == ["9", "10"]
 
 
 def test_p_splice_sites_order_and_missing_ids(tmp_path):
