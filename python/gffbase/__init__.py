@@ -29,6 +29,9 @@ from .helpers import GFFWriter, example_filename, synthetic_annotation
 from .interface import FeatureDB
 from .iterators import DataIterator
 
+# Submodules gffutils code reaches as attributes (gffutils.merge_criteria.seqid, ...).
+from . import exceptions, gffwriter, merge_criteria, version  # noqa: E402,F401  (after the names above)
+
 __all__ = [
     "__version__",
     "Attributes",

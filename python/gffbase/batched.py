@@ -121,11 +121,17 @@ def _regions(db, regions):
                 return c.to_pylist() if hasattr(c, "to_pylist") else list(c)
 
             return [str(s) for s in col(names[0])], [int(s) for s in col("start")], [int(e) for e in col("end")]
-    for r in regions:
+    def coordinate(i, r, k, name):
+        try:
+            return int(r[k])
+        except (TypeError, ValueError):
+            raise InvalidArgumentError(f"regions[{i}] = {r!r}: {name} is not an integer") from None
+
+    for i, r in enumerate(regions):
         if isinstance(r, tuple) and len(r) >= 3 and not isinstance(r[0], tuple):
             seqids.append(str(r[0]))
-            starts.append(int(r[1]))
-            ends.append(int(r[2]))
+            starts.append(coordinate(i, r, 1, "start"))
+            ends.append(coordinate(i, r, 2, "end"))
             continue
         if isinstance(r, (Feature, str, list)):
             s, b, e, _ = db._parse_region(r)

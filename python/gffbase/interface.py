@@ -279,6 +279,10 @@ class FeatureDB:
         Feature; or give seqid/start/end separately.  1-based, closed.
         """
         if region is not None:
+            if seqid is not None or start is not None or end is not None:
+                # gffutils' rule: the region alone says where (they were silently ignored)
+                raise InvalidArgumentError("region: give either a region or seqid/start/end, not both "
+                                           f"(region={region!r}, seqid={seqid!r}, start={start!r}, end={end!r})")
             seqid, start, end, rstrand = self._parse_region(region)
             strand = strand if strand is not None else rstrand
         if seqid is None:
@@ -491,7 +495,10 @@ _COORD_MIN, _COORD_MAX = -(1 << 63), (1 << 63) - 1
 def _coord(value, default: int, name: str) -> int:
     if value is None:
         return default
-    v = int(value)
+    try:
+        v = int(value)
+    except (TypeError, ValueError):
+        raise InvalidArgumentError(f"{name}: expected an integer coordinate, found {value!r}") from None
     if not _COORD_MIN <= v <= _COORD_MAX:
         raise InvalidArgumentError(f"{name}: expected a coordinate below 2^63, found {value!r}")
     return v
@@ -501,11 +508,12 @@ def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optio
     if isinstance(region, Feature):  # gffutils filters by the feature's strand ('.': unstranded only)
         return region.seqid, region.start, region.end, region.strand
     if isinstance(region, (tuple, list)):
-        if len(region) == 3:
-            return region[0], int(region[1]), int(region[2]), None
-        if len(region) == 4:
-            return region[0], int(region[1]), int(region[2]), region[3]
-        raise InvalidArgumentError(f"region tuple must be (seqid, start, end[, strand]), found {region!r}")
+        if len(region) not in (3, 4):
+            raise InvalidArgumentError(f"region tuple must be (seqid, start, end[, strand]), found {region!r}")
+        # None for start or end leaves that side open, as in gffutils: (seqid, None, None) is all of it
+        start = None if region[1] is None else _coord(region[1], 0, "region start")
+        end = None if region[2] is None else _coord(region[2], 0, "region end")
+        return region[0], start, end, region[3] if len(region) == 4 else None
     if isinstance(region, str):
         strand = None
         text = region
@@ -517,6 +525,10 @@ def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optio
         if ":" not in text:
             return text, None, None, strand
         seqid, _, span = text.rpartition(":")
+        if not seqid:
+            raise InvalidArgumentError(f"region {region!r}: empty seqid; expected seqid:start-end[:strand]")
+        if span.startswith("+") or "-+" in span:  # int() takes '+1'; a region does not (as the CLI)
+            raise InvalidArgumentError(f"region {region!r}: expected seqid:start-end[:strand]")
         try:
             if "-" in span:
                 s, e = span.split("-", 1)

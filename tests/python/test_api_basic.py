@@ -285,6 +285,37 @@ def test_region_errors(gff3_db):
         list(gff3_db.region())
     with pytest.raises(InvalidArgumentError):
         list(gff3_db.region(("chrX", 1)))
+    # A region and seqid/start/end together: gffutils raises; they used to be ignored,
+    # so region("chrX", 5, 10) (positional) silently returned all of chrX.
+    for call in (lambda: gff3_db.region("chrX", 5, 10), lambda: gff3_db.region("chrX:1-200", seqid="chrX"),
+                 lambda: gff3_db.region(("chrX", 1, 10), end=5)):
+        with pytest.raises(InvalidArgumentError, match="not both"):
+            list(call())
+    # Bad coordinates are the library's own error, naming the field.
+    with pytest.raises(InvalidArgumentError, match="region end: expected an integer"):
+        list(gff3_db.region(("chrX", 1, "x")))
+    with pytest.raises(InvalidArgumentError, match=r"regions\[1\].*start is not an integer"):
+        gff3_db.region_batched([("chrX", 1, 5), ("chrX", "a", 5)])
+    # As the CLI: no empty seqid, no '+' signs
+    for bad in (":1-5", "chrX:+1-+5", "chrX:1-+5"):
+        with pytest.raises(InvalidArgumentError):
+            list(gff3_db.region(bad))
+
+
+def test_region_tuple_with_open_ends(gff3_db):
+    """(seqid, None, None) is the whole seqid, as in gffutils (it raised TypeError)."""
+    assert len(list(gff3_db.region(("chrX", None, None)))) == 15
+    assert ids(gff3_db.region(("chrX", None, 1100))) == ids(gff3_db.region(seqid="chrX", end=1100))
+    assert ids(gff3_db.region(("chrX", 25500, None))) == ids(gff3_db.region(seqid="chrX", start=25500))
+
+
+def test_gffutils_submodules_are_attributes():
+    """After `import gffbase as gffutils`, gffutils code reaches these as attributes."""
+    assert callable(gffbase.merge_criteria.seqid)
+    assert issubclass(gffbase.exceptions.FeatureNotFoundError, KeyError)
+    assert issubclass(gffbase.exceptions.EmptyInputError, gffbase.GffbaseError)
+    assert gffbase.gffwriter.GFFWriter is gffbase.GFFWriter
+    assert gffbase.version.version == gffbase.__version__
 
 
 def test_bad_arguments_raise_invalid_argument_as_the_cli_rejects_them(gff3_db):
