@@ -92,6 +92,56 @@ def _format_of(dialect, force_gff: bool) -> str:
     return "auto"
 
 
+def _read_bytes(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        magic = fh.read(2)
+    if magic == b"\x1f\x8b":  # gzip or BGZF (gzip members)
+        import gzip
+
+        with gzip.open(path, "rb") as fh:
+            return fh.read()
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _transformed_lines(raw: bytes, transform: Optional[Callable], id_spec=None,
+                       ids: Optional[list] = None) -> bytes:
+    """The input again, line for line, with each feature line replaced by its
+    transformed Feature (a blank line when `transform` drops it); with `ids`,
+    also the ID of each line from a callable / ``:field:`` id_spec (gffutils
+    semantics; "" for lines without a feature).
+
+    Every other line stays as it was, so the engine still sees the directives
+    and the ##FASTA section, numbers lines as the input does, and reports a
+    line this Python parser cannot read (a bad coordinate, ...) as it reports
+    any bad line: path:line and field, an error in strict mode and a skipped
+    line in lenient mode.  Bytes that are not UTF-8 pass through unchanged."""
+    from .feature import feature_from_line
+
+    out = []
+    in_fasta = False
+    for line in raw.decode("utf-8", errors="surrogateescape").split("\n"):
+        body = line[:-1] if line.endswith("\r") else line
+        text, fid = line, ""
+        if in_fasta or not body.strip() or body.startswith("#") or body.startswith(">"):
+            in_fasta = in_fasta or body.startswith("##FASTA") or body.startswith(">")
+        else:
+            try:
+                f = feature_from_line(body, strict=False)
+            except Exception:
+                f = None  # the engine says what is wrong with it
+            if f is not None:
+                if transform is not None:
+                    f = transform(f)
+                text = str(f) if f else ""
+                if f and ids is not None:
+                    fid = _python_id(id_spec, f)
+        out.append(text)
+        if ids is not None:
+            ids.append(fid)
+    return "\n".join(out).encode("utf-8", errors="surrogateescape")
+
+
 def _features_to_text(features: Iterable[Any], transform: Optional[Callable], id_spec=None,
                       ids: Optional[list] = None) -> bytes:
     """One line per feature (after `transform`); with `ids`, also the ID of
@@ -164,7 +214,7 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
         return _core.ingest_text(text, target, opts), None
 
     python_ids = _needs_python_ids(id_spec)
-    if from_string and not python_ids:
+    if from_string and transform is None and not python_ids:
         text = data.encode() if isinstance(data, str) else bytes(data)
         opts.source_name = "<string>"
         report, core = ingest_text(text)
@@ -174,21 +224,21 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
         else:
             report, core = _core.ingest_file(os.fspath(data), target, opts), None
     else:
-        # Features pass through Python: `transform`, a callable id_spec
-        # (evaluated here, one ID per line, as gffutils does), or an
-        # iterable of features.
-        from .iterators import DataIterator
-
-        if from_string:
-            data = DataIterator(data.decode() if isinstance(data, bytes) else data, from_string=True)
-            opts.source_name = "<string>"
-        elif isinstance(data, (str, os.PathLike)):
-            data = DataIterator(os.fspath(data))
-            opts.source_name = os.fspath(data.data) if hasattr(data, "data") else "<features>"
+        # Features pass through Python: `transform` or a callable id_spec
+        # (evaluated here, one ID per line, as gffutils does) on a file or a
+        # string, or an iterable of features.
+        ids = [] if python_ids else None
+        if from_string or isinstance(data, (str, os.PathLike)):
+            if from_string:
+                raw = data.encode() if isinstance(data, str) else bytes(data)
+                opts.source_name = "<string>"
+            else:
+                raw = _read_bytes(os.fspath(data))
+                opts.source_name = os.fspath(data)
+            text = _transformed_lines(raw, transform, id_spec, ids)
         else:
             opts.source_name = "<features>"
-        ids = [] if python_ids else None
-        text = _features_to_text(data, transform, id_spec, ids)
+            text = _features_to_text(data, transform, id_spec, ids)
         if ids is not None:
             opts.id_by_line = ids
         report, core = ingest_text(text)

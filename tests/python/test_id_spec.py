@@ -116,3 +116,41 @@ def test_duplicate_ids_from_a_callable_follow_merge_strategy(example_gff3):
                            merge_strategy="create_unique")
     counts = collections.Counter(f.featuretype for f in db.all_features())
     assert counts["exon"] == 7
+
+
+def test_transform_and_callable_ids_keep_the_input_as_the_engine_sees_it(tmp_path):
+    """transform= and a callable id_spec go through Python line by line, but the engine
+    still sees every other line: directives and ##FASTA are kept, problems carry the
+    input's line numbers, and a line Python cannot read is the engine's clear error
+    (it was a bare ValueError from int(), even in lenient mode, and line numbers
+    counted only the feature lines; from_string=True ignored transform)."""
+    text = ("##gff-version 3\n##sequence-region chr1 1 1000\n# a comment\n"
+            "chr1\t.\tgene\t1\t100\t.\t+\t.\tID=g1\n"
+            "chr1\t.\tgene\tX\t100\t.\t+\t.\tID=g2\n"
+            "chr1\t.\tgene\t200\t300\t.\t?\t.\tID=g3\n"
+            "##FASTA\n>chr1\nACGT\n")
+    path = tmp_path / "t.gff3"
+    path.write_text(text)
+
+    def upper(f):
+        f.source = "UP"
+        return f
+
+    plain = gffbase.create_db(str(path), ":memory:")
+    for data, kw in ((str(path), {}), (text, {"from_string": True})):
+        for spec in ({"transform": upper}, {"id_spec": lambda f: "x-" + f.attributes["ID"][0]}):
+            db = gffbase.create_db(data, ":memory:", **kw, **spec)
+            assert db.directives == plain.directives == ["gff-version 3", "sequence-region chr1 1 1000"]
+            assert [p[2].splitlines()[0] for p in db.problems()] == [p[2].splitlines()[0].replace(
+                str(path), "<string>" if kw else str(path)) for p in plain.problems()]
+            assert db.problems()[0][2].startswith(("<string>" if kw else str(path)) + ":5: error: column 4 (start)")
+            assert len(db) == 2
+            if "transform" in spec:
+                assert {f.source for f in db.all_features()} == {"UP"}
+            else:
+                assert {f.id for f in db.all_features()} == {"x-g1", "x-g3"}
+            with pytest.raises(gffbase.InvalidInputError, match=r":5: error: column 4 \(start\)"):
+                gffbase.create_db(data, ":memory:", strict=True, **kw, **spec)
+    # A transform that drops a feature drops only that line.
+    db = gffbase.create_db(str(path), ":memory:", transform=lambda f: None if f.attributes["ID"] == ["g1"] else f)
+    assert [f.id for f in db.all_features()] == ["g3"]
