@@ -287,7 +287,7 @@ class Assembler {
         DraftRow dr;
         dr.rec = &c.records[ri];
         dr.record = record;
-        if (r.start == kNoCoordinate && r.end == kNoCoordinate) dr.flags |= kRowNoCoords;
+        if (r.no_coords) dr.flags |= kRowNoCoords;
         const std::string_view id = id_of(c, r);
         pending_gtf_ = gtf_ ? &r : nullptr;
         pending_chunk_ = &c;

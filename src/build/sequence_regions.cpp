@@ -98,7 +98,7 @@ std::vector<Problem> sequence_region_problems(const std::string& path, const std
   for (const ParsedChunk& c : chunks) {
     for (const RawRecord& r : c.records) {
       const Region* g = region[r.seqid_code];
-      if (!g || r.start == kNoCoordinate || (r.start >= g->start && r.end <= g->end)) continue;
+      if (!g || r.no_coords || (r.start >= g->start && r.end <= g->end)) continue;
       Outside& o = outside[r.seqid_code];
       if (o.count++ == 0) o.first = &r;  // records are in input order
     }

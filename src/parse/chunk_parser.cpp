@@ -189,6 +189,7 @@ class LineParser {
     const bool start_dot = col[3] == ".", end_dot = col[4] == ".";
     if (start_dot && end_dot) {
       r.start = r.end = kNoCoordinate;
+      r.no_coords = true;
     } else {
       if (!parse_coord(col[3], 3, r.start) || !parse_coord(col[4], 4, r.end)) {
         out_.skipped_lines++;

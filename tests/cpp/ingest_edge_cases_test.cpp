@@ -100,6 +100,45 @@ TEST(IngestGtfExtents, SyntheticExtentsIgnoreChildrenWithoutCoordinates) {
   }
 }
 
+TEST(IngestCoordinates, ZeroZeroIsACoordinateNotAMissingOne) {
+  // "0 0" gets the start-0 warning and is kept as written; only ". ." means no
+  // coordinates.  Both were stored as "no coordinates" (the value 0 was the
+  // marker): the feature left region queries, exports said '.', and a 0-based
+  // start skipped the ##sequence-region check.
+  TempDir dir;
+  const std::string text = "##gff-version 3\n##sequence-region chr1 1 100\n"
+                           "chr1\t.\tgene\t0\t0\t.\t+\t.\tID=zero\n"
+                           "chr1\t.\tgene\t.\t.\t.\t+\t.\tID=dot\n"
+                           "chr1\t.\tgene\t0\t500\t.\t+\t.\tID=wide\n";
+  IngestOptions o = default_options();
+  o.force = true;
+  auto rep = ingest_text(text, dir.file("z.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  // Reported once per seqid, at its first line, with the count.
+  std::vector<std::string> outside;
+  for (const Problem& p : rep->problems.items) {
+    if (p.field == "columns 4-5 (start, end)" && contains(p.expected, "sequence-region")) {
+      outside.push_back(std::to_string(p.line) + " " + p.found);
+    }
+  }
+  EXPECT_EQ(outside, std::vector<std::string>{"3 0-0 (2 features on chr1 lie outside it)"});
+  auto db = open_db(dir.file("z.gffdb"));
+  ASSERT_TRUE(db);
+  const RowView zero = db->row(db->primary_row(*db->find("zero")));
+  EXPECT_EQ(zero.flags & kRowNoCoords, 0);
+  EXPECT_EQ(zero.start, 0);
+  EXPECT_EQ(zero.end, 0);
+  EXPECT_EQ(db->row(db->primary_row(*db->find("dot"))).flags & kRowNoCoords, kRowNoCoords);
+  RegionQuery q;
+  ASSERT_TRUE(parse_region("chr1:0-0", q).is_ok());
+  auto hits = db->region(q);
+  ASSERT_TRUE(hits.is_ok());
+  std::vector<std::string> ids;
+  for (RowId r : *hits) ids.emplace_back(db->feature_id(db->row_feature(r)));
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"wide", "zero"}));
+}
+
 TEST(IngestDialect, SpaceSeparatedGtfIsStillAGtf) {
   // Lenient mode reads space-separated columns; the dialect is detected from
   // the same column 9, so the file is a GTF and its genes are inferred.

@@ -52,6 +52,9 @@ struct RawRecord {
   Strand strand = '.';
   Phase phase = -1;
   bool score_dot = false;        ///< column 6 was '.' or empty (score NaN)
+  /// Columns 4 and 5 were both '.' (start = end = kNoCoordinate).  A flag,
+  /// not the value: "0 0" is a (warned) coordinate, not a missing one.
+  bool no_coords = false;
 
   /// Column 9 as written.
   std::string_view attributes() const { return {text + attr_begin, attr_size}; }
