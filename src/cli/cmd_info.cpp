@@ -39,7 +39,16 @@ int cmd_info(const Argv& argv) {
   const auto problems = d.problems();
   std::size_t errors = 0;
   for (auto& p : problems) errors += p.error;
-  std::printf("problems recorded: %zu (%zu errors, %zu warnings)\n", problems.size(), errors, problems.size() - errors);
+  // The ingest's totals (meta), of which the database keeps the first
+  // kMaxStoredProblems; older files without them: the kept list.
+  const std::string total_errors = d.meta_value("errors"), total_warnings = d.meta_value("warnings");
+  const bool totals = !total_errors.empty() && !total_warnings.empty();
+  std::printf("problems recorded: %s errors, %s warnings", totals ? total_errors.c_str() : std::to_string(errors).c_str(),
+              totals ? total_warnings.c_str() : std::to_string(problems.size() - errors).c_str());
+  if (totals && std::stoull(total_errors) + std::stoull(total_warnings) > problems.size()) {
+    std::printf(" (the database keeps the first %zu)", problems.size());
+  }
+  std::printf("\n");
   if (a.flag("--problems")) {
     for (auto& p : problems) std::printf("%.*s\n", (int)p.message.size(), p.message.data());
   }

@@ -109,14 +109,17 @@ int cmd_ingest(const Argv& argv) {
   if (!r.is_ok()) return report_error("ingest", r.status().message());
   const IngestReport& rep = *r;
   // Show the first few problems, then the summary.
-  std::size_t shown = 0;
-  for (const Problem& p : rep.problems.items) {
-    if (a.flag("--quiet") || shown++ >= 5) break;
-    std::fprintf(stderr, "%s\n", p.format().c_str());
-  }
-  if (rep.problems.items.size() > 5 && !a.flag("--quiet")) {
-    std::fprintf(stderr, "... %zu more problems (see `gffbase validate %s` or `gffbase info %s --problems`)\n",
-                 rep.problems.items.size() - 5, input.c_str(), db.c_str());
+  const std::size_t shown = a.flag("--quiet") ? 0 : std::min<std::size_t>(5, rep.problems.items.size());
+  for (std::size_t k = 0; k < shown; ++k) std::fprintf(stderr, "%s\n", rep.problems.items[k].format().c_str());
+  // The totals, not the kept list: a log keeps the first kMaxStoredProblems.
+  const std::uint64_t total = rep.problems.errors + rep.problems.warnings;
+  if (total > 5 && !a.flag("--quiet")) {
+    std::fprintf(stderr, "... %llu more problems (see `gffbase validate %s` or `gffbase info %s --problems`%s)\n",
+                 static_cast<unsigned long long>(total - shown), input.c_str(),
+                 db.c_str(),
+                 total > rep.problems.items.size()
+                     ? (", which lists the first " + std::to_string(rep.problems.items.size())).c_str()
+                     : "");
   }
   if (a.flag("--timings")) {
     for (const auto& [stage, s] : rep.stage_seconds) {

@@ -725,3 +725,28 @@ def test_gtf_export_of_a_root_with_60k_leaf_children_is_not_quadratic(gffbase_cl
     seconds = time.perf_counter() - t0
     assert len(gtf) == 60_001 and gtf[-1].endswith('gene_id "r"; transcript_id "r"; Parent "r";')
     assert seconds < 5, seconds  # linear: a few hundredths of a second
+
+
+def test_problem_counts_are_totals_past_the_kept_list(gffbase_cli, tmp_path):
+    """A database keeps the first 10,000 problems; the counts printed are the totals,
+    and say so (ingest printed '... 9995 more problems' for 12,001, info counted the
+    kept list only: '10000 (10000 errors, 0 warnings)')."""
+    path = tmp_path / "bad.gff3"
+    with open(path, "w") as fh:
+        fh.write("##gff-version 3\n")
+        for i in range(12000):
+            fh.write(f"chr1\t.\tgene\t{i + 1}\tX\t.\t+\t.\tID=g{i}\n")
+        fh.write("chr1\t.\tgene\t1\t5\t.\t+\t.\tID=ok;Parent=missing\n")
+    db = tmp_path / "bad.gffdb"
+    r = run(gffbase_cli, "ingest", path, "-o", db)
+    assert r.returncode == 0, r.stderr
+    assert f"... 11996 more problems (see `gffbase validate {path}` or `gffbase info {db} --problems`, " \
+           "which lists the first 10000)" in r.stderr
+    info = run(gffbase_cli, "info", db)
+    assert "problems recorded: 12000 errors, 1 warnings (the database keeps the first 10000)\n" in info.stdout
+    few = tmp_path / "few.gff3"
+    few.write_text("##gff-version 3\n" + "".join(f"chr1\t.\tgene\t{i + 1}\tX\t.\t+\t.\tID=g{i}\n" for i in range(7))
+                   + "chr1\t.\tgene\t1\t5\t.\t+\t.\tID=ok\n")
+    r = run(gffbase_cli, "ingest", few, "-o", tmp_path / "few.gffdb")
+    assert f"... 2 more problems (see `gffbase validate {few}` or `gffbase info {tmp_path / 'few.gffdb'} --problems`)\n" \
+        in r.stderr
