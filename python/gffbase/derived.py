@@ -210,12 +210,19 @@ def merge_with_criteria(db, features: Iterable[Feature], merge_criteria) -> Iter
             acc, parts = f, []
             continue
         if len(parts) == 1:  # the first merge: a new feature, so the input stays untouched
+            # gffutils continues the featuretype's autoincrement: a name no
+            # feature of the database has (exon_1 may be an ID-less exon's).
             counters = db._merge_counters
-            counters[acc.featuretype] = counters.get(acc.featuretype, 0) + 1
-            new_id = f"{acc.featuretype}_{counters[acc.featuretype]}"
+            while True:
+                counters[acc.featuretype] = counters.get(acc.featuretype, 0) + 1
+                new_id = f"{acc.featuretype}_{counters[acc.featuretype]}"
+                if new_id not in db:
+                    break
+            template = acc
             acc = Feature(seqid=acc.seqid, source=acc.source, featuretype=acc.featuretype, start=acc.start,
                           end=acc.end, score=acc.score, strand=acc.strand, frame=acc.frame,
-                          attributes={"ID": [new_id]}, id=new_id)
+                          attributes={"ID": [new_id]}, id=new_id, dialect=template.dialect)
+            acc._gff3 = template._gff3  # written in the database's dialect (ID "exon_3"; in a GTF)
         parts.append(f)
         if f.seqid not in acc.seqid.split(","):
             acc.seqid += "," + f.seqid

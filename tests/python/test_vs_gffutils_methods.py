@@ -1253,6 +1253,22 @@ def test_merge_with_gffutils_criteria_matches_gffutils(tmp_path, criteria):
     assert any(len(m[-1]) >= 2 for m in gu_out) or criteria[1] is mc.exact_coordinates_only
 
 
+def test_merged_feature_ids_are_new_and_in_the_database_dialect(tmp_path):
+    """A merged feature is named as gffutils names it: the featuretype's next
+    autoincrement that no feature of the database has (exon_1 was reused when
+    ID-less exons already had it), written in the database's dialect."""
+    text = ('chr1\ts\texon\t100\t200\t.\t+\t.\tgene_id "g1"; transcript_id "t1";\n'
+            'chr1\ts\texon\t150\t250\t.\t+\t.\tgene_id "g1"; transcript_id "t2";\n')
+    gu, gb = _both(text, tmp_path, "m.gtf")
+    crit = (mc.seqid, mc.overlap_end_inclusive, mc.strand, mc.feature_type)
+    out = {}
+    for name, db in (("gu", gu), ("gb", gb)):
+        merged = list(db.merge(db.features_of_type("exon", order_by="start"), merge_criteria=crit))
+        out[name] = [(f.id, f.start, f.end, str(f)) for f in merged]
+    assert out["gb"] == out["gu"] == [("exon_3", 100, 250, 'chr1\ts\texon\t100\t250\t.\t+\t.\tID "exon_3";')]
+    assert sorted(f.id for f in gb.features_of_type("exon")) == ["exon_1", "exon_2"]
+
+
 def test_merge_all_and_children_bp_with_criteria_match_gffutils(tmp_path):
     gu, gb = _example(tmp_path)
     crit = (mc.seqid, mc.overlap_end_inclusive, mc.strand, mc.feature_type)
