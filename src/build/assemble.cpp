@@ -451,7 +451,9 @@ class Assembler {
     RawRecord& s = d_.synthetic.emplace_back();
     const RawRecord& l = *like.rec;
     s.seqid_code = l.seqid_code;
-    s.source_code = l.source_code;
+    // As gffutils marks what it infers: the one way a gffutils user (and a
+    // GTF written with --include-synthetic) can tell these rows apart.
+    s.source_code = d_.sources.code(kSyntheticSource);
     s.type_code = d_.types.code(type);
     s.start = l.start;
     s.end = l.end;

@@ -27,6 +27,9 @@ struct DraftRow {
 /// The build's dictionary of one column (seqid, source or type): codes in
 /// order of first appearance.  Views point into the input text, or are
 /// literals ("gene", "transcript") for synthesised rows.
+/// The source column of synthesised GTF genes and transcripts (gffutils').
+inline constexpr std::string_view kSyntheticSource = "gffutils_derived";
+
 struct Dictionary {
   std::vector<std::string_view> values;
   std::unordered_map<std::string_view, std::uint32_t> index;

@@ -608,9 +608,10 @@ def test_inferred_features_carry_only_gene_and_transcript_id(example_gtf):
     assert dict(gb["gene1"].attributes) == {"gene_id": ["gene1"]} == dict(gu["gene1"].attributes)
     assert dict(gb["tx1"].attributes) == {"gene_id": ["gene1"], "transcript_id": ["tx1"]}
     assert dict(gu["tx1"].attributes) == {"transcript_id": ["tx1"], "gene_id": ["gene1"]}
-    # gffutils marks them with source "gffutils_derived"; gffbase keeps the children's source
-    assert gu["gene1"].source == "gffutils_derived"
-    assert gb["gene1"].source == "example"
+    # both mark them with source "gffutils_derived" (gffbase kept the children's source)
+    assert gu["gene1"].source == gb["gene1"].source == gb["tx1"].source == "gffutils_derived"
+    assert str(gb["gene1"]) == str(gu["gene1"])
+    assert gb["exon_1"].source == "example"
 
 
 def test_gtf_self_edges(tmp_path):
