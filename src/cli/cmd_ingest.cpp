@@ -44,17 +44,24 @@ bool read_build_options(const Args& a, IngestOptions& o, std::string& err) {
   }
   o.strict = a.flag("--strict");
   if (auto t = a.value("--threads")) {
-    try {
-      o.threads = std::stoi(*t);
-    } catch (...) {
-      err = "--threads: expected a number, found '" + *t + "'";
+    // Digits only (std::stoi took "-3" and "4x"); 0 = every core; the core
+    // caps large counts.
+    if (t->empty() || t->find_first_not_of("0123456789") != std::string::npos) {
+      err = "--threads: expected a number of threads (0: every core), found '" + *t + "'";
       return false;
     }
+    o.threads = t->size() > 6 ? 1000000 : std::stoi(*t);
   }
   for (const std::string& k : a.values("--id-spec")) {
     const auto colon = k.find(':');
-    if (colon == std::string::npos) o.id_spec.keys.push_back(k);
-    else o.id_spec.by_type.push_back({k.substr(0, colon), {k.substr(colon + 1)}});
+    const std::string type = colon == std::string::npos ? "" : k.substr(0, colon);
+    const std::string key = colon == std::string::npos ? k : k.substr(colon + 1);
+    if (key.empty() || (colon != std::string::npos && type.empty())) {
+      err = "--id-spec: expected KEY or TYPE:KEY, found '" + k + "'";
+      return false;
+    }
+    if (colon == std::string::npos) o.id_spec.keys.push_back(key);
+    else o.id_spec.by_type.push_back({type, {key}});
   }
   o.infer_genes = !a.flag("--no-infer-genes");
   o.infer_transcripts = !a.flag("--no-infer-transcripts");

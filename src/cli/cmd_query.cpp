@@ -52,8 +52,8 @@ const std::vector<OptionSpec> kHierarchyOptions = {
 int hierarchy(const Argv& argv, bool down) {
   const std::string name = down ? "children" : "parents";
   CommandSpec spec{name, "gffbase " + name + " DB ID... [--level N] [--type T] [--format F]",
-                   down ? "Print every feature below each ID (breadth-first; each feature once)."
-                        : "Print every feature above each ID (breadth-first; each feature once).",
+                   down ? "Print every feature below each ID (each feature once, in row order: seqid, start, end)."
+                        : "Print every feature above each ID (each feature once, in row order: seqid, start, end).",
                    kHierarchyOptions};
   Args a;
   if (auto done = parse_command_line(spec, argv, a)) return *done;

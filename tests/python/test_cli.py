@@ -750,3 +750,17 @@ def test_problem_counts_are_totals_past_the_kept_list(gffbase_cli, tmp_path):
     r = run(gffbase_cli, "ingest", few, "-o", tmp_path / "few.gffdb")
     assert f"... 2 more problems (see `gffbase validate {few}` or `gffbase info {tmp_path / 'few.gffdb'} --problems`)\n" \
         in r.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--threads", "-3"], "--threads: expected a number of threads (0: every core), found '-3'"),
+    (["--threads", "4x"], "--threads: expected a number of threads (0: every core), found '4x'"),
+    (["--id-spec", "gene:"], "--id-spec: expected KEY or TYPE:KEY, found 'gene:'"),
+    (["--id-spec", ":Name"], "--id-spec: expected KEY or TYPE:KEY, found ':Name'"),
+    (["--id-spec", ""], "--id-spec: expected KEY or TYPE:KEY, found ''"),
+])
+def test_malformed_ingest_options_are_usage_errors(gffbase_cli, example_gff3, tmp_path, args, message):
+    """They were taken silently (std::stoi read '-3' and '4x'; an empty key named nothing)."""
+    r = run(gffbase_cli, "ingest", example_gff3, "-o", tmp_path / "x.gffdb", *args)
+    assert r.returncode == 2 and f"gffbase ingest: error: {message}\n" in r.stderr
+    assert not (tmp_path / "x.gffdb").exists()
