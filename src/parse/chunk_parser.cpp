@@ -185,6 +185,15 @@ class LineParser {
       out_.skipped_lines++;
       return !o_.strict;
     }
+    // Source, score and phase may be missing, but GFF writes '.' for that:
+    // an empty one is read as missing and said (it passed silently, while an
+    // empty seqid, type or strand is an error).
+    for (int c : {1, 5, 7}) {
+      if (col[c].empty() && !report(Severity::kWarning, "empty-value", kColumnNames[c], "a value or '.'",
+                                    "an empty column", c == 1 ? "kept as empty" : "read as '.'")) {
+        return false;
+      }
+    }
     // Coordinates: both '.' (NCBI region rows), or both positive integers.
     const bool start_dot = col[3] == ".", end_dot = col[4] == ".";
     if (start_dot && end_dot) {

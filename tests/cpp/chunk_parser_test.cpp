@@ -354,6 +354,27 @@ TEST(ChunkParser, EmptySeqidOrType) {
   EXPECT_EQ(r.out.skipped_lines, 2u);
 }
 
+TEST(ChunkParser, EmptySourceScoreOrPhaseIsAWarning) {
+  // Read as missing (source kept empty), and said: they passed silently.
+  for (bool strict : {false, true}) {
+    Chunk r;
+    run(r, "chr1\t\tgene\t1\t10\t\t+\t\tID=c\n", strict);
+    ASSERT_EQ(r.out.problems.items.size(), 3u);
+    std::vector<std::string> fields;
+    for (const Problem& p : r.out.problems.items) {
+      EXPECT_EQ(p.code, "empty-value");
+      EXPECT_EQ(p.severity, Severity::kWarning);
+      EXPECT_EQ(p.found, "an empty column");
+      fields.push_back(p.field);
+    }
+    EXPECT_EQ(fields, (std::vector<std::string>{"column 2 (source)", "column 6 (score)", "column 8 (phase)"}));
+    ASSERT_EQ(r.out.records.size(), 1u);
+    EXPECT_TRUE(r.out.records[0].score_dot);
+    EXPECT_EQ(r.out.records[0].phase, -1);
+    EXPECT_FALSE(r.out.stopped);
+  }
+}
+
 TEST(ChunkParser, StrictStopsAtFirstErrorButCountsAllLines) {
   Chunk r;
   const std::string text = line("1", "10") + "\n" + line("1", "10", ".", "x") + "\n" + line("abc", "1") + "\n" +
