@@ -83,6 +83,7 @@ class Assembler {
     GFFBASE_RETURN_IF_ERROR(assign_ids());
     if (gtf_) {
       link_gtf();
+      if (dialect_.format == Format::kGtf) report_lacking_keys();  // GFF2 has no such keys to require
     } else {
       GFFBASE_RETURN_IF_ERROR(link_gff3());
     }
@@ -557,7 +558,14 @@ class Assembler {
         const std::uint32_t feature = d_.rows[this_row].feature;
         const std::string_view gid = first_value(c, r, gene_key_);
         const std::string_view tid = first_value(c, r, tx_key_);
-        if (gid.empty() || (tid.empty() && r.type_code != gene_type_)) report_empty_keys(c, r);
+        if (gid.empty() || (tid.empty() && r.type_code != gene_type_)) {
+          report_empty_keys(c, r);
+          // (AUGUSTUS's bare-ID gene and transcript lines name themselves.)
+          if (bare_id(r).empty()) {
+            if (gid.empty() && !has_key(c, r, gene_key_)) lacking_gene_.note(r);
+            if (tid.empty() && r.type_code != gene_type_ && !has_key(c, r, tx_key_)) lacking_tx_.note(r);
+          }
+        }
         if (r.type_code == gene_type_) continue;
         const bool is_transcript = r.type_code == transcript_type_;
 
@@ -656,6 +664,39 @@ class Assembler {
 
   // gene_id "" / transcript_id "": read as absent (the line joins no gene or
   // transcript), and said.  Called only when a key has no non-empty value.
+  // Lines without a gene_id (or, but for genes, a transcript_id) at all, said
+  // once per key with the first line and the count: GTF requires both, and
+  // such a line joins no gene (no transcript).
+  struct Lacking {
+    std::uint64_t count = 0;
+    const RawRecord* first = nullptr;
+    void note(const RawRecord& r) {
+      if (count++ == 0) first = &r;
+    }
+  };
+  Lacking lacking_gene_, lacking_tx_;
+
+  static bool has_key(const ParsedChunk& c, const RawRecord& r, KeyId key) {
+    for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
+      if (c.items[i].key == key) return true;
+    }
+    return false;
+  }
+
+  void report_lacking_keys() {
+    auto say = [&](const Lacking& l, const std::string& key, const char* which, const char* joins) {
+      if (l.count == 0) return;
+      Problem p = problem(Severity::kWarning, "missing-gtf-id", l.first->line, "attribute " + key,
+                          std::string("a ") + key + " on every line" + which, "none",
+                          std::string("such a line joins no ") + joins +
+                              (l.count > 1 ? " (" + std::to_string(l.count) + " lines lack " + key + ")" : ""));
+      p.text = truncate_for_message(l.first->attributes());
+      log_.add(p);
+    };
+    say(lacking_gene_, o_.gtf_gene_key, "", "gene");
+    say(lacking_tx_, o_.gtf_transcript_key, " but gene lines", "transcript");
+  }
+
   void report_empty_keys(const ParsedChunk& c, const RawRecord& r) {
     for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
       const KeptItem& it = c.items[i];

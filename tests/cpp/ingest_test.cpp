@@ -805,3 +805,44 @@ TEST(IngestInMemory, WriterHandsOverItsFileOnlyOnceCommitted) {
 }
 
 }  // namespace
+
+namespace {
+
+// GTF requires gene_id on every line and transcript_id on all but gene lines:
+// lines without them join no gene (transcript), said once per key with the
+// first line and the count.  They passed silently.  AUGUSTUS's bare-ID gene
+// and transcript lines name themselves, and GFF2 has no such keys.
+TEST(IngestGtfKeys, LinesWithoutGeneOrTranscriptIdAreSaidOncePerKey) {
+  TempDir dir;
+  const std::string gtf =
+      "chr1\tsrc\tgene\t1\t100\t.\t+\t.\tgene_id \"g1\";\n"
+      "chr1\tsrc\texon\t1\t10\t.\t+\t.\tgene_id \"g1\"; transcript_id \"t1\";\n"
+      "chr1\tsrc\texon\t20\t30\t.\t+\t.\tgene_id \"g1\";\n"
+      "chr1\tsrc\texon\t40\t50\t.\t+\t.\ttranscript_id \"t2\";\n"
+      "chr1\tsrc\texon\t60\t70\t.\t+\t.\tgene_id \"g1\";\n";
+  IngestOptions o = default_options();
+  o.force = true;
+  o.format = Format::kGtf;  // detection calls a file with so few complete lines GFF2
+  auto rep = ingest_text(gtf, dir.file("k.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  EXPECT_EQ(problem_messages(*rep, "missing-gtf-id"),
+            (std::vector<std::string>{
+                "<string>:3: warning: attribute transcript_id: expected a transcript_id on every line but gene lines, "
+                "found none\n  | gene_id \"g1\";\n  hint: such a line joins no transcript (2 lines lack transcript_id)",
+                "<string>:4: warning: attribute gene_id: expected a gene_id on every line, found none\n"
+                "  | transcript_id \"t2\";\n  hint: such a line joins no gene"}));
+  const std::string augustus = "chr1\tAUGUSTUS\tgene\t1\t90\t.\t+\t.\tg1\n"
+                               "chr1\tAUGUSTUS\ttranscript\t1\t90\t.\t+\t.\tg1.t1\n"
+                               "chr1\tAUGUSTUS\texon\t1\t90\t.\t+\t.\ttranscript_id \"g1.t1\"; gene_id \"g1\";\n";
+  auto aug = ingest_text(augustus, dir.file("a.gffdb"), o);  // as GTF too
+  ASSERT_TRUE(aug.is_ok()) << aug.status().message();
+  EXPECT_TRUE(problem_messages(*aug, "missing-gtf-id").empty());
+  const std::string gff2 = "chr1\tsrc\texon\t1\t10\t.\t+\t.\tSequence \"abc\"; Note \"x\"\n"
+                           "chr1\tsrc\texon\t20\t30\t.\t+\t.\tSequence \"abd\"; Note \"y\"\n";
+  o.format = Format::kAuto;
+  auto g2 = ingest_text(gff2, dir.file("g2.gffdb"), o);
+  ASSERT_TRUE(g2.is_ok()) << g2.status().message();
+  EXPECT_TRUE(problem_messages(*g2, "missing-gtf-id").empty());
+}
+
+}  // namespace
