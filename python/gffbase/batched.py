@@ -91,7 +91,7 @@ def _types(featuretype) -> Optional[List[str]]:
 
 def hierarchy_batched(db, ids, level, featuretype, format, children: bool, threads: int):
     _check_format(format)
-    if level is not None and (type(level) is not int or level < 1):
+    if level is not None and (type(level) is not int or not 1 <= level <= 0x7FFFFFFF):
         from .interface import _checked_level
         level = _checked_level(level)
     types = _types(featuretype)

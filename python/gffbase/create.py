@@ -16,6 +16,7 @@ turns both GTF inferences off, as in gffutils.
 
 from __future__ import annotations
 
+import operator
 import os
 from typing import Any, Callable, Iterable, Optional, Union
 
@@ -67,7 +68,29 @@ def _python_id(id_spec, f) -> str:
     return ""
 
 
+def _checked_threads(threads) -> int:
+    """threads as an int >= 0 (0: every core; the engine caps large counts)."""
+    try:
+        value = operator.index(threads)
+    except TypeError:
+        value = -1
+    if isinstance(threads, bool) or value < 0:
+        raise InvalidArgumentError(f"threads: expected an integer >= 0 (0: every core), found {threads!r}")
+    return min(value, 1 << 20)
+
+
+def _check_id_keys(id_spec) -> None:
+    """Each key of a str / list / dict id_spec is a string (the binding raised a bare TypeError)."""
+    groups = id_spec.values() if isinstance(id_spec, dict) else [id_spec]
+    for keys in groups:
+        for k in [keys] if isinstance(keys, str) else (keys if isinstance(keys, (list, tuple)) else [keys]):
+            if not isinstance(k, str) and not callable(k):
+                raise InvalidArgumentError(f"id_spec: expected attribute names (strings) or callables, found {k!r}")
+
+
 def _apply_id_spec(opts: "_core.IngestOptions", id_spec) -> None:
+    if id_spec is not None:
+        _check_id_keys(id_spec)
     if id_spec is None or _needs_python_ids(id_spec):
         return  # default, or evaluated per feature (create_db sets opts.id_by_line)
     if isinstance(id_spec, str):
@@ -187,7 +210,7 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
     opts.format = _format_of(dialect, force_gff)
     opts.merge_strategy = merge_strategy
     opts.strict = bool(strict)
-    opts.threads = int(threads)
+    opts.threads = _checked_threads(threads)
     _apply_id_spec(opts, id_spec)
     opts.gtf_gene_key = gtf_gene_key
     opts.gtf_transcript_key = gtf_transcript_key

@@ -234,7 +234,7 @@ class FeatureDB:
 
     # -- hierarchy ------------------------------------------------------------------
     def _related(self, id, down, level, featuretype, order_by, reverse, limit, completely_within):
-        if level is not None and (type(level) is not int or level < 1):
+        if level is not None and (type(level) is not int or not 1 <= level <= 0x7FFFFFFF):
             level = _checked_level(level)
         if limit is None and order_by is None and isinstance(id, str):
             # The common call, in one crossing into the core.
@@ -480,7 +480,8 @@ def _checked_level(level) -> int:
         except TypeError:
             value = 0
         if value >= 1:
-            return value
+            # No hierarchy is 2^31 deep: a larger level finds what that one finds (nothing).
+            return min(value, 0x7FFFFFFF)
     raise InvalidArgumentError(f"level: expected None (every depth) or an integer >= 1, found {level!r}")
 
 

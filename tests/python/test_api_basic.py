@@ -603,3 +603,16 @@ def test_relations_view_has_each_pair_once(tmp_path):
     db = gffbase.create_db("##gff-version 3\n" + text, ":memory:", from_string=True)
     rows = db.execute("SELECT child FROM relations WHERE parent = 'g' AND level = 2 ORDER BY child").fetchall()
     assert [r[0] for r in rows] == ["e1"]
+
+
+def test_out_of_range_arguments_are_the_library_own_errors_or_clamped(gff3_db, example_gff3):
+    """These raised the binding's TypeError ('incompatible function arguments')."""
+    assert list(gff3_db.children("gene1", level=2 ** 40)) == []  # deeper than any hierarchy: nothing
+    assert gff3_db.children_batched(["gene1"], level=2 ** 33).num_rows == 0
+    assert len(gffbase.create_db(example_gff3, ":memory:", threads=10 ** 30)) == 15  # capped
+    for threads in (-1, 1.5, "2", True):
+        with pytest.raises(InvalidArgumentError, match="threads: expected an integer >= 0"):
+            gffbase.create_db(example_gff3, ":memory:", threads=threads)
+    for spec in ([None], {"gene": 5}, ["ID", 3]):
+        with pytest.raises(InvalidArgumentError, match="id_spec: expected attribute names"):
+            gffbase.create_db(example_gff3, ":memory:", id_spec=spec)
