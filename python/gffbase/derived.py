@@ -118,22 +118,18 @@ def create_splice_sites(db, exon_featuretype="exon", grandparent_featuretype="ge
     """2 bp donor and acceptor sites at both ends of every intron.
 
     As in gffutils, a site's ID is its type + "_" + the intron's ID (so the two
-    sites of an intron have distinct IDs), and sites of an unstranded intron
-    are plain ``splice_site``s (donor and acceptor cannot be told apart)."""
-    for intron in create_introns(db, exon_featuretype, grandparent_featuretype, parent_featuretype, "intron",
-                                 merge_attributes_, numeric_sort):
-        left = _new_feature(intron, "", intron.start, intron.start + 1, intron.attributes, intron.dialect)
-        right = _new_feature(intron, "", intron.end - 1, intron.end, intron.attributes, intron.dialect)
-        if intron.strand == "-":
-            left.featuretype, right.featuretype = "three_prime_cis_splice_site", "five_prime_cis_splice_site"
-            sites = (right, left)
-        elif intron.strand == "+":
-            left.featuretype, right.featuretype = "five_prime_cis_splice_site", "three_prime_cis_splice_site"
-            sites = (left, right)
-        else:
-            left.featuretype = right.featuretype = "splice_site"
-            sites = (left, right)
-        for site in sites:
+    sites of an intron have distinct IDs), sites of an unstranded intron are
+    plain ``splice_site``s (donor and acceptor cannot be told apart), and the
+    order is gffutils': the left site of every intron, then every right one."""
+    introns = list(create_introns(db, exon_featuretype, grandparent_featuretype, parent_featuretype, "intron",
+                                  merge_attributes_, numeric_sort))
+    site_types = {"+": ("five_prime_cis_splice_site", "three_prime_cis_splice_site"),
+                  "-": ("three_prime_cis_splice_site", "five_prime_cis_splice_site")}
+    for side in (0, 1):
+        for intron in introns:
+            start = intron.start if side == 0 else intron.end - 1
+            site = _new_feature(intron, site_types.get(intron.strand, ("splice_site", "splice_site"))[side], start,
+                                start + 1, intron.attributes, intron.dialect)
             ids = site.attributes.get("ID")
             if ids:
                 site.attributes["ID"] = [f"{site.featuretype}_{ids[0]}"]
