@@ -462,6 +462,18 @@ Result<FeatureTable> build_table(std::string name, TextBuffer text, const Ingest
   return build(std::move(name), std::move(text), n, 0, "none", options, report);
 }
 
+namespace {
+// Reads `input` (inflated straight into the writer's file when compressed),
+// builds, and writes through `writer`.
+Result<IngestReport> ingest_file_into(const std::string& input, GffdbWriter& writer, const IngestOptions& o,
+                                      std::chrono::steady_clock::time_point t0) {
+  if (o.progress) o.progress("read", 0.0);
+  Result<InputText> in = read_input(input, o.threads, inflate_into(writer));
+  if (!in.is_ok()) return in.status();
+  return build_and_write(std::move(*in), writer, o, t0);
+}
+}  // namespace
+
 Result<IngestReport> ingest_file(const std::string& input, const std::string& db_path, const IngestOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   // --force replaces the database: never the annotation it is built from.
@@ -475,10 +487,7 @@ Result<IngestReport> ingest_file(const std::string& input, const std::string& db
   // section goes: no second copy of hundreds of megabytes.
   Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create(db_path, o.force);
   if (!writer.is_ok()) return writer.status();
-  if (o.progress) o.progress("read", 0.0);
-  Result<InputText> in = read_input(input, o.threads, inflate_into(**writer));
-  if (!in.is_ok()) return in.status();
-  return build_and_write(std::move(*in), **writer, o, t0);
+  return ingest_file_into(input, **writer, o, t0);
 }
 
 namespace {
@@ -517,10 +526,7 @@ Result<InMemoryDatabase> ingest_file_in_memory(const std::string& input, const I
   const auto t0 = std::chrono::steady_clock::now();
   Result<std::unique_ptr<GffdbWriter>> writer = GffdbWriter::create_in_memory(":memory:");
   if (!writer.is_ok()) return writer.status();
-  if (o.progress) o.progress("read", 0.0);
-  Result<InputText> in = read_input(input, o.threads, inflate_into(**writer));
-  if (!in.is_ok()) return in.status();
-  return open_in_memory(build_and_write(std::move(*in), **writer, o, t0), **writer);
+  return open_in_memory(ingest_file_into(input, **writer, o, t0), **writer);
 }
 
 Result<InMemoryDatabase> ingest_text_in_memory(std::string text, const IngestOptions& o) {

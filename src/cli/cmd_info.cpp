@@ -1,12 +1,27 @@
 // gffbase info
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <string_view>
 
 #include "args.hpp"
 #include "commands.hpp"
 #include "gffbase/query/database.hpp"
 
 namespace gffbase::cli {
+
+namespace {
+// A count recorded in the database's metadata; nullopt when absent or not a number.
+std::optional<std::uint64_t> meta_count(const Database& d, std::string_view key) {
+  const std::string v = d.meta_value(key);
+  std::uint64_t n = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (v.empty() || ec != std::errc() || end != v.data() + v.size()) return std::nullopt;
+  return n;
+}
+}  // namespace
 
 int cmd_info(const Argv& argv) {
   CommandSpec spec{"info", "gffbase info DB [--problems] [--verify]",
@@ -40,12 +55,13 @@ int cmd_info(const Argv& argv) {
   std::size_t errors = 0;
   for (auto& p : problems) errors += p.error;
   // The ingest's totals (meta), of which the database keeps the first
-  // kMaxStoredProblems; older files without them: the kept list.
-  const std::string total_errors = d.meta_value("errors"), total_warnings = d.meta_value("warnings");
-  const bool totals = !total_errors.empty() && !total_warnings.empty();
-  std::printf("problems recorded: %s errors, %s warnings", totals ? total_errors.c_str() : std::to_string(errors).c_str(),
-              totals ? total_warnings.c_str() : std::to_string(problems.size() - errors).c_str());
-  if (totals && std::stoull(total_errors) + std::stoull(total_warnings) > problems.size()) {
+  // kMaxStoredProblems; older files without them (or with values that are
+  // not numbers): the kept list.
+  std::uint64_t total_errors = errors, total_warnings = problems.size() - errors;
+  if (auto e = meta_count(d, "errors"), w = meta_count(d, "warnings"); e && w) total_errors = *e, total_warnings = *w;
+  std::printf("problems recorded: %llu errors, %llu warnings", static_cast<unsigned long long>(total_errors),
+              static_cast<unsigned long long>(total_warnings));
+  if (total_errors + total_warnings > problems.size()) {
     std::printf(" (the database keeps the first %zu)", problems.size());
   }
   std::printf("\n");
