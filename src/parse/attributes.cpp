@@ -94,8 +94,10 @@ bool for_each_item(std::string_view field, bool quotes, F&& f) {
   return true;
 }
 
+// `gffutils_lists`: an empty value is no value, and empty list slots are
+// values (parse_attributes_gffutils).
 void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std::deque<std::string>& scratch,
-                     const AttributeIssueSink& on_issue, KeyCounter* counter) {
+                     const AttributeIssueSink& on_issue, KeyCounter* counter, bool gffutils_lists) {
   const std::size_t eq = item.find('=');
   if (eq == std::string_view::npos) {
     // 'gene_id "G1"' (a key, spaces, a quoted value) is a GTF item in a GFF3
@@ -133,7 +135,8 @@ void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std
     out.push_back({key, decoded, index++, true});
   };
   if (value.empty()) {
-    out.push_back({key, value, index++, true});
+    if (gffutils_lists) out.push_back({key, {}, index, false});
+    else out.push_back({key, value, index++, true});
     return;
   }
   std::size_t begin = 0;
@@ -142,7 +145,7 @@ void parse_gff3_item(std::string_view item, std::vector<AttributeItem>& out, std
     if (i == value.size() || value[i] == ',') {
       auto v = value.substr(begin, i - begin);
       // "Parent=a," (a trailing comma) is an empty list slot, not a value.
-      if (!v.empty()) {
+      if (!v.empty() || gffutils_lists) {
         emit(v);
         emitted = true;
       }
@@ -331,7 +334,8 @@ std::string percent_encode(std::string_view in, bool in_list) {
 
 namespace {
 void parse_items(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
-                 std::deque<std::string>& scratch, const AttributeIssueSink& on_issue, KeyCounter* counter) {
+                 std::deque<std::string>& scratch, const AttributeIssueSink& on_issue, KeyCounter* counter,
+                 bool gffutils_lists = false) {
   field = trim(field);
   if (field.empty() || field == ".") return;
   // GTF/GFF2: the items of the usual shape first, then the general path.
@@ -344,7 +348,7 @@ void parse_items(std::string_view field, bool gff3, std::vector<AttributeItem>& 
       comment = true;
       return;
     }
-    if (gff3) parse_gff3_item(item, out, scratch, on_issue, counter);
+    if (gff3) parse_gff3_item(item, out, scratch, on_issue, counter, gffutils_lists);
     else parse_gtf_item(item, out, scratch, counter);
   });
   if (!closed && on_issue) {
@@ -362,6 +366,19 @@ void parse_attributes(std::string_view field, bool gff3, std::vector<AttributeIt
 void parse_attributes_unnumbered(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
                                  std::deque<std::string>& scratch, const AttributeIssueSink& on_issue) {
   parse_items(field, gff3, out, scratch, on_issue, nullptr);
+}
+
+void parse_attributes_gffutils(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
+                               std::deque<std::string>& scratch) {
+  KeyCounter counter;
+  const std::size_t first = out.size();
+  parse_items(field, gff3, out, scratch, {}, &counter, true);
+  if (gff3) return;
+  // GTF: `note ""` names the key but gives it no value.  (A GFF3 list's
+  // empty slots, handled above, stay values.)
+  for (std::size_t k = first; k < out.size(); ++k) {
+    if (out[k].has_value && out[k].value.empty()) out[k].has_value = false;
+  }
 }
 
 std::vector<std::string_view> values_of(const std::vector<AttributeItem>& items, std::string_view key) {

@@ -319,7 +319,7 @@ void register_database(nb::module_& m) {
       [](std::string_view text, bool gff3) {
         std::vector<AttributeItem> items;
         std::deque<std::string> scratch;
-        parse_attributes(text, gff3, items, scratch);
+        parse_attributes_gffutils(text, gff3, items, scratch);
         nb::list out;
         for (const auto& it : items) {
           out.append(nb::make_tuple(nb::str(it.key.data(), it.key.size()),
@@ -328,7 +328,8 @@ void register_database(nb::module_& m) {
         return out;
       },
       nb::arg("text"), nb::arg("gff3"),
-      "Split a column-9 text into [(key, value-or-None)] (GFF3 percent-decoded; GTF unquoted).");
+      "Split a column-9 text into [(key, value-or-None)] (GFF3 percent-decoded; GTF unquoted), with gffutils' "
+      "value lists: an empty value is None, a GFF3 list's empty slots are ''.");
   m.def("percent_encode", [](std::string_view s, bool in_list) { return percent_encode(s, in_list); },
         nb::arg("text"), nb::arg("in_list") = true);
 }

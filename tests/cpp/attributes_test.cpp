@@ -84,6 +84,28 @@ TEST(AttributesGff3, TrailingCommaIsNotAValue) {
   expect_items(q, {{"Parent", "a", 0, true}, {"Parent", "b", 1, true}});
 }
 
+TEST(AttributesGffutilsLists, EmptyValuesAreNoValuesAndEmptySlotsAreValues) {
+  // gffutils' Feature.attributes: `Note=` -> [], `a,,b` -> [a, '', b].
+  auto items = [](std::string field, bool gff3) {
+    static std::deque<std::string> scratch;
+    static std::deque<std::string> fields;
+    std::vector<AttributeItem> out;
+    gffbase::parse_attributes_gffutils(fields.emplace_back(std::move(field)), gff3, out, scratch);
+    std::vector<std::string> flat;
+    for (const auto& it : out) flat.push_back(std::string(it.key) + (it.has_value ? "=" + std::string(it.value) : ""));
+    return flat;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(items("ID=x;Note=", true), (V{"ID=x", "Note"}));
+  EXPECT_EQ(items("Alias=a,,b", true), (V{"Alias=a", "Alias=", "Alias=b"}));
+  EXPECT_EQ(items("Alias=,%2C,", true), (V{"Alias=", "Alias=,", "Alias="}));
+  EXPECT_EQ(items("gene_id \"g\"; note \"\"; note \"x\";", false), (V{"gene_id=g", "note", "note=x"}));
+  // The index's parse is unchanged: the empty slot is not a value.
+  Parsed p;
+  parse("Alias=a,,b;Note=", true, p);
+  expect_items(p, {{"Alias", "a", 0, true}, {"Alias", "b", 1, true}, {"Note", "", 0, true}});
+}
+
 TEST(AttributesGff3, TrailingAndDoubledSemicolonsAndSpacesAreSkipped) {
   Parsed p;
   parse(" ID=a ;; Name=b ;;", true, p);

@@ -1489,3 +1489,23 @@ def test_add_relation_funcs_take_parent_and_child(tmp_path):
         db.add_relation("gene2", "tx1.e1", 1, parent_func=parent_func, child_func=child_func)
         assert db["gene2"]["child"] == ["tx1.e1"]
         assert db["tx1.e1"]["linked_to"] == ["gene2"]
+
+
+@pytest.mark.parametrize("column9, gff3", [
+    ("ID=x;Note=", True), ("ID=x;Alias=a,,b", True), ("ID=x;Alias=a,", True), ("ID=x;Alias=,a", True),
+    ("ID=x;Alias=,", True), ("ID=x;Parent=;Alias=b,%2C,", True), ("ID=x;Flag", True),
+    ('gene_id "g"; transcript_id "t"; note "";', False), ('gene_id "g"; transcript_id "t"; note;', False),
+    ('gene_id "g"; transcript_id "t"; note ""; note "x";', False),
+])
+def test_attribute_value_lists_as_gffutils(tmp_path, column9, gff3):
+    # Empty values and empty list slots: gffutils' Feature.attributes gives
+    # `Note=` no values and keeps the '' of `a,,b` (gffbase dropped one and
+    # kept the other before).
+    line = f"chr1\tsrc\t{'gene' if gff3 else 'exon'}\t1\t10\t.\t+\t.\t{column9}\n"
+    path = tmp_path / ("c.gff3" if gff3 else "c.gtf")
+    path.write_text(("##gff-version 3\n" if gff3 else "") + line)
+    opts = {} if gff3 else {"disable_infer_genes": True, "disable_infer_transcripts": True}
+    got = [dict(f.attributes) for f in gffbase.create_db(str(path), ":memory:", **opts).all_features()]
+    want = [dict(f.attributes) for f in gffutils.create_db(str(path), ":memory:", **opts).all_features()]
+    assert got == want
+    assert str(gffbase.create_db(str(path), ":memory:", **opts)[got[0]["ID"][0] if gff3 else "exon_1"]) == line.rstrip("\n")

@@ -55,6 +55,14 @@ void parse_attributes(std::string_view field, bool gff3, std::vector<AttributeIt
 void parse_attributes_unnumbered(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
                                  std::deque<std::string>& scratch, const AttributeIssueSink& on_issue = {});
 
+/// As parse_attributes, with the value lists gffutils' Feature.attributes
+/// has (the Python API's): an empty value is no value (GFF3 `Note=`, GTF
+/// `note ""`: the key, with no values), and the empty slots of a GFF3 list
+/// are values (`Alias=a,,b` -> "a", "", "b"; the index drops them).
+/// value_index is not meaningful here; problems are not reported.
+void parse_attributes_gffutils(std::string_view field, bool gff3, std::vector<AttributeItem>& out,
+                               std::deque<std::string>& scratch);
+
 /// Percent-decodes `in` into `out`; returns false (copying the rest
 /// literally) at the first malformed escape, or when the decoded bytes are not
 /// UTF-8 (%FF, %00).  Callers then keep the value as written.
