@@ -30,7 +30,7 @@ from .interface import FeatureDB
 from .iterators import DataIterator
 
 # Submodules gffutils code reaches as attributes (gffutils.merge_criteria.seqid, ...).
-from . import exceptions, gffwriter, merge_criteria, version  # noqa: E402,F401  (after the names above)
+from . import bins, constants, exceptions, gffwriter, merge_criteria, version  # noqa: E402,F401  (after the names above)
 
 __all__ = [
     "__version__",

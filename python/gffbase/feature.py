@@ -13,10 +13,11 @@ import json
 import os
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-from . import _core
+from . import _core, bins, constants
 from .attributes import Attributes, from_pairs
 
 _STRING_FIELDS = ("seqid", "source", "featuretype", "score", "strand", "frame")
+_POSITIONS = ("seqid", "source", "featuretype", "start", "end", "score", "strand", "frame", "attributes")
 
 
 def _score_text(score) -> str:
@@ -158,10 +159,17 @@ class Feature:
         _core.track(self)
 
     def __getitem__(self, key):
+        if isinstance(key, int):  # gffutils: the fields by position, 0 (seqid) to 8 (attributes)
+            if not 0 <= key < len(_POSITIONS):
+                raise IndexError(f"Feature field index {key} out of range 0-{len(_POSITIONS) - 1}")
+            return getattr(self, _POSITIONS[key])
         if isinstance(key, tuple):
             name, index = key
             return self.attributes[name][index]
-        return self.attributes[key]
+        values = self.attributes[key]
+        if not constants.always_return_list and len(values) == 1:
+            return values[0]
+        return values
 
     def __setitem__(self, key, value) -> None:
         self.attributes[key] = value
@@ -217,7 +225,7 @@ class Feature:
             return _bin
         if self.start is None or self.end is None:
             return None
-        return ucsc_bin(self.start - 1, self.end)
+        return bins.bins(self.start, self.end, one=True)
 
     # -- text -------------------------------------------------------------------
     def _attribute_text(self) -> str:
@@ -278,18 +286,6 @@ class Feature:
 # same values `_from_row` sets, about 5x faster.  Any change to the slots
 # above must keep the names that file writes.
 _core.set_feature_class(Feature, _score_text)
-
-
-def ucsc_bin(start0: int, end: int) -> int:
-    """Smallest UCSC bin containing the 0-based half-open [start0, end)."""
-    offsets = (4096 + 512 + 64 + 8 + 1, 512 + 64 + 8 + 1, 64 + 8 + 1, 8 + 1, 1, 0)
-    s, e = start0 >> 17, (max(end, start0 + 1) - 1) >> 17
-    for off in offsets:
-        if s == e:
-            return off + s
-        s >>= 3
-        e >>= 3
-    return 0
 
 
 def format_attributes(attributes: Dict[str, List[str]], gff3: bool, dialect: Optional[Dict[str, Any]] = None) -> str:

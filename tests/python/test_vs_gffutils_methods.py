@@ -1509,3 +1509,32 @@ def test_attribute_value_lists_as_gffutils(tmp_path, column9, gff3):
     want = [dict(f.attributes) for f in gffutils.create_db(str(path), ":memory:", **opts).all_features()]
     assert got == want
     assert str(gffbase.create_db(str(path), ":memory:", **opts)[got[0]["ID"][0] if gff3 else "exon_1"]) == line.rstrip("\n")
+
+
+def test_bins_module_matches_gffutils():
+    rng = random.Random(7)
+    for _ in range(20000):
+        start = rng.choice([rng.randrange(1, 1000), rng.randrange(1, 2 ** 29 + 10), rng.randrange(1, 2 ** 20)])
+        stop = start + rng.choice([0, 1, rng.randrange(0, 5000), rng.randrange(0, 2 ** 24), -rng.randrange(1, 50)])
+        for fmt in ("gff", "bed"):
+            for one in (True, False):
+                assert gffbase.bins.bins(start, stop, fmt, one) == gffutils.bins.bins(start, stop, fmt, one)
+    assert gffbase.bins.bins(-1, 1000) == 1 and gffbase.bins.bins(536870911, 536870912) == 1
+    assert (gffbase.bins.OFFSETS, gffbase.bins.MAX_CHROM_SIZE) == (gffutils.bins.OFFSETS, gffutils.bins.MAX_CHROM_SIZE)
+
+
+def test_feature_fields_by_position_and_always_return_list(tmp_path):
+    gu, gb = _example(tmp_path)
+    ours, theirs = gb["gene1"], gu["gene1"]
+    assert [ours[i] for i in range(8)] == [theirs[i] for i in range(8)]
+    assert dict(ours[8]) == dict(theirs[8]) and ours.bin == theirs.bin
+    with pytest.raises(IndexError):
+        ours[9]
+    assert gffbase.constants.dialect == gffutils.constants.dialect
+    try:
+        gffbase.constants.always_return_list = gffutils.constants.always_return_list = False
+        assert ours["ID"] == theirs["ID"] == "gene1"
+        assert ours["Name"] == theirs["Name"]
+    finally:
+        gffbase.constants.always_return_list = gffutils.constants.always_return_list = True
+    assert ours["ID"] == ["gene1"]
