@@ -67,11 +67,20 @@ def to_format(capsule, format: str):
     raise AssertionError(format)
 
 
+def _check_threads(threads) -> None:
+    if type(threads) is not int and not (hasattr(threads, "__index__") and not isinstance(threads, bool)):
+        raise InvalidArgumentError(f"threads: expected a number of threads (0 = all cores), found {threads!r}")
+    if not 0 <= int(threads) <= 0x7FFFFFFF:
+        raise InvalidArgumentError(f"threads: expected 0 (all cores) or a positive number, found {threads!r}")
+
+
 def _anchor_ids(ids) -> List[str]:
     from .feature import Feature
 
     if isinstance(ids, (str, Feature)):
         ids = [ids]
+    elif hasattr(ids, "to_pylist"):  # a pyarrow Array/ChunkedArray (or a polars Series) of IDs
+        ids = ids.to_pylist()
     out = []
     for x in ids:
         if isinstance(x, str):
@@ -86,11 +95,22 @@ def _anchor_ids(ids) -> List[str]:
 def _types(featuretype) -> Optional[List[str]]:
     if featuretype is None:
         return None
-    return [featuretype] if isinstance(featuretype, str) else list(featuretype)
+    if isinstance(featuretype, str):
+        return [featuretype]
+    try:
+        types = list(featuretype)
+    except TypeError:
+        raise InvalidArgumentError(f"featuretype: expected a type name or a list of them, found {featuretype!r}") \
+            from None
+    bad = [t for t in types if not isinstance(t, str)]
+    if bad:
+        raise InvalidArgumentError(f"featuretype: expected type names (str), found {bad[0]!r}")
+    return types
 
 
 def hierarchy_batched(db, ids, level, featuretype, format, children: bool, threads: int):
     _check_format(format)
+    _check_threads(threads)
     if level is not None and (type(level) is not int or not 1 <= level <= 0x7FFFFFFF):
         from .interface import _checked_level
         level = _checked_level(level)
@@ -104,48 +124,117 @@ def hierarchy_batched(db, ids, level, featuretype, format, children: bool, threa
     return to_format(capsule, format)
 
 
+_WHOLE_SEQID_END = 1 << 62  # an open end: past any feature
+
+
+def _is_one_region(regions) -> bool:
+    """A single region rather than a collection of them: a string, a Feature,
+    or a (seqid, start, end[, strand]) tuple."""
+    from .feature import Feature
+
+    if isinstance(regions, (str, Feature)):
+        return True
+    return (isinstance(regions, tuple) and len(regions) in (3, 4) and isinstance(regions[0], str)
+            and not isinstance(regions[1], (str, tuple)))
+
+
+def _table_columns(regions):
+    """seqid/start/end[/strand] lists of a pyarrow, polars or pandas table of
+    regions; None when `regions` is not a table."""
+    if type(regions).__name__ == "LazyFrame":
+        raise InvalidArgumentError("regions: a polars LazyFrame; collect() it first")
+    if hasattr(regions, "column_names"):  # pyarrow Table / RecordBatch
+        cols = list(regions.column_names)
+    elif hasattr(regions, "columns") and hasattr(regions, "__getitem__") and not isinstance(regions, (list, tuple)):
+        cols = [str(c) for c in regions.columns]  # pandas / polars DataFrame
+    else:
+        return None
+    seqid = next((c for c in ("seqid", "chrom") if c in cols), None)
+    if seqid is None or "start" not in cols or "end" not in cols:
+        raise InvalidArgumentError("regions: a table needs columns seqid (or chrom), start and end (1-based, "
+                                   f"closed; optional strand), found columns {cols}")
+
+    def col(name):
+        c = regions[name]
+        values = c.to_pylist() if hasattr(c, "to_pylist") else c.tolist() if hasattr(c, "tolist") else list(c)
+        for i, v in enumerate(values):
+            if v is None or (isinstance(v, float) and v != v):  # null / NaN
+                if name == "strand":
+                    values[i] = None
+                    continue
+                raise InvalidArgumentError(f"regions: row {i}: column {name!r} is missing (null)")
+        return values
+
+    def ints(name):
+        out = []
+        for i, v in enumerate(col(name)):
+            try:
+                out.append(int(v))
+            except (TypeError, ValueError):
+                raise InvalidArgumentError(f"regions: row {i}: column {name!r}: expected an integer, "
+                                           f"found {v!r}") from None
+            if isinstance(v, float) and v != int(v):
+                raise InvalidArgumentError(f"regions: row {i}: column {name!r}: expected an integer, found {v!r}")
+        return out
+
+    strands = col("strand") if "strand" in cols else None
+    return [str(x) for x in col(seqid)], ints("start"), ints("end"), strands
+
+
 def _regions(db, regions):
+    """(seqids, starts, ends, strands) of a batch of regions; strands is None
+    when no region names one."""
     from .feature import Feature
     from .interface import _COORD_MAX, _COORD_MIN
 
-    seqids: List[str] = []
-    starts: List[int] = []
-    ends: List[int] = []
-    # Fast paths: a pyarrow/polars/pandas table with seqid/start/end columns.
-    if hasattr(regions, "column_names") or hasattr(regions, "columns"):
-        cols = list(regions.column_names if hasattr(regions, "column_names") else regions.columns)
-        names = [c for c in ("seqid", "chrom") if c in cols]
-        if names and "start" in cols and "end" in cols:
-            def col(name):
-                c = regions[name]
-                return c.to_pylist() if hasattr(c, "to_pylist") else list(c)
+    if _is_one_region(regions):
+        regions = [regions]
+    table = _table_columns(regions)
+    if table is not None:
+        seqids, starts, ends, strands = table
+    else:
+        seqids, starts, ends, strands = [], [], [], []
 
-            return [str(s) for s in col(names[0])], [int(s) for s in col("start")], [int(e) for e in col("end")]
-    def coordinate(i, r, k, name):
-        try:
-            return int(r[k])
-        except (TypeError, ValueError):
-            raise InvalidArgumentError(f"regions[{i}] = {r!r}: {name} is not an integer") from None
+        def coordinate(i, r, k, name, open_value):
+            if r[k] is None:  # an open side, as in db.region(): (seqid, None, None) is all of it
+                return open_value
+            if isinstance(r[k], (bool, float)) and not (isinstance(r[k], float) and r[k].is_integer()):
+                raise InvalidArgumentError(f"regions[{i}] = {r!r}: {name}: expected an integer, found {r[k]!r}")
+            try:
+                return int(r[k])
+            except (TypeError, ValueError):
+                raise InvalidArgumentError(f"regions[{i}] = {r!r}: {name}: expected an integer, "
+                                           f"found {r[k]!r}") from None
 
-    for i, r in enumerate(regions):
-        if isinstance(r, tuple) and len(r) >= 3 and not isinstance(r[0], tuple):
-            seqids.append(str(r[0]))
-            starts.append(coordinate(i, r, 1, "start"))
-            ends.append(coordinate(i, r, 2, "end"))
-            continue
-        if isinstance(r, (Feature, str, list)):
-            s, b, e, _ = db._parse_region(r)
-            seqids.append(s)
-            starts.append(1 if b is None else b)
-            ends.append((1 << 62) if e is None else e)
-            continue
-        raise TypeError(f"regions must be (seqid, start, end) tuples, 'chr:s-e' strings or Features, "
-                        f"found {type(r).__name__}")
+        for i, r in enumerate(regions):
+            if isinstance(r, tuple) and len(r) >= 3 and not isinstance(r[0], tuple):
+                if len(r) > 4:
+                    raise InvalidArgumentError(f"regions[{i}] = {r!r}: expected (seqid, start, end[, strand])")
+                seqids.append(str(r[0]))
+                starts.append(coordinate(i, r, 1, "start", 1))
+                ends.append(coordinate(i, r, 2, "end", _WHOLE_SEQID_END))
+                strands.append(r[3] if len(r) == 4 else None)
+                continue
+            if isinstance(r, (Feature, str, list)):
+                s, b, e, st = db._parse_region(r)
+                seqids.append(s)
+                starts.append(1 if b is None else b)
+                ends.append(_WHOLE_SEQID_END if e is None else e)
+                strands.append(st)
+                continue
+            raise TypeError(f"regions must be (seqid, start, end[, strand]) tuples, 'chr:s-e' strings or Features "
+                            f"(or a table with seqid, start, end columns), found {type(r).__name__}")
     for name, values in (("start", starts), ("end", ends)):
         if values and not (_COORD_MIN <= min(values) and max(values) <= _COORD_MAX):
             bad = next(v for v in values if not _COORD_MIN <= v <= _COORD_MAX)
             raise InvalidArgumentError(f"regions: {name} {bad} is not a coordinate below 2^63")
-    return seqids, starts, ends
+    if strands is not None:
+        for i, st in enumerate(strands):
+            if st is not None and st not in ("+", "-", ".", "?"):
+                raise InvalidArgumentError(f"regions[{i}]: strand: expected one of + - . ? (or None), found {st!r}")
+        if all(st is None for st in strands):
+            strands = None
+    return seqids, starts, ends, strands
 
 
 def region_batched(db, regions, featuretype, completely_within, format, strand, threads):
@@ -153,14 +242,15 @@ def region_batched(db, regions, featuretype, completely_within, format, strand, 
 
     _check_format(format)
     _check_strand(strand)
+    _check_threads(threads)
+    types = _types(featuretype)
     if type(regions) is list and regions and type(regions[0]) is tuple:
         try:
-            capsule = _core.region_batched_tuples(db._db, regions, _types(featuretype), bool(completely_within),
-                                                  strand, threads)
+            capsule = _core.region_batched_tuples(db._db, regions, types, bool(completely_within), strand, threads)
             return to_format(capsule, format)
         except TypeError:
-            pass  # a mixed list (strings, Features): the general path below explains or handles it
-    seqids, starts, ends = _regions(db, regions)
-    capsule = _core.region_batched(db._db, seqids, starts, ends, _types(featuretype), bool(completely_within),
-                                   strand, threads)
+            pass  # a mixed list (strings, Features, None coordinates): the general path explains or handles it
+    seqids, starts, ends, strands = _regions(db, regions)
+    capsule = _core.region_batched(db._db, seqids, starts, ends, types, bool(completely_within), strand, threads,
+                                   None if strands is None else "".join(st or " " for st in strands))
     return to_format(capsule, format)

@@ -280,7 +280,16 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
   if (qs.starts.size() != n || qs.ends.size() != n) {
     return Status::invalid_argument("region_batched: seqids, starts and ends differ in length");
   }
+  if (!qs.strands.empty() && qs.strands.size() != n) {
+    return Status::invalid_argument("region_batched: strands and seqids differ in length");
+  }
   for (std::size_t i = 0; i < n; ++i) {
+    if (!qs.strands.empty() && qs.strands[i] != 0 && qs.strands[i] != '+' && qs.strands[i] != '-' &&
+        qs.strands[i] != '.' && qs.strands[i] != '?') {
+      return Status::invalid_argument("region_batched: query " + std::to_string(i) +
+                                      ": expected a strand of +, -, . or ?, found '" +
+                                      std::string(1, static_cast<char>(qs.strands[i])) + "'");
+    }
     if (qs.starts[i] > qs.ends[i]) {
       return Status::invalid_argument("region_batched: query " + std::to_string(i) + " (" + qs.seqids[i] + ":" +
                                       std::to_string(qs.starts[i]) + "-" + std::to_string(qs.ends[i]) +
@@ -316,6 +325,8 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
   std::vector<RegionBatch> partial(parts);
   parallel_parts(order.size(), threads, 4096, [&](std::size_t b, std::size_t e, int part) {
     RegionBatch& out = partial[part];
+    RegionQuery own = filters;  // this part's copy, for the strand a region names
+    const bool per_query_strand = !qs.strands.empty() && filters.strand == 0;
     // order[] visits the inputs at random: their fields are fetched a few
     // queries ahead (these loads were half of this loop's own time).
     constexpr std::size_t kAhead = 16;
@@ -327,7 +338,8 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
         __builtin_prefetch(&qs.ends[j]);
       }
       const std::uint32_t i = order[k];
-      db.region_into(codes[i], qs.starts[i], qs.ends[i], filters, out.rows);
+      if (per_query_strand) own.strand = qs.strands[i];
+      db.region_into(codes[i], qs.starts[i], qs.ends[i], per_query_strand ? own : filters, out.rows);
       out.query_index.resize(out.rows.size(), i);
     }
   });

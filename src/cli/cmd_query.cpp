@@ -1,4 +1,5 @@
 // gffbase get / children / parents / region
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -15,12 +16,14 @@ namespace {
 bool collect_ids(const Args& a, std::size_t first, std::vector<std::string>& ids, std::string& err) {
   for (std::size_t i = first; i < a.positional().size(); ++i) ids.push_back(a.positional()[i]);
   if (auto f = a.value("--ids")) {
-    std::vector<std::string> lines;
+    std::vector<InputLine> lines;
     if (!read_lines(*f, lines, err)) return false;
-    for (auto& l : lines) {
-      // The first whitespace-separated token of each line is the ID.
-      const auto end = l.find_first_of(" \t");
-      ids.push_back(l.substr(0, end));
+    for (const InputLine& l : lines) {
+      // The first whitespace-separated token of each line is the ID (a BED
+      // name column or a comment after it is ignored).
+      const auto begin = l.text.find_first_not_of(" \t");
+      const auto end = l.text.find_first_of(" \t", begin);
+      ids.push_back(l.text.substr(begin, end == std::string::npos ? end : end - begin));
     }
   }
   return true;
@@ -129,7 +132,7 @@ int cmd_region(const Argv& argv) {
   std::string err;
   if (a.positional().empty()) return usage_error(spec, "expected DB");
   std::vector<std::string> texts(a.positional().begin() + 1, a.positional().end());
-  std::vector<std::string> lines;
+  std::vector<InputLine> lines;
   if (auto f = a.value("--regions")) {
     if (!read_lines(*f, lines, err)) return report_error("region", err);
   }
@@ -150,17 +153,32 @@ int cmd_region(const Argv& argv) {
   }
   RowPrinter out(*o.db, o.format, stdout);
   out.header();
-  auto run = [&](RegionQuery q, const std::string& text) -> bool {
+  // A seqid the database lacks is most often a naming mismatch (chr1 vs 1):
+  // said once per seqid, with the database's own names.
+  std::vector<std::string> unknown_seqids;
+  auto warn_unknown = [&](std::string_view seqid, const std::string& where) {
+    if (o.db->seqid_code(seqid)) return;
+    if (std::find(unknown_seqids.begin(), unknown_seqids.end(), seqid) != unknown_seqids.end()) return;
+    unknown_seqids.emplace_back(seqid);
+    std::string known;
+    for (std::size_t c = 0; c < o.db->seqid_count() && c < 5; ++c) {
+      known += (c ? ", " : "") + std::string(o.db->seqid_name(static_cast<std::uint32_t>(c)));
+    }
+    if (o.db->seqid_count() > 5) known += ", ...";
+    std::fprintf(stderr, "gffbase region: warning: %sseqid '%s' is not in the database (its seqids: %s)\n",
+                 where.c_str(), std::string(seqid).c_str(), known.c_str());
+  };
+  auto run = [&](RegionQuery q, const std::string& where) -> bool {
     q.completely_within = filters.completely_within;
     if (!q.strand) q.strand = filters.strand;
     q.type_filter = filters.type_filter;
     q.type_codes = filters.type_codes;
+    warn_unknown(q.seqid, where);
     auto rows = o.db->region(q);
     if (!rows.is_ok()) {
-      std::fprintf(stderr, "gffbase region: %s\n", rows.status().message().c_str());
+      std::fprintf(stderr, "gffbase region: %s%s\n", where.c_str(), rows.status().message().c_str());
       return false;
     }
-    (void)text;
     for (RowId r : *rows) out.row(r);
     return true;
   };
@@ -168,11 +186,22 @@ int cmd_region(const Argv& argv) {
   for (const auto& t : texts) {
     RegionQuery q;
     if (Status s = parse_region(t, *o.db, q); !s) return usage_error(spec, s.message());
-    ok = run(q, t) && ok;
+    ok = run(q, "") && ok;
   }
-  std::size_t line_no = 0;
-  for (const auto& l : lines) {
-    ++line_no;
+  const std::string list_name = a.value("--regions").value_or("");
+  for (const InputLine& line : lines) {
+    const std::string& l = line.text;
+    const std::string where = list_name + ":" + std::to_string(line.number) + ": ";
+    auto bad_line = [&](const std::string& expected) {
+      return report_error("region", where + "expected " + expected + ", found \"" + truncate_for_message(l, 80) +
+                                        "\"");
+    };
+    // BED header lines (UCSC browser tracks).
+    if (l.starts_with("track") || l.starts_with("browser")) {
+      if (l.size() == 5 + (l[0] == 'b' ? 2 : 0) || l[l[0] == 'b' ? 7 : 5] == ' ' || l[l[0] == 'b' ? 7 : 5] == '\t') {
+        continue;
+      }
+    }
     RegionQuery q;
     if (l.find('\t') != std::string::npos) {  // BED: chrom, 0-based start, end[, name, score, strand]
       std::vector<std::string_view> f;
@@ -189,20 +218,28 @@ int cmd_region(const Argv& argv) {
         const auto [p, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
         return ec == std::errc() && p == w.data() + w.size() && !w.empty();
       };
-      if (f.size() < 3 || !number(f[1], s) || !number(f[2], e) || e <= s || s < 0) {
-        return report_error("region", a.value("--regions").value() + ":" + std::to_string(line_no) +
-                                          ": expected a BED line (chrom<TAB>start<TAB>end, 0-based, start < end), "
-                                          "found \"" + truncate_for_message(l, 80) + "\"");
+      if (f.size() < 3 || f[0].empty() || !number(f[1], s) || !number(f[2], e) || e < s || s < 0) {
+        return bad_line("a BED line (chrom<TAB>start<TAB>end, 0-based, start <= end)");
       }
       q.seqid = f[0];
+      // 0-based half-open [s, e) is 1-based closed [s + 1, e].  An empty BED
+      // interval (s == e, an insertion point between 1-based bases s and
+      // s + 1) is read as those two bases: the features it touches.
       q.start = s + 1;
       q.end = e;
+      if (s == e) {
+        q.start = s;
+        q.end = s + 1;
+        if (s == 0) q.start = q.end = 1;
+      }
       // A BED6 strand selects features on that strand ('.': any, as BED means it).
       if (f.size() >= 6 && (f[5] == "+" || f[5] == "-")) q.strand = f[5][0];
+    } else if (l.find_first_of(" \v\f") != std::string::npos && !o.db->seqid_code(l)) {
+      return bad_line("seqid:start-end or a tab-separated BED line");
     } else if (Status st = parse_region(l, *o.db, q); !st) {
-      return report_error("region", a.value("--regions").value() + ":" + std::to_string(line_no) + ": " + st.message());
+      return report_error("region", where + st.message());
     }
-    ok = run(q, l) && ok;
+    ok = run(q, where) && ok;
   }
   return ok ? 0 : 1;
 }

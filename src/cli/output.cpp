@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iostream>
+
+#include "gffbase/io/input.hpp"
 
 namespace gffbase::cli {
 
@@ -36,24 +36,25 @@ bool output_format_for(const Database& db, const std::string& value, OutputForma
   return parse_output_format(value, out);
 }
 
-bool read_lines(const std::string& path, std::vector<std::string>& out, std::string& error) {
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (path != "-") {
-    file.open(path);
-    if (!file) {
-      error = path + ": cannot open: " + std::strerror(errno);
-      return false;
-    }
-    in = &file;
+bool read_lines(const std::string& path, std::vector<InputLine>& out, std::string& error) {
+  // The ingest's reader: gzip and BGZF lists work as the annotations do.
+  Result<InputText> in = read_input(path, 1);
+  if (!in.is_ok()) {
+    error = in.status().message();
+    return false;
   }
-  std::string line;
-  while (std::getline(*in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::string_view text = in->text.view();
+  std::size_t number = 0;
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     // Blank lines (spaces or tabs only) and comments are skipped: a stray
     // blank line looked up the ID "" and failed the command.
-    if (line.find_first_not_of(" \t") == std::string::npos || line[0] == '#') continue;
-    out.push_back(line);
+    if (line.find_first_not_of(" \t") == std::string_view::npos || line[0] == '#') continue;
+    out.push_back({number, std::string(line)});
   }
   return true;
 }

@@ -57,7 +57,15 @@ struct OpenedForOutput {
 std::optional<int> open_for_output(const CommandSpec& spec, const std::string& path, const Args& a,
                                    OpenedForOutput& out);
 
-/// Reads whitespace-separated tokens (IDs) or lines from a file or "-".
-bool read_lines(const std::string& path, std::vector<std::string>& out, std::string& error);
+/// One line of a list file, with its 1-based number in the file.
+struct InputLine {
+  std::size_t number = 0;
+  std::string text;
+};
+
+/// Reads the lines of a list file (IDs, regions) from a path or "-" (stdin),
+/// plain, gzip or BGZF (detected from the bytes).  A CR before the newline is
+/// dropped; blank lines and '#' comments are skipped (numbers still count them).
+bool read_lines(const std::string& path, std::vector<InputLine>& out, std::string& error);
 
 }  // namespace gffbase::cli

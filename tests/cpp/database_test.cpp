@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "gffbase/arrow/batched.hpp"
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/version.hpp"
 #include "test_util.hpp"
@@ -201,6 +202,51 @@ TEST_F(BasicDb, RegionQueriesMatchANaiveScan) {
     ASSERT_TRUE(got.is_ok()) << got.status().message();
     ASSERT_EQ(*got, naive_region(db(), q)) << q.seqid << ":" << q.start << "-" << q.end;
   }
+}
+
+TEST_F(BasicDb, RegionBatchesTakeTheStrandEachRegionNames) {
+  // Per query: a strand named by the region (0: any); the filters' strand,
+  // when set, wins.  Each query's rows equal db.region() of the same query.
+  std::mt19937 rng(11);
+  RegionBatchQuery qs;
+  std::vector<RegionQuery> singles;
+  for (int i = 0; i < 300; ++i) {
+    RegionQuery q;
+    q.seqid = rng() % 4 == 0 ? "chr2" : "chr1";
+    q.start = static_cast<Coord>(rng() % 8000);
+    q.end = q.start + static_cast<Coord>(rng() % 3000);
+    q.strand = "\0+-."[rng() % 4];
+    qs.seqids.emplace_back(q.seqid);
+    qs.starts.push_back(q.start);
+    qs.ends.push_back(q.end);
+    qs.strands.push_back(q.strand);
+    singles.push_back(q);
+  }
+  for (Strand filter : {Strand{0}, Strand{'-'}}) {
+    RegionQuery filters;
+    filters.strand = filter;
+    auto batch = region_batched(db(), qs, filters, 2);
+    ASSERT_TRUE(batch.is_ok()) << batch.status().message();
+    std::vector<std::vector<RowId>> got(singles.size());
+    for (std::size_t k = 0; k < batch->rows.size(); ++k) got[batch->query_index[k]].push_back(batch->rows[k]);
+    std::size_t filtered = 0;
+    for (std::size_t i = 0; i < singles.size(); ++i) {
+      RegionQuery q = singles[i];
+      if (filter) q.strand = filter;
+      std::sort(got[i].begin(), got[i].end());
+      auto want = db().region(q);
+      ASSERT_TRUE(want.is_ok());
+      ASSERT_EQ(got[i], *want) << i;
+      RegionQuery any = q;
+      any.strand = 0;
+      filtered += db().region(any)->size() - want->size();
+    }
+    EXPECT_GT(filtered, 0u);  // the strands did select
+  }
+  qs.strands[3] = 'x';
+  auto bad = region_batched(db(), qs, RegionQuery{}, 1);
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_EQ(bad.status().message(), "region_batched: query 3: expected a strand of +, -, . or ?, found 'x'");
 }
 
 TEST_F(BasicDb, RegionSpecialCases) {

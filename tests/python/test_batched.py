@@ -330,3 +330,53 @@ def test_threads_do_not_change_results(yeast):
     one = yeast.children_batched(genes, threads=1)
     many = yeast.children_batched(genes, threads=4)
     assert one.equals(many)
+
+
+# -- regions as db.region() reads them (helper sweep: strands were ignored, tables misread) ------
+
+def _region_ids(db, region, **kw):
+    return [f.id for f in db.region(region, **kw)]
+
+
+def test_region_batched_honours_the_strand_a_region_names(gff3_db):
+    db = gff3_db
+    regions = ["chrX:20500-20600:-", "chrX:20500-20600:+", ("chrX", 900, 3100, "+"), ("chrX", 900, 3100, "-"),
+               db["tx3.e1"], "chrX:900-3100"]
+    t = db.region_batched(regions)
+    got = collections.defaultdict(list)
+    for q, i in zip(t.column("query_idx").to_pylist(), t.column("id").to_pylist()):
+        got[q].append(i)
+    for q, r in enumerate(regions):
+        assert sorted(got[q]) == sorted(_region_ids(db, r)), r
+    assert got[1] == [] and got[3] == [] and got[0]  # the strand filtered something out
+    # strand= wins over the region's own, as in db.region (and the tuple fast path agrees with the general one)
+    for regions in ([("chrX", 900, 3100, "+")], ["chrX:900-3100:+"]):
+        t = db.region_batched(regions, strand="-")
+        assert t.column("id").to_pylist() == _region_ids(db, regions[0], strand="-")
+    with pytest.raises(gffbase.InvalidArgumentError, match="strand"):
+        db.region_batched([("chrX", 1, 5, "x"), "chrX:1-5"])
+
+
+def test_region_batched_tables_single_regions_and_open_sides(gff3_db):
+    db = gff3_db
+    table = pa.table({"seqid": ["chrX", "chrX"], "start": [900, 900], "end": [3100, 3100], "strand": ["-", None]})
+    t = db.region_batched(table)
+    assert t.filter(pa.compute.equal(t["query_idx"], 0)).num_rows == len(_region_ids(db, "chrX:900-3100:-"))
+    assert t.filter(pa.compute.equal(t["query_idx"], 1)).num_rows == len(_region_ids(db, "chrX:900-3100"))
+    pd = pytest.importorskip("pandas")
+    with pytest.raises(gffbase.InvalidArgumentError, match=r"needs columns seqid .* found columns \['chrX', 'begin'"):
+        db.region_batched(pd.DataFrame({"chrX": ["chrX"], "begin": [1], "stop": [5]}))
+    with pytest.raises(gffbase.InvalidArgumentError, match="row 1: column 'start' is missing"):
+        db.region_batched(pd.DataFrame({"seqid": ["chrX", "chrX"], "start": [1, None], "end": [5, 6]}))
+    # One region alone is one query, not a string of one-letter seqids.
+    assert db.region_batched("chrX").column("id").to_pylist() == _region_ids(db, "chrX")
+    assert db.region_batched(("chrX", 900, 1100)).column("id").to_pylist() == _region_ids(db, ("chrX", 900, 1100))
+    assert db.region_batched([("chrX", None, None)]).num_rows == len(list(db.all_features()))
+    # Arguments that are not what they should be say so.
+    for kw, match in (({"featuretype": 5}, "featuretype"), ({"featuretype": ["exon", None]}, "featuretype"),
+                      ({"threads": None}, "threads"), ({"threads": -1}, "threads")):
+        with pytest.raises(gffbase.InvalidArgumentError, match=match):
+            db.region_batched(["chrX:1-5"], **kw)
+    ids = pa.array(["tx1", "tx2"])
+    assert db.children_batched(ids, featuretype="exon").num_rows == db.children_batched(["tx1", "tx2"],
+                                                                                         featuretype="exon").num_rows

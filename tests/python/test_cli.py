@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -157,6 +158,30 @@ def test_region_bed_from_stdin(gffbase_cli, cli_db):
         r = run(gffbase_cli, "region", cli_db, "--regions", "-", "-t", "exon", stdin=f"chrX\t999\t1500\tq\t0\t{strand}\n")
         assert r.returncode == 0, r.stderr
         assert sorted(ids_of(r.stdout)) == want, strand
+
+
+def test_region_and_id_lists_as_users_write_them(gffbase_cli, cli_db, tmp_path):
+    # gzip lists, UCSC track/browser headers, blank lines and comments (which
+    # still count for line numbers), leading blanks before an ID.
+    bed = tmp_path / "r.bed.gz"
+    bed.write_bytes(gzip.compress(b"track name=peaks\nbrowser position chrX:1-100\n\n# c\nchrX\t999\t1500\n"))
+    r = run(gffbase_cli, "region", cli_db, "--regions", bed, "-t", "exon")
+    assert r.returncode == 0, r.stderr
+    assert sorted(ids_of(r.stdout)) == ["tx1.e1", "tx2.e1"]
+    ids = tmp_path / "ids.txt.gz"
+    ids.write_bytes(gzip.compress(b"  tx1\n\ntx2 second word\n"))
+    r = run(gffbase_cli, "get", cli_db, "--ids", ids)
+    assert r.returncode == 0 and ids_of(r.stdout) == ["tx1", "tx2"], r.stderr
+    # Errors name the line as the file numbers it; a space-separated "BED" line is refused, not read as a seqid.
+    r = run(gffbase_cli, "region", cli_db, "--regions", "-", stdin="\n# header\nchrX:1-5\n\nchrX 999 1500\n")
+    assert r.returncode == 1 and \
+        '-:5: expected seqid:start-end or a tab-separated BED line, found "chrX 999 1500"' in r.stderr, r.stderr
+    # An unknown seqid is said, once, with the database's own names; an insertion point is its two flanking bases.
+    r = run(gffbase_cli, "region", cli_db, "--regions", "-", "-t", "exon",
+            stdin="chr9:1-5\nchr9\t1\t5\nchrX\t1500\t1500\n")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.count("seqid 'chr9' is not in the database (its seqids: chrX)") == 1 and "-:1:" in r.stderr
+    assert sorted(ids_of(r.stdout)) == ["tx1.e1", "tx2.e1"]  # 1500-1501 touches the exons ending at 1500
 
 
 def test_get_formats(gffbase_cli, cli_db):
@@ -694,7 +719,7 @@ def test_bed_regions_must_be_whole_numbers_and_bad_bytes_are_escaped(gffbase_cli
     assert ok.returncode == 0 and "tx1" in ok.stdout
     for line, shown in [("chrX\t0\t5abc\n", r'found "chrX\t0\t5abc"'), ("chrX\t\t5\n", r'found "chrX\t\t5"')]:
         r = run(gffbase_cli, "region", cli_db, "--regions", "-", stdin=line)
-        assert r.returncode == 1 and "-:1: expected a BED line (chrom<TAB>start<TAB>end, 0-based, start < end), " \
+        assert r.returncode == 1 and "-:1: expected a BED line (chrom<TAB>start<TAB>end, 0-based, start <= end), " \
             + shown in r.stderr, r.stderr
     r = subprocess.run([gffbase_cli, "region", str(cli_db), "--regions", "-"], input=b"chrX\t0\xff\t5\n",
                        capture_output=True, timeout=60)

@@ -49,6 +49,10 @@ struct HierarchyBatch {
 struct RegionBatchQuery {
   std::vector<std::string> seqids;
   std::vector<Coord> starts, ends;  ///< 1-based closed
+  /// Per query, the strand the region itself names ("chr1:5-9:+"), 0 for
+  /// none; empty when no query names one.  The filters' strand, when set,
+  /// wins (as a `strand=` argument beside a region does in db.region()).
+  std::vector<Strand> strands;
 };
 
 struct RegionBatch {
@@ -61,8 +65,8 @@ struct RegionBatch {
 HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureIndex> anchors, const HierarchyQuery& q,
                                  bool children, int threads);
 
-/// Hits of every region; fails (kInvalidArgument) when a query has start > end,
-/// naming its index.
+/// Hits of every region; fails (kInvalidArgument) when a query has start > end
+/// or a strand other than + - . ?, naming its index.
 Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& queries, const RegionQuery& filters,
                                    int threads);
 
