@@ -213,12 +213,58 @@ class Assembler {
     if (!pending_gtf_) return;
     const RawRecord& r = *pending_gtf_;
     if (r.type_code == gene_type_) {
-      if (auto g = gtf_value(*pending_chunk_, r, gene_key_); !g.empty()) gene_ids_.try_emplace(g, dr.feature);
+      if (auto g = gtf_value(*pending_chunk_, r, gene_key_); !g.empty()) register_named(gene_ids_, g, dr.feature, r);
     } else if (r.type_code == transcript_type_) {
-      if (auto t = gtf_value(*pending_chunk_, r, tx_key_); !t.empty()) tx_ids_.try_emplace(t, dr.feature);
+      if (auto t = gtf_value(*pending_chunk_, r, tx_key_); !t.empty()) register_named(tx_ids_, t, dr.feature, r);
       // Without a gene_id (AUGUSTUS), its gene is the one its lines name.
       if (first_value(*pending_chunk_, r, gene_key_).empty()) tx_without_gene_.insert(dr.feature);
     }
+  }
+
+  // The first gene (transcript) line of a name is found by the name; one on
+  // another seqid (UCSC's ncbiRefSeq reuses transcript IDs on _alt and _fix
+  // contigs, PAR genes sit on X and Y) by the name and its seqid, so that
+  // each line's children are the ones on its own seqid.
+  void register_named(IdMap& names, std::string_view name, std::uint32_t feature, const RawRecord& r) {
+    auto [it, fresh] = names.try_emplace(name, feature);
+    if (!fresh && seqid_of(it->second) != r.seqid_code) per_seqid_.try_emplace(seqid_key(name, r.seqid_code), feature);
+  }
+
+  std::uint32_t seqid_of(std::uint32_t feature) const { return d_.rows[first_row_[feature]].rec->seqid_code; }
+
+  static std::string seqid_key(std::string_view name, std::uint32_t seqid) {
+    std::string key(name);
+    key += '\0';
+    key.append(reinterpret_cast<const char*>(&seqid), sizeof seqid);
+    return key;
+  }
+
+  // The gene or transcript called `name` for a line on `row`'s seqid, given
+  // `found`, the first one of that name: itself when on that seqid, else one
+  // on that seqid — a line of the file, or an inferred one made here (named
+  // name_1, ...) when `found` was inferred too.  A line of the file on
+  // another seqid is kept when this seqid has none.
+  // `attrs()` makes the column 9 of an inferred one (called only then).
+  template <typename MakeAttrs>
+  std::uint32_t on_row_seqid(std::uint32_t found, std::string_view wanted, std::uint32_t row, const char* type,
+                             MakeAttrs&& attrs, std::uint32_t gene) {
+    const RawRecord& r = *d_.rows[row].rec;
+    if (found == kNone || seqid_of(found) == r.seqid_code) return found;
+    std::string key = seqid_key(wanted, r.seqid_code);
+    if (auto it = per_seqid_.find(key); it != per_seqid_.end()) return it->second;
+    if (!(d_.rows[first_row_[found]].flags & kRowSynthetic)) return found;
+    const std::uint32_t own = synthesize(type, free_name(wanted), d_.rows[row], attrs());
+    if (gene != kNone) d_.edges.emplace_back(own, gene);
+    per_seqid_.emplace(std::move(key), own);
+    if (warned_seqid_.insert(found).second) {
+      const std::string& key_name = std::string_view(type) == "gene" ? o_.gtf_gene_key : o_.gtf_transcript_key;
+      log_.add(problem(Severity::kWarning, "multi-seqid-parent", r.line, "attribute " + key_name,
+                       "all lines of " + std::string(type) + " " + quote(wanted) + " on one seqid",
+                       "lines on " + name(d_.seqids, seqid_of(found)) + " and " + name(d_.seqids, r.seqid_code),
+                       "each seqid gets its own inferred " + std::string(type) + "; the one on " +
+                           name(d_.seqids, r.seqid_code) + " is " + quote(d_.feature_ids[own])));
+    }
+    return own;
   }
 
   // A gene's gene_id or a transcript's transcript_id, else its bare ID.
@@ -573,7 +619,13 @@ class Assembler {
         std::uint32_t gene = kNone;
         if (!gid.empty()) {
           // Consecutive lines nearly always share the previous line's gene.
-          gene = gid == last_gid_ && last_gene_ != kNone ? last_gene_ : lookup(gene_ids_, gid);
+          if (gid == last_gid_ && last_gene_ != kNone && r.seqid_code == last_seqid_) {
+            gene = last_gene_;
+          } else {
+            const std::uint32_t first = lookup(gene_ids_, gid);
+            gene = on_row_seqid(first, gid, this_row, "gene", [&] { return gtf_attr(gene_key, gid); }, kNone);
+            if (gene != first) add_attr_hash(gene_key, gid);
+          }
           if (gene == kNone && o_.infer_genes) {
             gene = synthesize("gene", free_name(gid), d_.rows[this_row], gtf_attr(gene_key, gid));
             gene_ids_.emplace(gid, gene);
@@ -582,6 +634,7 @@ class Assembler {
           if (gene != kNone) extend(gene, d_.rows[this_row]);
           last_gid_ = gid;
           last_gene_ = gene;
+          last_seqid_ = r.seqid_code;
         }
         if (is_transcript) {
           if (gene != kNone) {
@@ -593,10 +646,19 @@ class Assembler {
         // The transcript, synthesised when absent.
         std::uint32_t tx = kNone;
         if (!tid.empty()) {
-          if (tid == last_tid_ && gene == last_tx_gene_ && last_tx_ != kNone) {
+          if (tid == last_tid_ && gene == last_tx_gene_ && last_tx_ != kNone && r.seqid_code == last_tx_seqid_) {
             tx = last_tx_;
           } else {
-            tx = lookup(tx_ids_, tid);
+            const std::uint32_t first = lookup(tx_ids_, tid);
+            auto attrs = [&] {
+              std::string a = gid.empty() ? std::string() : gtf_attr(gene_key, gid) + " ";
+              return a + gtf_attr(tx_key, tid);
+            };
+            tx = on_row_seqid(first, tid, this_row, "transcript", attrs, gene);
+            if (tx != first) {
+              if (!gid.empty()) add_attr_hash(gene_key, gid);
+              add_attr_hash(tx_key, tid);
+            }
             if (tx != kNone && gene != kNone) tx = inferred_transcript_of(tx, gene, gid, tid, this_row);
           }
           if (tx == kNone && o_.infer_transcripts) {
@@ -619,6 +681,7 @@ class Assembler {
           last_tid_ = tid;
           last_tx_ = tx;
           last_tx_gene_ = gene;
+          last_tx_seqid_ = r.seqid_code;
         }
         if (tx != kNone && tx != feature) d_.edges.emplace_back(feature, tx);
         else if (gene != kNone && gene != feature) d_.edges.emplace_back(feature, gene);
@@ -901,6 +964,9 @@ class Assembler {
   std::uint32_t last_checked_tx_ = kNone, last_checked_gene_ = kNone;
   std::string_view last_gid_, last_tid_;
   std::uint32_t last_gene_ = kNone, last_tx_ = kNone, last_tx_gene_ = kNone;
+  std::uint32_t last_seqid_ = kNone, last_tx_seqid_ = kNone;
+  std::unordered_map<std::string, std::uint32_t> per_seqid_;  ///< seqid_key(name, seqid) -> that seqid's gene/transcript
+  std::unordered_set<std::uint32_t> warned_seqid_;             ///< first features whose name was split by seqid
   std::unordered_map<std::string, std::uint32_t> per_gene_tx_;  ///< gene_id '\0' transcript_id -> its own inferred transcript
   const RawRecord* pending_gtf_ = nullptr;
   const ParsedChunk* pending_chunk_ = nullptr;

@@ -535,21 +535,50 @@ TEST(IngestDialect, AForcedFormatThatTheLinesContradictIsAWarning) {
   EXPECT_EQ(find_problem(*ok, "format-mismatch"), nullptr);
 }
 
-TEST(IngestGtf, ChildrenOnTwoSeqidsAreReportedUnderTheKeyThatNamesTheFeature) {
+TEST(IngestGtf, EachSeqidGetsItsOwnInferredGeneAndTranscript) {
+  // UCSC's ncbiRefSeq reuses transcript IDs on _alt contigs; PAR genes sit on
+  // X and Y.  Each line joins the gene/transcript of its own seqid; a line of
+  // the file on another seqid (an explicit transcript) is matched by seqid too.
   TempDir dir;
   const std::string text = tsv({"c1", ".", "exon", "1", "10", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"}) +
-                           tsv({"c2", ".", "exon", "5", "20", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"});
-  auto rep = ingest_text(text, dir.file("m.gffdb"), default_options());
+                           tsv({"c2", ".", "exon", "5", "20", ".", "+", ".", "gene_id \"G\"; transcript_id \"T\";"}) +
+                           tsv({"c1", ".", "transcript", "100", "300", ".", "+", ".",
+                                "gene_id \"H\"; transcript_id \"U\";"}) +
+                           tsv({"c2", ".", "transcript", "400", "600", ".", "+", ".",
+                                "gene_id \"H\"; transcript_id \"U\";"}) +
+                           tsv({"c2", ".", "exon", "400", "450", ".", "+", ".", "gene_id \"H\"; transcript_id \"U\";"});
+  IngestOptions o = default_options();
+  o.merge_strategy = MergeStrategy::kCreateUnique;  // the second transcript line U becomes U_1
+  auto rep = ingest_text(text, dir.file("m.gffdb"), o);
   ASSERT_TRUE(rep.is_ok()) << rep.status().message();
   std::vector<std::string> fields;
   for (const Problem& p : rep->problems.items) {
     if (p.code != "multi-seqid-parent") continue;
-    fields.push_back(p.field + " | " + p.found);
-    EXPECT_EQ(p.line, 2u);
+    fields.push_back(p.field + " | " + p.found + " | " + p.hint);
   }
   std::sort(fields.begin(), fields.end());
-  EXPECT_EQ(fields, (std::vector<std::string>{"attribute gene_id | \"G\" has children on c1 and c2",
-                                              "attribute transcript_id | \"T\" has children on c1 and c2"}));
+  EXPECT_EQ(fields, (std::vector<std::string>{
+                        "attribute gene_id | lines on c1 and c2 | each seqid gets its own inferred gene; the one on c2 "
+                        "is \"G_1\"",
+                        "attribute gene_id | lines on c1 and c2 | each seqid gets its own inferred gene; the one on c2 "
+                        "is \"H_1\"",
+                        "attribute transcript_id | lines on c1 and c2 | each seqid gets its own inferred transcript; "
+                        "the one on c2 is \"T_1\""}));
+  auto db = Database::open(dir.file("m.gffdb")).value();
+  auto seqids_of = [&](std::string_view id, bool down) {
+    std::vector<std::string> out;
+    for (const RelatedRow& r : down ? db->children(*db->find(id), {}) : db->parents(*db->find(id), {})) {
+      out.push_back(std::string(db->row_id(r.row)) + "@" + std::string(db->row(r.row).seqid));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(seqids_of("T", true), (std::vector<std::string>{"exon_1@c1"}));
+  EXPECT_EQ(seqids_of("T_1", true), (std::vector<std::string>{"exon_2@c2"}));
+  EXPECT_EQ(seqids_of("G_1", true), (std::vector<std::string>{"T_1@c2", "exon_2@c2"}));
+  // The explicit transcript U on c2 (renamed U_1) has the c2 exon, under the c2 gene.
+  EXPECT_EQ(seqids_of("exon_3", false), (std::vector<std::string>{"H_1@c2", "U_1@c2"}));
+  EXPECT_TRUE(seqids_of("U", true).empty());
 }
 
 TEST(IngestGtf, EmptyIdsBothStrandsAndATranscriptInTwoGenesAreReported) {
