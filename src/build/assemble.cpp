@@ -359,32 +359,44 @@ class Assembler {
         const RawRecord& first = *d_.rows[first_row_[existing]].rec;
         if (first.seqid_code == r.seqid_code && first.type_code == r.type_code) {
           // One ID over several lines of the same type and seqid: segments of
-          // one discontinuous feature (GFF3 spec), not a duplicate.
+          // one discontinuous feature (GFF3 spec), not a duplicate.  On both
+          // strands that is trans-splicing (a chloroplast rps12 CDS) or two
+          // features named alike: kept, and said once per feature.
+          const bool opposite = (first.strand == '+' && r.strand == '-') || (first.strand == '-' && r.strand == '+');
+          if (opposite && warned_strands_.insert(existing).second) {
+            Problem p = problem(Severity::kWarning, "multi-strand-segments", r.line, "column 7 (strand)",
+                                "the strand of the other lines of \"" + std::string(id) + "\", " +
+                                    std::string(1, first.strand) + " (line " + std::to_string(first.line) + ")",
+                                std::string(1, r.strand),
+                                "kept as one feature over both strands (trans-splicing); two features need two IDs");
+            p.text = truncate_for_message(r.attributes());
+            log_.add(p);
+          }
           dr.feature = existing;
           push_row(dr);
           continue;
         }
         report_.duplicates++;
         const std::string where = "first defined at line " + std::to_string(first.line);
+        auto duplicate = [&](Severity severity, std::string hint) {
+          Problem p = problem(severity, "duplicate-id", r.line, "attribute ID", "a unique ID",
+                              "duplicate ID \"" + std::string(id) + "\" (" + where + ")", std::move(hint));
+          p.text = truncate_for_message(r.attributes());
+          return p;
+        };
         switch (o_.merge_strategy) {
           case MergeStrategy::kError: {
-            Problem p = problem(Severity::kError, "duplicate-id", r.line, "attribute ID",
-                                "a unique ID", "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
-                                "choose --merge-strategy create_unique, merge, warning or replace");
-            p.text = truncate_for_message(r.attributes());
+            Problem p = duplicate(Severity::kError, "choose --merge-strategy create_unique, merge, warning or replace");
             log_.add(p);
             return Status::invalid_input(p.format());
           }
           case MergeStrategy::kWarning:
-            log_.add(problem(Severity::kWarning, "duplicate-id", r.line, "attribute ID", "a unique ID",
-                             "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
-                             "merge_strategy=warning: this line was skipped, the first definition kept"));
+            log_.add(duplicate(Severity::kWarning,
+                               "merge_strategy=warning: this line was skipped, the first definition kept"));
             report_.skipped_lines++;
             continue;
           case MergeStrategy::kMerge:
-            log_.add(problem(Severity::kWarning, "duplicate-id", r.line, "attribute ID", "a unique ID",
-                             "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
-                             "merge_strategy=merge: kept as another segment of the same feature"));
+            log_.add(duplicate(Severity::kWarning, "merge_strategy=merge: kept as another segment of the same feature"));
             dr.feature = existing;
             push_row(dr);
             continue;
@@ -395,18 +407,14 @@ class Assembler {
               if (!ids_.count(fresh) && !explicit_auto_like_.count(fresh)) break;
             }
             const std::string_view name = d_.owned.emplace_back(std::move(fresh));
-            log_.add(problem(Severity::kWarning, "duplicate-id", r.line, "attribute ID", "a unique ID",
-                             "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
-                             "merge_strategy=create_unique: renamed to \"" + std::string(name) + "\""));
+            log_.add(duplicate(Severity::kWarning, "merge_strategy=create_unique: renamed to \"" + std::string(name) + "\""));
             dr.feature = new_feature(name, row, 0);
             ids_.emplace(name, dr.feature);
             push_row(dr);
             continue;
           }
           case MergeStrategy::kReplace: {
-            log_.add(problem(Severity::kWarning, "duplicate-id", r.line, "attribute ID", "a unique ID",
-                             "duplicate ID \"" + std::string(id) + "\" (" + where + ")",
-                             "merge_strategy=replace: this line replaces the earlier definition"));
+            log_.add(duplicate(Severity::kWarning, "merge_strategy=replace: this line replaces the earlier definition"));
             // Earlier rows of the feature are detached after this pass.
             replaced_from_.resize(d_.feature_ids.size(), 0);
             replaced_from_[existing] = row;
@@ -966,7 +974,8 @@ class Assembler {
   std::uint32_t last_gene_ = kNone, last_tx_ = kNone, last_tx_gene_ = kNone;
   std::uint32_t last_seqid_ = kNone, last_tx_seqid_ = kNone;
   std::unordered_map<std::string, std::uint32_t> per_seqid_;  ///< seqid_key(name, seqid) -> that seqid's gene/transcript
-  std::unordered_set<std::uint32_t> warned_seqid_;             ///< first features whose name was split by seqid
+  std::unordered_set<std::uint32_t> warned_seqid_;
+  std::unordered_set<std::uint32_t> warned_strands_;  ///< features with segments on both strands, said once             ///< first features whose name was split by seqid
   std::unordered_map<std::string, std::uint32_t> per_gene_tx_;  ///< gene_id '\0' transcript_id -> its own inferred transcript
   const RawRecord* pending_gtf_ = nullptr;
   const ParsedChunk* pending_chunk_ = nullptr;

@@ -952,7 +952,12 @@ void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down,
         w.next.push_back(g);
         if (++visits > d.n_features) throw Error(ErrorKind::kCorrupt, cycle_denied(d.path));
         if (q.level && *q.level != depth) continue;
-        for (std::uint32_t j = rows_off[g]; j < rows_off[g + 1]; ++j) {
+        // Children: every line of each (a split CDS is all its lines, as
+        // gffutils' create_unique makes them CDS, CDS_1, ...).  Parents: a
+        // feature once, as its first line — the line a Parent names in
+        // gffutils (TransDecoder repeats a gene's line for each of its ORFs).
+        const std::uint32_t row_end = down ? rows_off[g + 1] : std::min(rows_off[g + 1], rows_off[g] + 1);
+        for (std::uint32_t j = rows_off[g]; j < row_end; ++j) {
           const std::uint32_t r = rows[j];
           if (type_ok(q.type_codes, q.type_filter, types[r])) out.push_back({r, depth});
         }

@@ -424,6 +424,24 @@ TEST(DatabaseSideTables, ProblemsAndFastaAreStored) {
   EXPECT_EQ(fasta->directives(), (std::vector<std::string_view>{"##gff-version 3"}));  // not ##FASTA
 }
 
+TEST(DatabaseHierarchy, AParentOfSeveralLinesIsReturnedOnceAChildWithAllItsLines) {
+  // TransDecoder repeats a gene's line for each ORF; a gene over a circular
+  // genome's origin is two lines.  Parents give the feature once (its first
+  // line, the one a Parent names in gffutils); children give every line.
+  TempDir dir;
+  const std::string text =
+      "##gff-version 3\n"
+      "c\t.\tgene\t5800\t6000\t.\t+\t.\tID=g\nc\t.\tgene\t1\t150\t.\t+\t.\tID=g\n"
+      "c\t.\tCDS\t5800\t6000\t.\t+\t0\tID=cds;Parent=g\nc\t.\tCDS\t1\t150\t.\t+\t0\tID=cds;Parent=g\n";
+  auto db = build_db(text, dir.file("o.gffdb"));
+  ASSERT_TRUE(db);
+  const auto up = db->parents(*db->find("cds"), {});
+  ASSERT_EQ(up.size(), 1u);
+  EXPECT_EQ(up[0].row, db->primary_row(*db->find("g")));
+  EXPECT_EQ(db->row(up[0].row).start, 5800);
+  EXPECT_EQ(ids(*db, db->children(*db->find("g"), {})), (Related{{"cds", 1}, {"cds", 1}}));
+}
+
 TEST(DatabaseHierarchy, CyclesTerminate) {
   TempDir dir;
   auto db = build_db(read_file(test_data("cycle.gff3")), dir.file("c.gffdb"));

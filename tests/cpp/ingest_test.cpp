@@ -581,6 +581,28 @@ TEST(IngestGtf, EachSeqidGetsItsOwnInferredGeneAndTranscript) {
   EXPECT_TRUE(seqids_of("U", true).empty());
 }
 
+TEST(IngestGff3, SegmentsOnOppositeStrandsAreKeptAndSaidOnce) {
+  TempDir dir;
+  const std::string text = "##gff-version 3\n" +
+                           tsv({"chrM", "m", "tRNA", "1000", "1070", ".", "+", ".", "ID=trnL;Name=a"}) +
+                           tsv({"chrM", "m", "tRNA", "51000", "51070", ".", "-", ".", "ID=trnL;Name=b"}) +
+                           tsv({"chrM", "m", "tRNA", "61000", "61070", ".", "-", ".", "ID=trnL;Name=c"}) +
+                           tsv({"chrM", "m", "tRNA", "71000", "71070", ".", ".", ".", "ID=trnL;Name=d"});
+  IngestOptions o = default_options();
+  o.source_name = "t.gff3";
+  auto rep = ingest_text(text, dir.file("t.gffdb"), o);
+  ASSERT_TRUE(rep.is_ok()) << rep.status().message();
+  std::vector<std::string> got;
+  for (const Problem& p : rep->problems.items) got.push_back(p.format());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0],
+            "t.gff3:3: warning: column 7 (strand): expected the strand of the other lines of \"trnL\", + (line 2), "
+            "found -\n  | ID=trnL;Name=b\n  hint: kept as one feature over both strands (trans-splicing); two "
+            "features need two IDs");
+  auto db = Database::open(dir.file("t.gffdb")).value();
+  EXPECT_EQ(db->feature_rows(*db->find("trnL")).size(), 4u);  // no line lost
+}
+
 TEST(IngestGtf, EmptyIdsBothStrandsAndATranscriptInTwoGenesAreReported) {
   TempDir dir;
   const std::string text =

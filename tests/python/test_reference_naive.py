@@ -135,7 +135,8 @@ class Naive:
         return out
 
     def parents(self, start_rows: Sequence[int], level: Optional[int], seen=frozenset()) -> Dict[int, int]:
-        """{row: smallest depth} of every row above `start_rows` (level=None) or at exactly `level`."""
+        """{row: smallest depth} of every feature above `start_rows` (level=None) or at exactly `level`,
+        a feature as its first line (the line a Parent names; its other lines' parents are walked too)."""
         out: Dict[int, int] = {}
 
         def walk(rows: Sequence[int], depth: int, seen: frozenset):
@@ -147,7 +148,7 @@ class Naive:
             for pid in pids:
                 prow = self.rows_of.get(pid, ())
                 if level is None or depth == level:
-                    for r in prow:
+                    for r in prow[:1]:
                         out[r] = min(out.get(r, depth), depth)
                 if level is None or depth < level:
                     walk(prow, depth + 1, seen | {pid})

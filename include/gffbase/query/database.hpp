@@ -174,7 +174,8 @@ class Database {
   // --- queries ----------------------------------------------------------------
   /// Rows of every feature below (children) or above (parents) `f`,
   /// breadth-first; each feature once, at its smallest depth; cycles are
-  /// cut by the visited set.  Sorted by row order.
+  /// cut by the visited set.  Sorted by row order.  A child of several lines
+  /// gives all its rows (a split CDS); a parent gives its first row only.
   std::vector<RelatedRow> children(FeatureIndex f, const HierarchyQuery& q) const;
   std::vector<RelatedRow> parents(FeatureIndex f, const HierarchyQuery& q) const;
   /// The same walks, appending to `out` and reusing `scratch` (no allocation
