@@ -144,10 +144,30 @@ class Feature:
     @property
     def attributes(self) -> Attributes:
         if self._attributes is None:
-            self._attributes = from_pairs(_core.parse_attributes(self._raw or "", self._gff3))
+            source = self._source  # (reading _raw lets go of it)
+            pairs = _core.parse_attributes(self._raw or "", self._gff3)
+            if len(pairs) == 1 and pairs[0] == (self.id, None) and self._row is not None:
+                pairs = self._bare_id_pairs(source)
+            self._attributes = from_pairs(pairs)
             self._pristine = {k: list(v) for k, v in self._attributes.items()}
             _core.track(self)
         return self._attributes
+
+    def _bare_id_pairs(self, source):
+        # An AUGUSTUS/BRAKER gene or transcript line: column 9 is the bare ID,
+        # which the ingest read as the gene's gene_id (the transcript's
+        # transcript_id, under the gene its exons name; GFF3: as ID).  Its
+        # attributes say so, as gffutils' inferred features do; the line
+        # itself is written as it was.
+        if self._gff3:
+            return [("ID", self.id)]
+        if self.featuretype == "gene":
+            return [("gene_id", self.id)]
+        pairs = [("transcript_id", self.id)]
+        if source is not None:
+            rows, _ = source.parents(source.row_feature(self._row), 1, ["gene"])
+            pairs += [("gene_id", source.feature_id(source.row_feature(r))) for r in rows[:1]]
+        return pairs
 
     @attributes.setter
     def attributes(self, value) -> None:

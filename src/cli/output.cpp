@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "gffbase/build/feature_table.hpp"
 #include "gffbase/io/input.hpp"
 
 namespace gffbase::cli {
@@ -12,11 +13,17 @@ void RowPrinter::header() {
 }
 
 void RowPrinter::row(RowId r) {
+  // BED has no way to say "no coordinates" (a line kept in lenient mode
+  // with '.' for start and end): such rows are not written as BED.
+  if ((format_ == OutputFormat::kBed || format_ == OutputFormat::kBed12) && (db_.flags()[r] & kRowNoCoords)) return;
   switch (format_) {
     case OutputFormat::kGff3: write_gff_line(db_, r, false, buf_, link_synthetic_); break;
     case OutputFormat::kGtf: write_gff_line(db_, r, true, buf_, link_synthetic_); break;
     case OutputFormat::kBed: write_bed6_line(db_, r, buf_); break;
-    case OutputFormat::kBed12: write_bed12_for_feature(db_, r, buf_); break;
+    case OutputFormat::kBed12:
+      if (db_.feature_rows(db_.row_feature(r)).size() > 1 && !bed12_written_.insert(db_.row_feature(r)).second) return;
+      write_bed12_for_feature(db_, r, buf_);
+      break;
     case OutputFormat::kTsv: write_tsv_line(db_, r, buf_); break;
     case OutputFormat::kJsonl: write_jsonl_line(db_, r, buf_); break;
   }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "args.hpp"
@@ -19,8 +20,9 @@ class RowPrinter {
   RowPrinter(const Database& db, OutputFormat format, std::FILE* out) : db_(db), format_(format), out_(out) {}
   ~RowPrinter() { flush(); }
   void header();
-  /// `extra` (e.g. the query it answers) is prepended as a first TSV column
-  /// when non-empty and the format is tsv.
+  /// Writes row `r`; in BED12, a multi-line feature's first row met stands
+  /// for the feature (one BED12 line each).  BED and BED12 skip rows without
+  /// coordinates.
   void row(RowId r);
   /// A line written as it is (a directive), in order with the rows.
   void line(std::string_view text) {
@@ -38,6 +40,7 @@ class RowPrinter {
   std::FILE* out_;
   std::string buf_;
   bool link_synthetic_ = true;
+  std::unordered_set<FeatureIndex> bed12_written_;  ///< features with several rows, written once
 };
 
 /// The --format option every query command takes.

@@ -311,10 +311,23 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
     out += percent_encode(db.feature_id(f));
   }
   if (!has_key(items, "Parent")) {
+    // An inferred parent not being written stands aside for its own parents:
+    // an NCBI CDS under an inferred transcript names the gene line above it.
     const auto flags = db.flags();
+    std::vector<FeatureIndex> parents, pending(db.parents_of(f).begin(), db.parents_of(f).end()), seen;
+    while (!pending.empty() && seen.size() < 64) {
+      const FeatureIndex p = pending.front();
+      pending.erase(pending.begin());
+      if (p == f || std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
+      seen.push_back(p);
+      if (!link_synthetic && (flags[db.primary_row(p)] & kRowSynthetic)) {
+        pending.insert(pending.end(), db.parents_of(p).begin(), db.parents_of(p).end());
+      } else {
+        parents.push_back(p);
+      }
+    }
     bool first = true;
-    for (FeatureIndex p : db.parents_of(f)) {
-      if (p == f || (!link_synthetic && (flags[db.primary_row(p)] & kRowSynthetic))) continue;
+    for (FeatureIndex p : parents) {
       if (!out.empty() && first) out += ';';
       out += first ? "Parent=" : ",";
       out += percent_encode(db.feature_id(p));
@@ -492,17 +505,20 @@ void write_bed12_line(const Database& db, RowId row, const std::vector<std::pair
 
 void write_bed12_for_feature(const Database& db, RowId row, std::string& out) {
   const FeatureIndex f = db.row_feature(row);
+  const RowView self = db.row(row);
   HierarchyQuery q;
   q.level = 1;
-  std::vector<std::pair<Coord, Coord>> exons, others;
+  std::vector<std::pair<Coord, Coord>> exons, pieces;
   Coord thick_start = INT64_MAX, thick_end = INT64_MIN;
   Coord codon_start = INT64_MAX, codon_end = INT64_MIN;
   for (const RelatedRow& c : db.children(f, q)) {
     const RowView v = db.row(c.row);
+    // A line drawn on this row's seqid only (a child elsewhere is not part of it).
+    if (v.seqid != self.seqid || (v.flags & kRowNoCoords)) continue;
     const bool codon = v.type == "start_codon" || v.type == "stop_codon";
     if (v.type == "exon") exons.emplace_back(v.start, v.end);
     else if (v.type == "CDS" || v.type.find("UTR") != std::string_view::npos || v.type.find("codon") != std::string_view::npos)
-      others.emplace_back(v.start, v.end);
+      pieces.emplace_back(v.start, v.end);
     if (v.type == "CDS") {
       thick_start = std::min(thick_start, v.start);
       thick_end = std::max(thick_end, v.end);
@@ -517,19 +533,42 @@ void write_bed12_for_feature(const Database& db, RowId row, std::string& out) {
     thick_start = std::min(thick_start, codon_start);
     thick_end = std::max(thick_end, codon_end);
   }
-  std::vector<std::pair<Coord, Coord>>& raw = exons.empty() ? others : exons;
-  const RowView self = db.row(row);
-  if (self.type == "CDS" && thick_start == INT64_MAX) {  // a CDS on its own line: all of it is coding
-    thick_start = self.start;
-    thick_end = self.end;
+  // The feature's own lines on this seqid: its span, and its blocks when it
+  // has no exon-like children (a gene over a circular genome's origin).
+  std::vector<std::pair<Coord, Coord>> own;
+  for (RowId r : db.feature_rows(f)) {
+    const RowView seg = db.row(r);
+    if (seg.seqid == self.seqid && !(seg.flags & kRowNoCoords)) own.emplace_back(seg.start, seg.end);
   }
-  if (raw.empty()) raw.emplace_back(self.start, self.end);
+  if (self.type == "CDS" && thick_start == INT64_MAX) {  // a CDS itself: all of its lines are coding
+    for (const auto& [s, e] : own) {
+      thick_start = std::min(thick_start, s);
+      thick_end = std::max(thick_end, e);
+    }
+  }
+  // Blocks: the exons; else the CDS, UTR and codon pieces, reaching out to
+  // the feature's own ends (a prokaryote gene with its CDS: one block over
+  // the gene, the CDS thick; an mRNA with CDS lines only: the parts outside
+  // them are UTR); else the feature's own lines.
+  const bool from_pieces = exons.empty() && !pieces.empty();
+  std::vector<std::pair<Coord, Coord>> raw = !exons.empty() ? std::move(exons) : from_pieces ? std::move(pieces) : own;
   std::sort(raw.begin(), raw.end());
   // Merge touching/overlapping pieces (CDS + UTR segments abut).
   std::vector<std::pair<Coord, Coord>> blocks;
   for (auto& b : raw) {
     if (!blocks.empty() && b.first <= blocks.back().second + 1) blocks.back().second = std::max(blocks.back().second, b.second);
     else blocks.push_back(b);
+  }
+  if (from_pieces && !own.empty()) {
+    Coord lo = INT64_MAX, hi = INT64_MIN;
+    for (const auto& [s, e] : own) {
+      lo = std::min(lo, s);
+      hi = std::max(hi, e);
+    }
+    if (lo <= blocks.front().first && hi >= blocks.back().second) {
+      blocks.front().first = lo;
+      blocks.back().second = hi;
+    }
   }
   write_bed12_line(db, row, blocks, thick_start, thick_end, out);
 }
@@ -614,7 +653,26 @@ void write_jsonl_line(const Database& db, RowId row, std::string& out) {
   out += ",\"attributes\":{";
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
-  parse_attributes(v.attributes, db_is_gff3(db), items, scratch);
+  const bool gff3 = db_is_gff3(db);
+  parse_attributes(v.attributes, gff3, items, scratch);
+  if (items.size() == 1 && !items[0].has_value && items[0].key == v.id) {
+    // A bare ID (AUGUSTUS's "g1", read as the ID at ingest): the attributes
+    // it stands for, as the Python Feature gives them.
+    items.clear();
+    if (gff3) {
+      items.push_back({"ID", v.id, 0, true});
+    } else if (v.type == "gene") {
+      items.push_back({"gene_id", v.id, 0, true});
+    } else {
+      items.push_back({"transcript_id", v.id, 0, true});
+      for (FeatureIndex g : db.parents_of(db.row_feature(row))) {
+        if (db.row(db.primary_row(g)).type == "gene") {
+          items.push_back({"gene_id", db.feature_id(g), 0, true});
+          break;
+        }
+      }
+    }
+  }
   const auto grouped = group_by_key(items);
   for (std::size_t i = 0; i < grouped.size(); ++i) {
     if (i) out += ',';

@@ -352,6 +352,73 @@ def test_exports_stay_well_formed_on_hostile_values(gffbase_cli, tmp_path):
     assert t == ["c", "19", "300", "t", "0", "+", "39", "250", "0", "2", "41,151,", "0,130,"]
 
 
+def test_bed12_of_genes_without_exons_and_over_a_circular_origin(gffbase_cli, tmp_path):
+    # NCBI PGAP: a gene over the origin is two lines with one ID (one BED12 row, two blocks); a gene whose
+    # only child is its CDS is one block over the gene, the CDS its thick part (as gffutils' bed12).
+    gff = tmp_path / "p.gff3"
+    gff.write_text("##gff-version 3\n"
+                   "c\tRefSeq\tgene\t5800\t6000\t.\t+\t.\tID=g1\nc\tRefSeq\tgene\t1\t150\t.\t+\t.\tID=g1\n"
+                   "c\tRefSeq\tCDS\t5800\t6000\t.\t+\t0\tID=c1;Parent=g1\nc\tRefSeq\tCDS\t1\t150\t.\t+\t0\tID=c1;Parent=g1\n"
+                   "c\tRefSeq\tgene\t1000\t2000\t.\t+\t.\tID=g5\nc\tRefSeq\tCDS\t1100\t1900\t.\t+\t0\tID=c5;Parent=g5\n")
+    db = tmp_path / "p.gffdb"
+    assert run(gffbase_cli, "ingest", gff, "-o", db, "-q").returncode == 0
+    out = run(gffbase_cli, "export", db, "-f", "bed12", "-t", "gene").stdout.splitlines()
+    assert out == ["c\t0\t6000\tg1\t0\t+\t0\t6000\t0\t2\t150,201,\t0,5799,",
+                   "c\t999\t2000\tg5\t0\t+\t1099\t1900\t0\t1\t1001,\t0,"]
+    assert run(gffbase_cli, "get", db, "g1", "-f", "bed12").stdout.splitlines() == out[:1]
+
+
+def test_bed12_of_cds_only_transcripts_split_cds_other_seqids_and_no_coordinates(gffbase_cli, tmp_path):
+    # GeneMark/ExonHunter GTF: CDS lines only, the blocks are the CDS; a CDS over several lines is coding
+    # over all of them; an exon on another seqid is not a block; a row without coordinates is no BED line.
+    gtf = tmp_path / "c.gtf"
+    gtf.write_text('chr1\ts\tCDS\t101\t200\t.\t+\t0\tgene_id "G1"; transcript_id "T1";\n'
+                   'chr1\ts\tCDS\t501\t600\t.\t+\t2\tgene_id "G1"; transcript_id "T1";\n')
+    gff = tmp_path / "x.gff3"
+    gff.write_text("##gff-version 3\nchr1\ts\tmRNA\t100\t500\t.\t+\t.\tID=t1\n"
+                   "chr1\ts\texon\t100\t200\t.\t+\t.\tID=e1;Parent=t1\nchr2\ts\texon\t300\t400\t.\t+\t.\tID=e2;Parent=t1\n"
+                   "chr1\ts\texon\t450\t500\t.\t+\t.\tID=e3;Parent=t1\n"
+                   "chr1\ts\tCDS\t150\t200\t.\t+\t0\tID=c1;Parent=t1\nchr1\ts\tCDS\t450\t470\t.\t+\t2\tID=c1;Parent=t1\n"
+                   "chr1\ts\tgene\t.\t.\t.\t+\t.\tID=g0\n")
+    out = {}
+    for src in (gtf, gff):
+        db = tmp_path / (src.name + ".gffdb")
+        assert run(gffbase_cli, "ingest", src, "-o", db, "-q").returncode == 0
+        for line in run(gffbase_cli, "export", db, "-f", "bed12", "--include-synthetic").stdout.splitlines():
+            out[line.split("\t")[3]] = line.split("\t")
+    assert out["T1"][1:3] == ["100", "600"] and out["T1"][9:] == ["2", "100,100,", "0,400,"]
+    assert out["t1"][:3] == ["chr1", "99", "500"] and out["t1"][9:] == ["2", "101,51,", "0,350,"]
+    assert out["c1"][6:8] == ["149", "470"]  # thick over both lines
+    assert "g0" not in out
+
+
+def test_gtf_to_gff3_links_a_line_under_an_inferred_transcript_to_its_real_gene(gffbase_cli, tmp_path):
+    gtf = tmp_path / "m.gtf"
+    gtf.write_text('NC_012920.1\tRefSeq\tgene\t8366\t8572\t.\t+\t.\tgene_id "ATP8"; transcript_id "";\n'
+                   'NC_012920.1\tRefSeq\tCDS\t8366\t8569\t.\t+\t0\tgene_id "ATP8"; transcript_id "unknown_transcript_1";\n')
+    db, gff3, again = tmp_path / "m.gffdb", tmp_path / "m.gff3", tmp_path / "m2.gffdb"
+    assert run(gffbase_cli, "ingest", gtf, "-o", db, "-q").returncode == 0
+    assert run(gffbase_cli, "export", db, "-f", "gff3", "-o", gff3).returncode == 0
+    cds = [line for line in gff3.read_text().splitlines() if "\tCDS\t" in line][0]
+    assert cds.split("\t")[8].startswith("Parent=ATP8;")
+    assert run(gffbase_cli, "ingest", gff3, "-o", again, "-q").returncode == 0
+    assert [line.split("\t")[2] for line in run(gffbase_cli, "children", again, "ATP8").stdout.splitlines()] == ["CDS"]
+
+
+def test_jsonl_of_augustus_bare_id_lines_gives_their_meaning(gffbase_cli, tmp_path):
+    gtf = tmp_path / "aug.gtf"
+    gtf.write_text("chr1\tAUGUSTUS\tgene\t100\t900\t0.5\t+\t.\tg1\n"
+                   "chr1\tAUGUSTUS\ttranscript\t100\t900\t0.5\t+\t.\tg1.t1\n"
+                   'chr1\tAUGUSTUS\tCDS\t100\t300\t0.8\t+\t0\ttranscript_id "g1.t1"; gene_id "g1";\n')
+    db = tmp_path / "aug.gffdb"
+    assert run(gffbase_cli, "ingest", gtf, "-o", db, "-q").returncode == 0
+    lines = run(gffbase_cli, "export", db, "-f", "jsonl").stdout.splitlines()
+    rows = {r["id"]: r["attributes"] for r in map(json.loads, lines)}
+    assert rows["g1"] == {"gene_id": ["g1"]}
+    assert rows["g1.t1"] == {"transcript_id": ["g1.t1"], "gene_id": ["g1"]}
+    assert run(gffbase_cli, "export", db).stdout.splitlines()[0].endswith("\tg1")  # written as it was
+
+
 def test_bed12_thick_part_includes_gtf_stop_codon(gffbase_cli, tmp_path):
     # GENCODE's CDS leaves out the stop codon; UCSC's thickEnd (genePred cdsEnd) includes it.
     gtf = tmp_path / "stop.gtf"

@@ -144,6 +144,7 @@ from test_vs_gffutils import (
     _gffutils_or_skip,
     _gu_related,
     _skip_for_b,
+    _split_by_seqid,
     _windows,
 )
 
@@ -258,8 +259,8 @@ def _comparable_ids(p: Pair, ids: Iterable[str]) -> List[str]:
     for gid in ids:
         if gid not in p.gu_ids_of or gid in p.gb_only_inferred or gid in p.gb_excluded:
             continue
-        if gid in p.unclean or gid in p.gene_direct or _skip_for_b(p, gid):
-            continue  # (i), (j), (b)
+        if gid in p.unclean or gid in p.gene_direct or _skip_for_b(p, gid) or _split_by_seqid(p, gid):
+            continue  # (i), (j), (b), (z)
         out.append(gid)
     return out
 

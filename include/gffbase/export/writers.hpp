@@ -41,8 +41,11 @@ void write_tsv_header(std::string& out);
 void write_tsv_line(const Database& db, RowId row, std::string& out);
 void write_jsonl_line(const Database& db, RowId row, std::string& out);
 
-/// BED12 for a feature: blocks = its exon-like children (exon, else CDS/UTR
-/// children, else the feature itself), thick part = span of CDS children.
+/// BED12 for a feature, on `row`'s seqid: blocks = its exon children, else
+/// its CDS/UTR/codon children widened to its own ends, else its own lines;
+/// thick part = span of CDS children (and start/stop codons), or of all its
+/// lines for a CDS.  One line per call: a caller writing the rows of a
+/// multi-line feature writes it for one of them.
 void write_bed12_for_feature(const Database& db, RowId row, std::string& out);
 
 /// JSON string escaping (RFC 8259), appended with quotes.
