@@ -12,20 +12,26 @@
 namespace gffbase::cli {
 
 int cmd_export(const Argv& argv) {
-  CommandSpec spec{"export", "gffbase export DB [--format F] [-o OUT] [--type T] [--sorted] [--include-synthetic]",
+  CommandSpec spec{"export",
+                   "gffbase export DB [--format F] [-o OUT] [--type T] [--sorted] [--include-synthetic|--exclude-synthetic]",
                    "Write every feature of DB.  GFF3/GTF output in the input's dialect reproduces the input's\n"
                    "feature lines and directives in input order (FASTA last; --sorted: directives first, without\n"
-                   "###).  Synthetic (inferred) features are left out unless --include-synthetic.  --type keeps\n"
+                   "###): the genes and transcripts inferred from a GTF are left out unless --include-synthetic.\n"
+                   "Other formats (a GTF as GFF3, BED12, ...) include them unless --exclude-synthetic.  --type keeps\n"
                    "features of the given types only (a BED12 track of transcripts: -f bed12 -t mRNA -t transcript).",
                    {{"--format", "-f", true, false, kFormatHelp, "FMT"},
                     {"--type", "-t", true, true, "only features of this type (repeatable)", "TYPE"},
                     {"--output", "-o", true, false, "write to OUT instead of stdout", "OUT"},
                     {"--sorted", "", false, false, "row order (seqid, start, end) instead of input order", ""},
                     {"--include-synthetic", "", false, false, "also write inferred GTF genes/transcripts", ""},
+                    {"--exclude-synthetic", "", false, false, "leave out inferred GTF genes/transcripts", ""},
                     {"--no-directives", "", false, false, "leave out ## directives and FASTA", ""}}};
   Args a;
   if (auto done = parse_command_line(spec, argv, a)) return *done;
   if (a.positional().size() != 1) return usage_error(spec, "expected exactly one DB");
+  if (a.flag("--include-synthetic") && a.flag("--exclude-synthetic")) {
+    return usage_error(spec, "--include-synthetic and --exclude-synthetic: give one or the other");
+  }
   OpenedForOutput opened;
   if (auto done = open_for_output(spec, a.positional()[0], a, opened)) return *done;
   const Database& db = *opened.db;
@@ -63,7 +69,10 @@ int cmd_export(const Argv& argv) {
     auto directives_before = [&](std::uint64_t line) {
       for (; next_dir < dirs.size() && dir_lines[next_dir] < line; ++next_dir) p.line(dirs[next_dir]);
     };
-    const bool synth = a.flag("--include-synthetic");
+    // Inferred features have no input line: the input's own dialect leaves
+    // them out (export reproduces the input); any other format is a
+    // conversion, whose hierarchy (GFF3 Parent, BED12 of transcripts) needs them.
+    const bool synth = a.flag("--include-synthetic") || (!a.flag("--exclude-synthetic") && !(gff_like && own_dialect));
     p.set_link_synthetic(synth);
     const auto flags = db.flags();
     const auto row_types = db.type_codes_column();
@@ -84,7 +93,39 @@ int cmd_export(const Argv& argv) {
     if (sorted) {
       for (RowId r = 0; r < db.row_count(); ++r) emit(r);
     } else {
-      for (RowId r : db.rows_in_file_order()) emit(r);
+      // Inferred features come last in file order.  Converted, each is
+      // written instead just before the first line below it, parents first
+      // (gene, transcript, exon); in the input's own dialect they stay last,
+      // after the input's lines.
+      const bool place = synth && !own_dialect;
+      std::vector<std::uint8_t> written(place ? db.feature_count() : 0, 0);
+      std::vector<FeatureIndex> chain;
+      auto emit_inferred_above = [&](RowId r) {
+        chain.clear();
+        for (FeatureIndex f = db.row_feature(r);;) {
+          const auto ps = db.parents_of(f);
+          if (ps.empty()) break;
+          const FeatureIndex p = ps.front();
+          if (written[p] || !(flags[db.primary_row(p)] & kRowSynthetic) || chain.size() > 16) break;
+          chain.push_back(p);
+          f = p;
+        }
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+          written[*it] = 1;
+          for (RowId s : db.feature_rows(*it)) emit(s);
+        }
+      };
+      for (RowId r : db.rows_in_file_order()) {
+        if (place) {
+          if (flags[r] & kRowSynthetic) {
+            if (written[db.row_feature(r)]) continue;
+            written[db.row_feature(r)] = 1;
+          } else {
+            emit_inferred_above(r);
+          }
+        }
+        emit(r);
+      }
     }
     directives_before(std::numeric_limits<std::uint64_t>::max());
   }

@@ -887,6 +887,18 @@ bool type_ok(const std::vector<std::uint32_t>& codes, bool filter, std::uint32_t
 void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down, WalkScratch& w,
                          std::vector<RelatedRow>& out) const {
   const Impl& d = *impl_;
+  // Whether rows[j] has the seqid, start and end of an earlier row of its
+  // feature (rows[first..j)): checked only for features of several lines.
+  auto repeats_earlier_line = [&d](const auto& rows, std::uint32_t first, std::uint32_t j) {
+    const auto st = d.column<std::int64_t>(kRStart), en = d.column<std::int64_t>(kREnd);
+    const auto sq = d.column<std::uint32_t>(kRSeqid);
+    const std::uint32_t r = rows[j];
+    for (std::uint32_t k = first; k < j; ++k) {
+      const std::uint32_t e = rows[k];
+      if (st[e] == st[r] && en[e] == en[r] && sq[e] == sq[r]) return true;
+    }
+    return false;
+  };
   // Columns fetched once; a walk from a freshly opened database checks only
   // the blocks it reads (hierarchy_batched checks whole sections up front).
   const auto off = d.column<std::uint32_t>(down ? kChOff : kParOff);
@@ -959,7 +971,12 @@ void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down,
         const std::uint32_t row_end = down ? rows_off[g + 1] : std::min(rows_off[g + 1], rows_off[g] + 1);
         for (std::uint32_t j = rows_off[g]; j < row_end; ++j) {
           const std::uint32_t r = rows[j];
-          if (type_ok(q.type_codes, q.type_filter, types[r])) out.push_back({r, depth});
+          if (!type_ok(q.type_codes, q.type_filter, types[r])) continue;
+          // A line repeated with the same coordinates is one child: a GFF3
+          // that writes an exon shared by two isoforms once per isoform
+          // (ID=e1;Parent=t1, then ID=e1;Parent=t2) has it once in each.
+          if (j > rows_off[g] && repeats_earlier_line(rows, rows_off[g], j)) continue;
+          out.push_back({r, depth});
         }
       }
     }

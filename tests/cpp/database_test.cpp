@@ -440,6 +440,18 @@ TEST(DatabaseHierarchy, AParentOfSeveralLinesIsReturnedOnceAChildWithAllItsLines
   EXPECT_EQ(up[0].row, db->primary_row(*db->find("g")));
   EXPECT_EQ(db->row(up[0].row).start, 5800);
   EXPECT_EQ(ids(*db, db->children(*db->find("g"), {})), (Related{{"cds", 1}, {"cds", 1}}));
+
+  // An exon shared by two isoforms, written once per isoform with one ID: one child of each.
+  const std::string shared =
+      "##gff-version 3\n"
+      "c\t.\tmRNA\t100\t400\t.\t+\t.\tID=t1\nc\t.\tmRNA\t100\t600\t.\t+\t.\tID=t2\n"
+      "c\t.\texon\t100\t200\t.\t+\t.\tID=e1;Parent=t1\nc\t.\texon\t300\t400\t.\t+\t.\tID=e2;Parent=t1\n"
+      "c\t.\texon\t100\t200\t.\t+\t.\tID=e1;Parent=t2\nc\t.\texon\t500\t600\t.\t+\t.\tID=e3;Parent=t2\n";
+  auto s = build_db(shared, dir.file("s.gffdb"));
+  ASSERT_TRUE(s);
+  EXPECT_EQ(ids(*s, s->children(*s->find("t1"), {})), (Related{{"e1", 1}, {"e2", 1}}));
+  EXPECT_EQ(ids(*s, s->children(*s->find("t2"), {})), (Related{{"e1", 1}, {"e3", 1}}));
+  EXPECT_EQ(s->feature_rows(*s->find("e1")).size(), 2u);  // both lines kept
 }
 
 TEST(DatabaseHierarchy, CyclesTerminate) {

@@ -398,7 +398,10 @@ def test_gtf_to_gff3_links_a_line_under_an_inferred_transcript_to_its_real_gene(
                    'NC_012920.1\tRefSeq\tCDS\t8366\t8569\t.\t+\t0\tgene_id "ATP8"; transcript_id "unknown_transcript_1";\n')
     db, gff3, again = tmp_path / "m.gffdb", tmp_path / "m.gff3", tmp_path / "m2.gffdb"
     assert run(gffbase_cli, "ingest", gtf, "-o", db, "-q").returncode == 0
-    assert run(gffbase_cli, "export", db, "-f", "gff3", "-o", gff3).returncode == 0
+    # By default the inferred transcript is written and named; without it, the CDS names the gene line.
+    full = run(gffbase_cli, "export", db, "-f", "gff3").stdout
+    assert [line.split("\t")[2] for line in full.splitlines()[1:]] == ["gene", "transcript", "CDS"]
+    assert run(gffbase_cli, "export", db, "-f", "gff3", "--exclude-synthetic", "-o", gff3).returncode == 0
     cds = [line for line in gff3.read_text().splitlines() if "\tCDS\t" in line][0]
     assert cds.split("\t")[8].startswith("Parent=ATP8;")
     assert run(gffbase_cli, "ingest", gff3, "-o", again, "-q").returncode == 0
@@ -594,9 +597,16 @@ def test_converting_between_gff3_and_gtf_keeps_the_hierarchy(gffbase_cli, tmp_pa
     assert {line.split("\t")[2]: line.split("\t")[8] for line in lines[1:]} == {
         "gene": "ID=G;gene_id=G", "transcript": "ID=T;Parent=G;gene_id=G;transcript_id=T",
         "exon": "Parent=T;gene_id=G;transcript_id=T"}
-    # Without --include-synthetic the inferred gene and transcript are not written: nothing names them.
-    lines = run(gffbase_cli, "export", plain, "-f", "gff3").stdout.splitlines()
+    # Converting writes them by default (a GFF3 needs its parents), each just before its first child line;
+    # --exclude-synthetic leaves them out, and then nothing names them.
+    assert run(gffbase_cli, "export", plain, "-f", "gff3").stdout.splitlines() == lines
+    assert [line.split("\t")[2] for line in lines[1:]] == ["gene", "transcript", "exon"]
+    lines = run(gffbase_cli, "export", plain, "-f", "gff3", "--exclude-synthetic").stdout.splitlines()
     assert [line.split("\t")[8] for line in lines[1:]] == ["gene_id=G;transcript_id=T"]
+    # In the input's own dialect the export is the input: no inferred lines unless asked for.
+    assert run(gffbase_cli, "export", plain).stdout == (tmp_path / "plain.gtf").read_text()
+    r = run(gffbase_cli, "export", plain, "--include-synthetic", "--exclude-synthetic")
+    assert r.returncode == 2 and "give one or the other" in r.stderr
 
 
 def test_info(gffbase_cli, cli_db):
