@@ -21,6 +21,7 @@ from .errors import (
     FeatureNotFoundError,
     GffbaseError,
     GffbaseIOError,
+    InputNotFoundError,
     InvalidArgumentError,
     InvalidInputError,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "GFFWriter",
     "GffbaseError",
     "GffbaseIOError",
+    "InputNotFoundError",
     "InvalidArgumentError",
     "InvalidInputError",
     "create_db",

@@ -21,7 +21,7 @@ import os
 from typing import Any, Callable, Iterable, Optional, Union
 
 from . import _core
-from .errors import InvalidArgumentError
+from .errors import InputNotFoundError, InvalidArgumentError
 
 
 def _needs_python_ids(id_spec) -> bool:
@@ -225,6 +225,9 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
     _check_path("dbfn", dbfn)
     if not from_string and isinstance(data, (str, os.PathLike)):
         _check_path("data", data)
+        if os.fspath(data) != "-" and not os.path.lexists(data):
+            # gffutils raises ValueError here; this is both that and FileNotFoundError.
+            raise InputNotFoundError(f"{os.fspath(data)}: no such file (the annotation to build from)")
     # ":memory:" lives in an anonymous memory file (memfd): no file system
     # sees it, and it goes with the last reference to the database.
     in_memory = os.fspath(dbfn) == ":memory:"

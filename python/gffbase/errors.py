@@ -21,10 +21,14 @@ class InvalidArgumentError(GffbaseError, ValueError):
 
 
 class FeatureNotFoundError(GffbaseError, KeyError):
-    """No feature has the requested ID."""
+    """No feature has the requested ID: ``feature_id``; ``str()`` is the ID, as in gffutils."""
 
-    def __str__(self) -> str:  # KeyError would repr() the message
-        return str(self.args[0]) if self.args else ""
+    def __init__(self, feature_id, message=None) -> None:
+        super().__init__(message if message is not None else feature_id)
+        self.feature_id = feature_id
+
+    def __str__(self) -> str:  # KeyError would repr() it
+        return str(self.feature_id)
 
 
 class GffbaseIOError(GffbaseError, OSError):
@@ -33,6 +37,10 @@ class GffbaseIOError(GffbaseError, OSError):
 
 class DatabaseNotFoundError(GffbaseIOError, FileNotFoundError, ValueError):
     """FeatureDB(path) of a path with no file (gffutils raises ValueError there)."""
+
+
+class InputNotFoundError(GffbaseIOError, FileNotFoundError, ValueError):
+    """create_db(path) of an annotation path with no file (gffutils raises ValueError there)."""
 
 
 class CorruptDatabaseError(GffbaseError, OSError):
@@ -50,6 +58,7 @@ __all__ = [
     "FeatureNotFoundError",
     "GffbaseIOError",
     "DatabaseNotFoundError",
+    "InputNotFoundError",
     "CorruptDatabaseError",
     "DuplicateIDError",
     "EmptyInputError",

@@ -161,7 +161,7 @@ class FeatureDB:
             id = id.id
         f = self._db.find(id) if isinstance(id, str) else None
         if f is None:
-            raise FeatureNotFoundError(f"no feature with ID {id!r} in {self.dbfn}")
+            raise FeatureNotFoundError(id, f"no feature with ID {id!r} in {self.dbfn}")
         return f
 
     def _limit_rows(self, limit, completely_within: bool, strand=None, featuretype=None):
@@ -175,7 +175,7 @@ class FeatureDB:
         f = self._feature_index(key)
         rows = self._db.feature_rows(f)
         if not rows:
-            raise FeatureNotFoundError(f"feature {key!r} was replaced and has no rows")
+            raise FeatureNotFoundError(key, f"feature {key!r} was replaced and has no rows")
         return self._features(rows[:1])[0]
 
     def __contains__(self, key) -> bool:

@@ -6,7 +6,7 @@ import gzip
 import os
 from typing import Iterable, Iterator, Optional
 
-from .feature import Feature, feature_from_line
+from .feature import Feature, _is_gff3_text, feature_from_line
 
 
 def _text_lines(path: str) -> Iterator[str]:
@@ -18,17 +18,54 @@ def _text_lines(path: str) -> Iterator[str]:
             yield line
 
 
+def detect_dialect(attribute_fields) -> dict:
+    """gffutils' dialect dict, by majority over some column-9 texts: GFF3
+    (``key=value``) or GTF (``key "value"``), quoting, separator, trailing ';'."""
+    fields = [a for a in attribute_fields if a.strip() not in ("", ".")]
+    gff3 = sum(map(_is_gff3_text, fields)) * 2 >= len(fields) if fields else True
+    return {
+        "leading semicolon": any(a.lstrip().startswith(";") for a in fields),
+        "trailing semicolon": bool(fields) and all(a.rstrip().endswith(";") for a in fields),
+        "quoted GFF2 values": not gff3 and any('"' in a for a in fields),
+        "field separator": "; " if any("; " in a for a in fields) else ";",
+        "keyval separator": "=" if gff3 else " ",
+        "multival separator": ",",
+        "fmt": "gff3" if gff3 else "gtf",
+        "repeated keys": False,
+        "order": [],
+    }
+
+
 class DataIterator:
     """Iterates Features from `data`: a path (plain or gzip), text (from_string=True),
-    or an iterable of Features / lines.  Directives are kept in `.directives`."""
+    or an iterable of Features / lines.  Directives are kept in `.directives`; `.dialect`
+    is the one given, else detected from the first `checklines` feature lines (as gffutils)."""
 
     def __init__(self, data, checklines: int = 10, transform=None, force_dialect_check: bool = False,
                  from_string: bool = False, dialect=None, **kwargs) -> None:
         self.data = data
         self.transform = transform
         self.from_string = from_string
-        self.dialect = dialect
+        self.checklines = checklines
         self.directives = []
+        self.dialect = dialect if dialect is not None else self._detect(checklines)
+
+    def _detect(self, checklines: int):
+        if not isinstance(self.data, (str, os.PathLike)) or (not self.from_string and not os.path.exists(self.data)):
+            return None  # an iterable is read once, by __iter__; a missing path fails there
+        fields = []
+        for item in self._lines():
+            line = item.rstrip("\r\n")
+            if line.startswith("##FASTA") or line.startswith(">"):
+                break
+            if not line.strip() or line.startswith("#"):
+                continue
+            cols = line.split("\t")
+            if len(cols) >= 9:
+                fields.append(cols[8])
+            if len(fields) >= max(1, checklines):
+                break
+        return detect_dialect(fields) if fields else None
 
     def _lines(self) -> Iterable:
         if self.from_string:

@@ -114,6 +114,9 @@ def update(db, data, **kwargs):
         feats = list(DataIterator(os.fspath(data)))
     else:
         feats = [f if isinstance(f, Feature) else feature_from_line(str(f)) for f in data]
+    transform = kwargs.get("transform")
+    if transform is not None:  # as gffutils: applied to the features added (a falsy result drops one)
+        feats = [g for g in map(transform, feats) if g]
     strategy = kwargs.get("merge_strategy")
     known = [f for f in feats if f.id is not None and f.id in db]
     if strategy == "replace" and known:

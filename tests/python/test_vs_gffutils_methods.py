@@ -1539,3 +1539,30 @@ def test_feature_fields_by_position_and_always_return_list(tmp_path):
     finally:
         gffbase.constants.always_return_list = gffutils.constants.always_return_list = True
     assert ours["ID"] == ["gene1"]
+
+
+def test_exceptions_dataiterator_dialect_and_update_transform_as_gffutils(tmp_path):
+    # Found running real gffutils code with `import gffbase as gffutils`.
+    gu, gb = _example(tmp_path)
+    for db in (gu, gb):
+        with pytest.raises(gffutils.exceptions.FeatureNotFoundError if db is gu else gffbase.FeatureNotFoundError) as e:
+            db["nope"]
+        assert e.value.feature_id == "nope" and str(e.value) == "nope"
+    for mod in (gffutils, gffbase):
+        with pytest.raises(ValueError):  # not only OSError: gffutils code catches ValueError
+            mod.create_db(str(tmp_path / "no_such.gff"), ":memory:")
+    gtf = gffbase.example_filename("example.gtf")
+    for mod in (gffutils, gffbase):
+        it = mod.DataIterator(gtf)
+        assert it.dialect["fmt"] == "gtf" and it.dialect["keyval separator"] == " "
+        assert mod.DataIterator(gffbase.example_filename("example.gff3")).dialect["fmt"] == "gff3"
+
+    def tag(f):
+        f.attributes["tag"] = ["extra"]
+        return f
+
+    new = "chrX\tsrc\tenhancer\t50\t60\t.\t+\t.\tID=enh0\n"
+    for db in (gu, gb):
+        db.update([gffutils.feature.feature_from_line(new)] if db is gu else [gffbase.feature_from_line(new)],
+                  transform=tag, merge_strategy="create_unique")
+        assert db["enh0"].attributes["tag"] == ["extra"]
