@@ -16,7 +16,8 @@ int cmd_derive(const Argv& argv) {
       "  splice-sites   2 bp donor/acceptor sites at both ends of every intron\n"
       "  inter          gaps between consecutive features of --type (per seqid and strand)\n"
       "  merged         overlapping or touching features of --type merged into one\n"
-      "  children-bp    for each ID: bases covered by its --type descendants (--merge: count overlaps once)",
+      "  children-bp    for each ID: bases covered by its --type descendants, exons by default, as in Python\n"
+      "                 (--merge: count overlaps once)",
       {{"--type", "-t", true, true, "feature type (inter, merged, children-bp); repeatable", "TYPE"},
        {"--exon-type", "", true, false, "exon type for introns/splice-sites (default exon)", "TYPE"},
        {"--parent-type", "", true, true, "only transcripts of this type (introns/splice-sites)", "TYPE"},
@@ -65,14 +66,16 @@ int cmd_derive(const Argv& argv) {
         ++missing;
         continue;
       }
+      const std::vector<std::string> child_types = types.empty() ? std::vector<std::string>{"exon"} : types;
       std::printf("%s\t%lld\n", a.positional()[i].c_str(),
-                  static_cast<long long>(children_bp(db, *f, types, a.flag("--merge"), a.flag("--ignore-strand"))));
+                  static_cast<long long>(children_bp(db, *f, child_types, a.flag("--merge"), a.flag("--ignore-strand"))));
     }
     return missing ? 1 : 0;
   } else {
     return usage_error(spec, "unknown KIND '" + kind + "' (introns, splice-sites, inter, merged, children-bp)");
   }
   std::string out;
+  if (format == "tsv") out += "seqid\tfeaturetype\tstart\tend\tstrand\tparent\n";
   for (const DerivedFeature& d : result) {
     write_derived_line(db, d, format, out);
     if (out.size() > (1u << 20)) {

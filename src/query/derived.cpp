@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "gffbase/build/feature_table.hpp"
+#include "gffbase/parse/attributes.hpp"
 
 namespace gffbase {
 namespace {
@@ -60,13 +61,20 @@ std::vector<DerivedFeature> introns(const Database& db, const IntronOptions& o) 
       by_parent.emplace_back(p, r);
     }
   }
+  // Per transcript and seqid: a GFF3 transcript with an exon on another
+  // seqid has no intron running between chromosomes.
+  const auto seqid_of = [&](RowId r) { return db.row_seqid_code(r); };
   std::sort(by_parent.begin(), by_parent.end(), [&](const auto& a, const auto& b) {
     if (a.first != b.first) return a.first < b.first;
+    if (seqid_of(a.second) != seqid_of(b.second)) return seqid_of(a.second) < seqid_of(b.second);
     return db.starts()[a.second] < db.starts()[b.second];
   });
   for (std::size_t i = 0; i < by_parent.size();) {
     std::size_t j = i;
-    while (j < by_parent.size() && by_parent[j].first == by_parent[i].first) ++j;
+    while (j < by_parent.size() && by_parent[j].first == by_parent[i].first &&
+           seqid_of(by_parent[j].second) == seqid_of(by_parent[i].second)) {
+      ++j;
+    }
     const FeatureIndex p = by_parent[i].first;
     const RowId pr = db.primary_row(p);
     Coord reach = db.ends()[by_parent[i].second];
@@ -86,8 +94,9 @@ std::vector<DerivedFeature> introns(const Database& db, const IntronOptions& o) 
 
 std::vector<DerivedFeature> splice_sites(const Database& db, const IntronOptions& o) {
   std::vector<DerivedFeature> out;
+  // Two bases at each end of every intron, a 1 bp intron too (then the
+  // sites reach past it), as gffutils' create_splice_sites makes them.
   for (const DerivedFeature& in : introns(db, o)) {
-    if (in.end - in.start + 1 < 2) continue;
     DerivedFeature left = in, right = in;
     left.end = in.start + 1;
     right.start = in.end - 1;
@@ -194,15 +203,30 @@ void write_derived_line(const Database& db, const DerivedFeature& d, std::string
     return;
   }
   out += "\t.\t";
-  if (parent.empty()) {
+  if (format == "gtf") {
+    // GTF wants gene_id and transcript_id on every line: the transcript's
+    // first parent is the gene (else the transcript names its own gene);
+    // a merged or inter feature belongs to none ("").  '"' is written %22.
+    std::string_view gene = parent;
+    if (d.parent != kNone && !db.parents_of(d.parent).empty()) gene = db.feature_id(db.parents_of(d.parent).front());
+    auto quoted = [&](std::string_view v) {
+      out += '"';
+      for (char c : v) {
+        if (c == '"') out += "%22";
+        else out += c;
+      }
+      out += '"';
+    };
+    out += "gene_id ";
+    quoted(gene);
+    out += "; transcript_id ";
+    quoted(parent);
+    out += ';';
+  } else if (parent.empty()) {
     out += '.';
-  } else if (format == "gtf") {
-    out += "transcript_id \"";
-    out.append(parent);
-    out += "\";";
   } else {
     out += "Parent=";
-    out.append(parent);
+    out += percent_encode(parent, true);  // "t,1" is one ID, not a list
   }
   out += '\n';
 }

@@ -132,6 +132,33 @@ TEST(Derived, CoordinatesAtTheLimitDoNotOverflow) {
   EXPECT_EQ(children_bp(*zdb, *zdb->find("g"), {"exon"}, false, false), kMax);
 }
 
+TEST(Derived, IntronsStayOnOneSeqidOneBpIntronsHaveSitesAndParentsAreEncoded) {
+  // A GFF3 transcript with an exon on another seqid: no intron runs between
+  // chromosomes.  A 1 bp intron has its two sites (as gffutils makes them).
+  // A Parent holding ',' is written percent-encoded (one ID, not a list).
+  TempDir dir;
+  const std::string text = "##gff-version 3\n"
+                           "chr1\t.\tmRNA\t100\t500\t.\t+\t.\tID=t%2C1\n"
+                           "chr1\t.\texon\t100\t200\t.\t+\t.\tParent=t%2C1\n"
+                           "chr2\t.\texon\t300\t400\t.\t+\t.\tParent=t%2C1\n"
+                           "chr1\t.\texon\t450\t500\t.\t+\t.\tParent=t%2C1\n"
+                           "chr1\t.\tmRNA\t1000\t1100\t.\t-\t.\tID=u\n"
+                           "chr1\t.\texon\t1000\t1049\t.\t-\t.\tParent=u\n"
+                           "chr1\t.\texon\t1051\t1100\t.\t-\t.\tParent=u\n";
+  auto db = testing::build_db(text, dir.file("x.gffdb"));
+  ASSERT_TRUE(db);
+  std::string gff;
+  for (const DerivedFeature& d : introns(*db, {})) write_derived_line(*db, d, "gff3", gff);
+  EXPECT_EQ(gff,
+            "chr1\tgffbase\tintron\t201\t449\t.\t+\t.\tParent=t%2C1\n"
+            "chr1\tgffbase\tintron\t1050\t1050\t.\t-\t.\tParent=u\n");
+  std::vector<std::pair<Coord, Coord>> sites;
+  for (const DerivedFeature& d : splice_sites(*db, {})) {
+    if (db->feature_id(d.parent) == "u") sites.emplace_back(d.start, d.end);
+  }
+  EXPECT_EQ(sites, (std::vector<std::pair<Coord, Coord>>{{1049, 1050}, {1050, 1051}}));
+}
+
 TEST(Derived, WritesGff3GtfBedAndTsv) {
   TempDir dir;
   auto db = testing::build_db(kGff, dir.file("d.gffdb"));
@@ -143,7 +170,7 @@ TEST(Derived, WritesGff3GtfBedAndTsv) {
   write_derived_line(*db, d, "bed", bed);
   write_derived_line(*db, d, "tsv", tsv);
   EXPECT_EQ(gff, "chrX\tgffbase\tintron\t1501\t2999\t.\t+\t.\tParent=tx1\n");
-  EXPECT_EQ(gtf, "chrX\tgffbase\tintron\t1501\t2999\t.\t+\t.\ttranscript_id \"tx1\";\n");
+  EXPECT_EQ(gtf, "chrX\tgffbase\tintron\t1501\t2999\t.\t+\t.\tgene_id \"gene1\"; transcript_id \"tx1\";\n");
   EXPECT_EQ(bed, "chrX\t1500\t2999\ttx1\t0\t+\n");
   EXPECT_EQ(tsv, "chrX\tintron\t1501\t2999\t+\ttx1\n");
 }

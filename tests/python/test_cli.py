@@ -358,8 +358,10 @@ def test_bed12_of_genes_without_exons_and_over_a_circular_origin(gffbase_cli, tm
     gff = tmp_path / "p.gff3"
     gff.write_text("##gff-version 3\n"
                    "c\tRefSeq\tgene\t5800\t6000\t.\t+\t.\tID=g1\nc\tRefSeq\tgene\t1\t150\t.\t+\t.\tID=g1\n"
-                   "c\tRefSeq\tCDS\t5800\t6000\t.\t+\t0\tID=c1;Parent=g1\nc\tRefSeq\tCDS\t1\t150\t.\t+\t0\tID=c1;Parent=g1\n"
-                   "c\tRefSeq\tgene\t1000\t2000\t.\t+\t.\tID=g5\nc\tRefSeq\tCDS\t1100\t1900\t.\t+\t0\tID=c5;Parent=g5\n")
+                   "c\tRefSeq\tCDS\t5800\t6000\t.\t+\t0\tID=c1;Parent=g1\n"
+                   "c\tRefSeq\tCDS\t1\t150\t.\t+\t0\tID=c1;Parent=g1\n"
+                   "c\tRefSeq\tgene\t1000\t2000\t.\t+\t.\tID=g5\n"
+                   "c\tRefSeq\tCDS\t1100\t1900\t.\t+\t0\tID=c5;Parent=g5\n")
     db = tmp_path / "p.gffdb"
     assert run(gffbase_cli, "ingest", gff, "-o", db, "-q").returncode == 0
     out = run(gffbase_cli, "export", db, "-f", "bed12", "-t", "gene").stdout.splitlines()
@@ -376,9 +378,11 @@ def test_bed12_of_cds_only_transcripts_split_cds_other_seqids_and_no_coordinates
                    'chr1\ts\tCDS\t501\t600\t.\t+\t2\tgene_id "G1"; transcript_id "T1";\n')
     gff = tmp_path / "x.gff3"
     gff.write_text("##gff-version 3\nchr1\ts\tmRNA\t100\t500\t.\t+\t.\tID=t1\n"
-                   "chr1\ts\texon\t100\t200\t.\t+\t.\tID=e1;Parent=t1\nchr2\ts\texon\t300\t400\t.\t+\t.\tID=e2;Parent=t1\n"
+                   "chr1\ts\texon\t100\t200\t.\t+\t.\tID=e1;Parent=t1\n"
+                   "chr2\ts\texon\t300\t400\t.\t+\t.\tID=e2;Parent=t1\n"
                    "chr1\ts\texon\t450\t500\t.\t+\t.\tID=e3;Parent=t1\n"
-                   "chr1\ts\tCDS\t150\t200\t.\t+\t0\tID=c1;Parent=t1\nchr1\ts\tCDS\t450\t470\t.\t+\t2\tID=c1;Parent=t1\n"
+                   "chr1\ts\tCDS\t150\t200\t.\t+\t0\tID=c1;Parent=t1\n"
+                   "chr1\ts\tCDS\t450\t470\t.\t+\t2\tID=c1;Parent=t1\n"
                    "chr1\ts\tgene\t.\t.\t.\t+\t.\tID=g0\n")
     out = {}
     for src in (gtf, gff):
@@ -392,10 +396,27 @@ def test_bed12_of_cds_only_transcripts_split_cds_other_seqids_and_no_coordinates
     assert "g0" not in out
 
 
+def test_derive_agrees_with_python_and_writes_valid_lines(gffbase_cli, cli_db):
+    db = gffbase.FeatureDB(str(cli_db))
+    # children-bp counts exons by default, as db.children_bp does
+    r = run(gffbase_cli, "derive", cli_db, "children-bp", "gene1", "tx2")
+    assert r.stdout.splitlines() == [f"gene1\t{db.children_bp('gene1')}", f"tx2\t{db.children_bp('tx2')}"]
+    # splice sites: the same sites as Python (both ends of every intron)
+    sites = [line.split("\t") for line in run(gffbase_cli, "derive", cli_db, "splice-sites").stdout.splitlines()]
+    cli_sites = sorted((int(c[3]), int(c[4])) for c in sites)
+    assert cli_sites == sorted((f.start, f.end) for f in db.create_splice_sites())
+    # GTF lines carry gene_id and transcript_id; TSV has a header
+    gtf = run(gffbase_cli, "derive", cli_db, "introns", "-f", "gtf").stdout.splitlines()
+    assert gtf and all(line.split("\t")[8].startswith('gene_id "gene') and 'transcript_id "tx' in line for line in gtf)
+    tsv = run(gffbase_cli, "derive", cli_db, "introns", "-f", "tsv").stdout.splitlines()
+    assert tsv[0] == "seqid\tfeaturetype\tstart\tend\tstrand\tparent" and len(tsv) == len(gtf) + 1
+
+
 def test_gtf_to_gff3_links_a_line_under_an_inferred_transcript_to_its_real_gene(gffbase_cli, tmp_path):
     gtf = tmp_path / "m.gtf"
     gtf.write_text('NC_012920.1\tRefSeq\tgene\t8366\t8572\t.\t+\t.\tgene_id "ATP8"; transcript_id "";\n'
-                   'NC_012920.1\tRefSeq\tCDS\t8366\t8569\t.\t+\t0\tgene_id "ATP8"; transcript_id "unknown_transcript_1";\n')
+                   'NC_012920.1\tRefSeq\tCDS\t8366\t8569\t.\t+\t0\t'
+                   'gene_id "ATP8"; transcript_id "unknown_transcript_1";\n')
     db, gff3, again = tmp_path / "m.gffdb", tmp_path / "m.gff3", tmp_path / "m2.gffdb"
     assert run(gffbase_cli, "ingest", gtf, "-o", db, "-q").returncode == 0
     # By default the inferred transcript is written and named; without it, the CDS names the gene line.

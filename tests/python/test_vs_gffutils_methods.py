@@ -1509,7 +1509,8 @@ def test_attribute_value_lists_as_gffutils(tmp_path, column9, gff3):
     got = [dict(f.attributes) for f in gffbase.create_db(str(path), ":memory:", **opts).all_features()]
     want = [dict(f.attributes) for f in gffutils.create_db(str(path), ":memory:", **opts).all_features()]
     assert got == want
-    assert str(gffbase.create_db(str(path), ":memory:", **opts)[got[0]["ID"][0] if gff3 else "exon_1"]) == line.rstrip("\n")
+    feature = gffbase.create_db(str(path), ":memory:", **opts)[got[0]["ID"][0] if gff3 else "exon_1"]
+    assert str(feature) == line.rstrip("\n")
 
 
 def test_bins_module_matches_gffutils():
