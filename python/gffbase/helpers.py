@@ -8,7 +8,42 @@ from typing import IO, Iterable, Optional, Union
 from .derived import merge_attributes
 from .feature import Feature
 
-__all__ = ["example_filename", "merge_attributes", "GFFWriter", "synthetic_annotation"]
+__all__ = ["example_filename", "merge_attributes", "GFFWriter", "synthetic_annotation", "asinterval", "is_gff_db",
+           "infer_dialect", "to_unicode"]
+
+
+def asinterval(feature: Feature):
+    """The feature as a pybedtools.Interval (pybedtools must be installed)."""
+    try:
+        import pybedtools
+    except ImportError:
+        raise ImportError("asinterval needs pybedtools (pip install pybedtools)") from None
+    return pybedtools.create_interval_from_list(str(feature).split("\t"))
+
+
+def is_gff_db(db_fname) -> bool:
+    """Whether `db_fname` is a gffbase database (by its magic bytes; gffutils
+    looked for a .db name)."""
+    from . import _core
+
+    try:
+        with open(db_fname, "rb") as fh:
+            head = fh.read(len(_core.DB_MAGIC))
+    except OSError:
+        return False
+    return head == _core.DB_MAGIC
+
+
+def infer_dialect(attributes: str) -> dict:
+    """gffutils' dialect dict of one column-9 text (GFF3 or GTF, quoting, separators)."""
+    from .iterators import detect_dialect
+
+    return detect_dialect([attributes])
+
+
+def to_unicode(obj, encoding: str = "utf-8"):
+    """`obj` as str (bytes are decoded)."""
+    return obj.decode(encoding) if isinstance(obj, (bytes, bytearray)) else obj
 
 
 def example_filename(fn: str) -> str:

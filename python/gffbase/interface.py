@@ -345,6 +345,14 @@ class FeatureDB:
             self._sql = SqlSession(self)
         return self._sql.sql(query, params)
 
+    @property
+    def conn(self):
+        """gffutils' sqlite3 connection, as far as queries go: ``conn.execute(sql)`` and
+        ``conn.cursor().execute(sql)`` run on the DuckDB views of execute()."""
+        from .sql import Connection
+
+        return Connection(self)
+
     def execute(self, query: str, params=None):
         """gffutils' execute(): returns a cursor-like result (fetchall, fetchone, iteration)."""
         from .sql import SqlSession

@@ -60,6 +60,62 @@ class Cursor:
             yield row
 
 
+class Connection:
+    """``FeatureDB.conn``: what gffutils code does with its sqlite3 connection
+    (``db.conn.execute(sql)``, ``db.conn.cursor().execute(sql)``), over the
+    same DuckDB views as ``db.execute``.  Read-only: ``commit`` and ``close``
+    do nothing (a .gffdb changes through update()/delete())."""
+
+    def __init__(self, db) -> None:
+        self._db = db
+
+    def execute(self, query: str, params: Optional[Sequence[Any]] = None) -> Cursor:
+        return self._db.execute(query, params)
+
+    def cursor(self) -> "_ConnectionCursor":
+        return _ConnectionCursor(self._db)
+
+    def commit(self) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+
+class _ConnectionCursor:
+    """sqlite3-style cursor: execute() then fetch from it."""
+
+    def __init__(self, db) -> None:
+        self._db = db
+        self._result: Optional[Cursor] = None
+        self.description = None
+
+    def execute(self, query: str, params: Optional[Sequence[Any]] = None) -> "_ConnectionCursor":
+        self._result = self._db.execute(query, params)
+        self.description = self._result.description
+        return self
+
+    def _current(self) -> Cursor:
+        if self._result is None:
+            raise RuntimeError("execute() a query on this cursor first")
+        return self._result
+
+    def fetchall(self) -> List[tuple]:
+        return self._current().fetchall()
+
+    def fetchone(self) -> Optional[tuple]:
+        return self._current().fetchone()
+
+    def fetchmany(self, size: int = 1) -> List[tuple]:
+        return self._current().fetchmany(size)
+
+    def __iter__(self):
+        return iter(self._current())
+
+    def close(self) -> None:
+        self._result = None
+
+
 class SqlSession:
     """One DuckDB connection with the database's views registered."""
 

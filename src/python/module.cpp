@@ -1,6 +1,7 @@
 // gffbase._core — the private extension module.
 #include "bindings.hpp"
 
+#include "gffbase/store/format.hpp"
 #include "gffbase/version.hpp"
 
 namespace gffbase::python {
@@ -44,6 +45,7 @@ NB_MODULE(_core, m) {
   using namespace gffbase::python;
   m.doc() = "gffbase C++ core (private; use the gffbase package)";
   m.attr("__version__") = gffbase::kVersion;
+  m.attr("DB_MAGIC") = nb::bytes(gffbase::store::kMagic, sizeof gffbase::store::kMagic);  // a .gffdb's first bytes
   register_errors(m);
   register_feature_factory(m);
   register_database(m);

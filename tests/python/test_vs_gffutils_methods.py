@@ -1567,3 +1567,21 @@ def test_exceptions_dataiterator_dialect_and_update_transform_as_gffutils(tmp_pa
         db.update([gffutils.feature.feature_from_line(new)] if db is gu else [gffbase.feature_from_line(new)],
                   transform=tag, merge_strategy="create_unique")
         assert db["enh0"].attributes["tag"] == ["extra"]
+
+
+def test_conn_and_helpers_that_real_code_uses(tmp_path):
+    gu, gb = _example(tmp_path)
+    q = "SELECT id FROM features WHERE featuretype = ? ORDER BY id"
+    for db in (gu, gb):
+        assert [r[0] for r in db.conn.execute(q, ("gene",)).fetchall()] == ["gene1", "gene2"]
+        cur = db.conn.cursor()
+        cur.execute(q, ("mRNA",))
+        assert [r[0] for r in cur.fetchall()] == ["tx1", "tx2"]
+        db.conn.commit()
+    for mod in (gffutils, gffbase):
+        assert mod.helpers.infer_dialect('gene_id "a"; transcript_id "b";')["fmt"] == "gtf"
+        assert mod.helpers.infer_dialect("ID=a;Name=b")["fmt"] == "gff3"
+        assert mod.helpers.to_unicode("x") == "x"
+    on_disk = gffbase.create_db(gffbase.example_filename("example.gff3"), str(tmp_path / "e.gffdb"))
+    assert gffbase.helpers.is_gff_db(on_disk.dbfn)
+    assert not gffbase.helpers.is_gff_db(gffbase.example_filename("example.gff3"))
