@@ -3,6 +3,7 @@
 #include <libdeflate.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cerrno>
 #include <deque>
@@ -887,18 +888,42 @@ bool type_ok(const std::vector<std::uint32_t>& codes, bool filter, std::uint32_t
 void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down, WalkScratch& w,
                          std::vector<RelatedRow>& out) const {
   const Impl& d = *impl_;
-  // Whether rows[j] has the seqid, start and end of an earlier row of its
-  // feature (rows[first..j)): checked only for features of several lines.
-  auto repeats_earlier_line = [&d](const auto& rows, std::uint32_t first, std::uint32_t j) {
+  // A feature's rows minus those repeating an earlier row's seqid, start and
+  // end (in input order), into `keep`.  Linear for the usual few rows;
+  // sorted for a feature of many (a file giving every exon ID=exon would
+  // otherwise cost rows^2 per walk).
+  std::vector<std::pair<std::array<std::int64_t, 3>, std::uint32_t>> keyed;
+  auto distinct_rows = [&d, &keyed](const auto& rows, std::uint32_t first, std::uint32_t last,
+                                    std::vector<std::uint32_t>& keep) {
     const auto st = d.column<std::int64_t>(kRStart), en = d.column<std::int64_t>(kREnd);
     const auto sq = d.column<std::uint32_t>(kRSeqid);
-    const std::uint32_t r = rows[j];
-    for (std::uint32_t k = first; k < j; ++k) {
-      const std::uint32_t e = rows[k];
-      if (st[e] == st[r] && en[e] == en[r] && sq[e] == sq[r]) return true;
+    keep.clear();
+    if (last - first <= 16) {
+      for (std::uint32_t j = first; j < last; ++j) {
+        const std::uint32_t r = rows[j];
+        bool repeat = false;
+        for (std::uint32_t k = first; k < j && !repeat; ++k) {
+          const std::uint32_t e = rows[k];
+          repeat = st[e] == st[r] && en[e] == en[r] && sq[e] == sq[r];
+        }
+        if (!repeat) keep.push_back(r);
+      }
+      return;
     }
-    return false;
+    keyed.clear();
+    for (std::uint32_t j = first; j < last; ++j) {
+      const std::uint32_t r = rows[j];
+      keyed.push_back({{static_cast<std::int64_t>(sq[r]), st[r], en[r]}, j});
+    }
+    std::sort(keyed.begin(), keyed.end());
+    std::vector<std::uint32_t> firsts;
+    for (std::size_t k = 0; k < keyed.size(); ++k) {
+      if (k == 0 || keyed[k].first != keyed[k - 1].first) firsts.push_back(keyed[k].second);
+    }
+    std::sort(firsts.begin(), firsts.end());
+    for (std::uint32_t j : firsts) keep.push_back(rows[j]);
   };
+  std::vector<std::uint32_t> keep;
   // Columns fetched once; a walk from a freshly opened database checks only
   // the blocks it reads (hierarchy_batched checks whole sections up front).
   const auto off = d.column<std::uint32_t>(down ? kChOff : kParOff);
@@ -969,14 +994,17 @@ void Database::walk_into(FeatureIndex start, const HierarchyQuery& q, bool down,
         // feature once, as its first line — the line a Parent names in
         // gffutils (TransDecoder repeats a gene's line for each of its ORFs).
         const std::uint32_t row_end = down ? rows_off[g + 1] : std::min(rows_off[g + 1], rows_off[g] + 1);
-        for (std::uint32_t j = rows_off[g]; j < row_end; ++j) {
-          const std::uint32_t r = rows[j];
-          if (!type_ok(q.type_codes, q.type_filter, types[r])) continue;
-          // A line repeated with the same coordinates is one child: a GFF3
-          // that writes an exon shared by two isoforms once per isoform
-          // (ID=e1;Parent=t1, then ID=e1;Parent=t2) has it once in each.
-          if (j > rows_off[g] && repeats_earlier_line(rows, rows_off[g], j)) continue;
-          out.push_back({r, depth});
+        if (row_end - rows_off[g] == 1) {
+          const std::uint32_t r = rows[rows_off[g]];
+          if (type_ok(q.type_codes, q.type_filter, types[r])) out.push_back({r, depth});
+          continue;
+        }
+        // A line repeated with the same coordinates is one child: a GFF3
+        // that writes an exon shared by two isoforms once per isoform
+        // (ID=e1;Parent=t1, then ID=e1;Parent=t2) has it once in each.
+        distinct_rows(rows, rows_off[g], row_end, keep);
+        for (const std::uint32_t r : keep) {
+          if (type_ok(q.type_codes, q.type_filter, types[r])) out.push_back({r, depth});
         }
       }
     }
