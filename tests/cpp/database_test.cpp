@@ -452,6 +452,21 @@ TEST(DatabaseHierarchy, AParentOfSeveralLinesIsReturnedOnceAChildWithAllItsLines
   EXPECT_EQ(ids(*s, s->children(*s->find("t1"), {})), (Related{{"e1", 1}, {"e2", 1}}));
   EXPECT_EQ(ids(*s, s->children(*s->find("t2"), {})), (Related{{"e1", 1}, {"e3", 1}}));
   EXPECT_EQ(s->feature_rows(*s->find("e1")).size(), 2u);  // both lines kept
+
+  // Many lines of one ID (a file naming every exon "exon"), each position
+  // twice: every position once, in input order (the sorted path, > 16 lines).
+  std::string many = "##gff-version 3\nc\t.\tmRNA\t1\t100000\t.\t+\t.\tID=m\n";
+  for (int pass = 0; pass < 2; ++pass) {
+    for (int i = 19; i >= 0; --i) {
+      many += "c\t.\texon\t" + std::to_string(1000 * i + 1) + "\t" + std::to_string(1000 * i + 100) +
+              "\t.\t+\t.\tID=exon;Parent=m\n";
+    }
+  }
+  auto m = build_db(many, dir.file("m.gffdb"));
+  ASSERT_TRUE(m);
+  const auto kids = m->children(*m->find("m"), {});
+  ASSERT_EQ(kids.size(), 20u);
+  for (std::size_t i = 0; i + 1 < kids.size(); ++i) EXPECT_LT(m->row(kids[i].row).start, m->row(kids[i + 1].row).start);
 }
 
 TEST(DatabaseHierarchy, CyclesTerminate) {
