@@ -9,6 +9,7 @@ container: ``"arrow"`` (default, ``pyarrow.Table``), ``"polars"``,
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Iterable, List, Optional
 
 from . import _core
@@ -68,9 +69,13 @@ def to_format(capsule, format: str):
 
 
 def _check_threads(threads) -> None:
-    if type(threads) is not int and not (hasattr(threads, "__index__") and not isinstance(threads, bool)):
+    try:
+        n = operator.index(threads)  # an int or NumPy integer, not a float or None
+    except TypeError:
+        n = None
+    if n is None or isinstance(threads, bool):
         raise InvalidArgumentError(f"threads: expected a number of threads (0 = all cores), found {threads!r}")
-    if not 0 <= int(threads) <= 0x7FFFFFFF:
+    if not 0 <= n <= 0x7FFFFFFF:
         raise InvalidArgumentError(f"threads: expected 0 (all cores) or a positive number, found {threads!r}")
 
 

@@ -12,6 +12,15 @@
 namespace gffbase::cli {
 namespace {
 
+// A UCSC BED header line: the word "track" or "browser", alone or followed by a blank.
+bool is_bed_header(std::string_view line) {
+  for (std::string_view word : {std::string_view("track"), std::string_view("browser")}) {
+    const std::string_view rest = line.substr(std::min(word.size(), line.size()));
+    if (line.starts_with(word) && (rest.empty() || rest.front() == ' ' || rest.front() == '\t')) return true;
+  }
+  return false;
+}
+
 // IDs from positional arguments plus --ids FILE (one per line; - = stdin).
 bool collect_ids(const Args& a, std::size_t first, std::vector<std::string>& ids, std::string& err) {
   for (std::size_t i = first; i < a.positional().size(); ++i) ids.push_back(a.positional()[i]);
@@ -196,12 +205,7 @@ int cmd_region(const Argv& argv) {
       return report_error("region", where + "expected " + expected + ", found \"" + truncate_for_message(l, 80) +
                                         "\"");
     };
-    // BED header lines (UCSC browser tracks).
-    if (l.starts_with("track") || l.starts_with("browser")) {
-      if (l.size() == 5 + (l[0] == 'b' ? 2 : 0) || l[l[0] == 'b' ? 7 : 5] == ' ' || l[l[0] == 'b' ? 7 : 5] == '\t') {
-        continue;
-      }
-    }
+    if (is_bed_header(l)) continue;
     RegionQuery q;
     if (l.find('\t') != std::string::npos) {  // BED: chrom, 0-based start, end[, name, score, strand]
       std::vector<std::string_view> f;
