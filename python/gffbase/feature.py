@@ -157,17 +157,12 @@ class Feature:
         # An AUGUSTUS/BRAKER gene or transcript line: column 9 is the bare ID,
         # which the ingest read as the gene's gene_id (the transcript's
         # transcript_id, under the gene its exons name; GFF3: as ID).  Its
-        # attributes say so, as gffutils' inferred features do; the line
-        # itself is written as it was.
-        if self._gff3:
-            return [("ID", self.id)]
-        if self.featuretype == "gene":
-            return [("gene_id", self.id)]
-        pairs = [("transcript_id", self.id)]
-        if source is not None:
-            rows, _ = source.parents(source.row_feature(self._row), 1, ["gene"])
-            pairs += [("gene_id", source.feature_id(source.row_feature(r))) for r in rows[:1]]
-        return pairs
+        # attributes say so, as gffutils' inferred features do (the rule is the
+        # core's, shared with JSON lines and conversions); the line itself is
+        # written as it was.
+        if source is None:  # detached from its database: what the line alone says
+            return [("ID" if self._gff3 else "gene_id" if self.featuretype == "gene" else "transcript_id", self.id)]
+        return source.bare_id_attributes(self._row, self._gff3)
 
     @attributes.setter
     def attributes(self, value) -> None:

@@ -769,6 +769,16 @@ class Assembler {
   }
 
   void report_empty_keys(const ParsedChunk& c, const RawRecord& r) {
+    // gene_id "" and transcript_id "" together are GTF 2.2's way of writing a
+    // feature in no gene (its `inter` and `inter_CNS`): as meant, not said.
+    bool empty_gene = false, empty_tx = false;
+    for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
+      const KeptItem& it = c.items[i];
+      if (!it.has_value || it.size != 0) continue;
+      empty_gene |= it.key == gene_key_;
+      empty_tx |= it.key == tx_key_;
+    }
+    if (empty_gene && empty_tx) return;
     for (std::uint32_t i = r.items_begin; i < r.items_begin + r.items_count; ++i) {
       const KeptItem& it = c.items[i];
       if ((it.key != gene_key_ && it.key != tx_key_) || !it.has_value || it.size != 0) continue;

@@ -1,6 +1,7 @@
 #include "gffbase/export/writers.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <deque>
@@ -8,6 +9,7 @@
 
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/parse/attributes.hpp"
+#include "gffbase/query/bare_id.hpp"
 
 namespace gffbase {
 namespace {
@@ -143,6 +145,26 @@ bool gene_type(const Database& db, FeatureIndex f) {
   return t == "gene" || t == "pseudogene" || t.ends_with("_gene");
 }
 
+// Types of a gene model: genes, transcripts (mRNA, ncRNA, *_transcript, ...,
+// V/D/J/C segments) and their parts (exons, CDS, UTRs, codons, introns,
+// Ensembl's Selenocysteine).  A feature of any other type (NCBI's `region`,
+// repeat_region, mobile_genetic_element, origin_of_replication, ...) with
+// neither parent nor child is in no gene.
+bool gene_model_type(const Database& db, FeatureIndex f) {
+  const std::string_view t = db.row(db.primary_row(f)).type;
+  auto ends_with_nocase = [t](std::string_view suffix) {
+    if (t.size() < suffix.size()) return false;
+    const std::string_view tail = t.substr(t.size() - suffix.size());
+    return std::equal(tail.begin(), tail.end(), suffix.begin(), [](char a, char b) {
+      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    });
+  };
+  return gene_type(db, f) || ends_with_nocase("RNA") || ends_with_nocase("transcript") ||
+         ends_with_nocase("_segment") || ends_with_nocase("exon") || ends_with_nocase("CDS") ||
+         ends_with_nocase("UTR") || ends_with_nocase("codon") || ends_with_nocase("intron") ||
+         t == "Selenocysteine";
+}
+
 // The parents a feature's GTF lines are written under, one line each (GTF
 // names one transcript a line).  When some of them have a parent of their
 // own, only those: a TAIR10 CDS names its mRNA (under a gene) and its
@@ -170,9 +192,13 @@ std::vector<FeatureIndex> gtf_parents(const Database& db, FeatureIndex f) {
 //    them; a prokaryote gene and its CDS);
 //  - f a root: a gene names itself as gene only; a root whose children are
 //    leaves is their transcript too when its lines are written under it
-//    (gtf_parents), unless its type is a gene's.
+//    (gtf_parents), unless its type is a gene's;
+//  - f alone (no parent, no child) and not of a gene model's type: in no
+//    gene, written as GTF 2.2 writes intergenic features, gene_id "" and
+//    transcript_id "" (gene kNone).  Named by its own ID, every `region`
+//    and repeat_region of an NCBI GFF3 came back from the GTF as a gene.
 struct GtfRoles {
-  FeatureIndex gene;
+  FeatureIndex gene;  ///< kNone: in no gene
   FeatureIndex transcript = kNone;
 };
 
@@ -191,6 +217,7 @@ GtfRoles gtf_roles(const Database& db, FeatureIndex f, FeatureIndex via) {
     if (has_children(db, f)) return {root, f};
     return {root, root_has_grandchildren(db, root) ? kNone : root};
   }
+  if (!has_children(db, f) && !gene_model_type(db, f)) return {kNone, kNone};
   if (has_grandchildren(db, f) || gene_type(db, f)) return {f, kNone};
   for (FeatureIndex c : db.children_of(f)) {
     if (c == f) continue;
@@ -284,12 +311,17 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
   const FeatureIndex f = db.row_feature(row);
   // A bare ID (AUGUSTUS's gene line "g1", read as the ID at ingest) is
   // written as the target dialect's ID, not as a key without a value.
-  const bool bare_id = !items.empty() && !items.front().has_value && items.front().key == db.feature_id(f);
+  const bool bare_id = !items.empty() && is_bare_id(db, row, std::span(items).first(1));
   if (bare_id) items.erase(items.begin());
   std::string out;
   if (to_gtf) {
     const GtfRoles roles = gtf_roles(db, f, via);
-    append_gtf_item(out, "gene_id", gtf_name(db, roles.gene, "gene_id", from_gff3));
+    if (roles.gene == kNone) {
+      append_gtf_item(out, "gene_id", "");
+      append_gtf_item(out, "transcript_id", "");
+    } else {
+      append_gtf_item(out, "gene_id", gtf_name(db, roles.gene, "gene_id", from_gff3));
+    }
     if (roles.transcript != kNone) {
       append_gtf_item(out, "transcript_id", gtf_name(db, roles.transcript, "transcript_id", from_gff3));
     }
@@ -655,23 +687,11 @@ void write_jsonl_line(const Database& db, RowId row, std::string& out) {
   std::deque<std::string> scratch;
   const bool gff3 = db_is_gff3(db);
   parse_attributes(v.attributes, gff3, items, scratch);
-  if (items.size() == 1 && !items[0].has_value && items[0].key == v.id) {
+  if (is_bare_id(db, row, items)) {
     // A bare ID (AUGUSTUS's "g1", read as the ID at ingest): the attributes
     // it stands for, as the Python Feature gives them.
     items.clear();
-    if (gff3) {
-      items.push_back({"ID", v.id, 0, true});
-    } else if (v.type == "gene") {
-      items.push_back({"gene_id", v.id, 0, true});
-    } else {
-      items.push_back({"transcript_id", v.id, 0, true});
-      for (FeatureIndex g : db.parents_of(db.row_feature(row))) {
-        if (db.row(db.primary_row(g)).type == "gene") {
-          items.push_back({"gene_id", db.feature_id(g), 0, true});
-          break;
-        }
-      }
-    }
+    for (const auto& [key, value] : bare_id_attributes(db, row, gff3)) items.push_back({key, value, 0, true});
   }
   const auto grouped = group_by_key(items);
   for (std::size_t i = 0; i < grouped.size(); ++i) {

@@ -13,6 +13,7 @@
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/export/writers.hpp"
 #include "gffbase/parse/attributes.hpp"
+#include "gffbase/query/bare_id.hpp"
 
 namespace gffbase::python {
 
@@ -297,6 +298,18 @@ void register_database(nb::module_& m) {
              }
              if (!s) raise_error(Error(s));
            })
+      .def(
+          "bare_id_attributes",
+          [](PyDatabase& p, RowId r, bool gff3) {
+            if (r >= p.db().row_count()) throw nb::index_error("row out of range");
+            nb::list out;
+            for (const auto& [key, value] : bare_id_attributes(p.db(), r, gff3)) {
+              out.append(nb::make_tuple(nb::str(key.data(), key.size()), nb::str(value.data(), value.size())));
+            }
+            return out;
+          },
+          nb::arg("row"), nb::arg("gff3"),
+          "[(key, value)] that a bare-ID column 9 (AUGUSTUS's \"g1\") stands for (gffbase/query/bare_id.hpp).")
       .def(
           "format_row",
           [](PyDatabase& p, RowId r, std::string_view fmt) {

@@ -635,6 +635,14 @@ TEST(IngestGtf, EmptyIdsBothStrandsAndATranscriptInTwoGenesAreReported) {
   auto n = ingest_text(ncbi, dir.file("n.gffdb"), o);
   ASSERT_TRUE(n.is_ok());
   EXPECT_EQ(find_problem(*n, "empty-id"), nullptr);
+  // GTF 2.2 writes features in no gene (`inter`, `inter_CNS`; gffbase's GTF
+  // export of an NCBI `region`) with both IDs empty: meant, so not said, and
+  // nothing is inferred for them.
+  const std::string inter = tsv({"c", ".", "inter", "1", "10", ".", "+", ".", "gene_id \"\"; transcript_id \"\";"});
+  auto i = ingest_text(inter, dir.file("i.gffdb"), o);
+  ASSERT_TRUE(i.is_ok());
+  EXPECT_TRUE(i->problems.items.empty()) << i->problems.items.front().format();
+  EXPECT_EQ(Database::open(dir.file("i.gffdb")).value()->feature_count(), 1u);
   auto db = Database::open(dir.file("g.gffdb"));
   ASSERT_TRUE(db.is_ok());
   const auto parents = (*db)->parents_of(*(*db)->find("T"));

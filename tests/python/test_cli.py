@@ -518,6 +518,39 @@ def test_gff3_to_gtf_finds_transcripts_without_gene_lines_and_skips_non_transcri
         ("orthologous_to", ['gene_id "FBgn1"', 'Parent "FBgn1"'])]
 
 
+def test_gff3_to_gtf_writes_features_in_no_gene_with_empty_ids(gffbase_cli, tmp_path):
+    # NCBI's `region` and repeat_region lines belong to no gene.  GTF 2.2 writes such features with
+    # gene_id "" and transcript_id "" (its `inter`); named by their own IDs, each came back from the
+    # GTF as an inferred gene (944 bogus genes on the E. coli RefSeq GFF3).  Lone features of a gene
+    # model's types (a CDS without a gene, a gene without children) keep their own names.
+    out = _gtf_of(gffbase_cli, tmp_path, "ncbi", [
+        ("NC_1", "RefSeq", "region", "1", "5000", ".", "+", ".", "ID=NC_1:1..5000;gbkey=Src"),
+        ("NC_1", "RefSeq", "gene", "10", "300", ".", "+", ".", "ID=gene-b1"),
+        ("NC_1", "RefSeq", "CDS", "10", "300", ".", "+", "0", "ID=cds-b1;Parent=gene-b1"),
+        ("NC_1", "RefSeq", "repeat_region", "400", "450", ".", "+", ".", "ID=id-rep1;rpt_family=REP"),
+        ("NC_1", "Prokka", "CDS", "600", "900", ".", "-", "0", "ID=PROKKA_1"),
+        ("NC_1", "RefSeq", "pseudogene", "1000", "1300", ".", "+", ".", "ID=gene-b2"),
+        ("NC_1", "RefSeq", "five_prime_UTR", "1400", "1450", ".", "+", ".", "ID=utr1")])
+    assert [(t, a.split("; ")[:3]) for t, a in out] == [
+        ("region", ['gene_id ""', 'transcript_id ""', 'ID "NC_1:1..5000"']),
+        ("gene", ['gene_id "gene-b1"', 'ID "gene-b1"']),
+        ("CDS", ['gene_id "gene-b1"', 'transcript_id "gene-b1"', 'ID "cds-b1"']),
+        ("repeat_region", ['gene_id ""', 'transcript_id ""', 'ID "id-rep1"']),
+        ("CDS", ['gene_id "PROKKA_1"', 'ID "PROKKA_1"']),
+        ("pseudogene", ['gene_id "gene-b2"', 'ID "gene-b2"']),
+        ("five_prime_UTR", ['gene_id "utr1"', 'ID "utr1"'])]
+    back = tmp_path / "ncbi2.gffdb"
+    r = run(gffbase_cli, "ingest", tmp_path / "ncbi.gtf", "-o", back)
+    assert r.returncode == 0 and "empty-id" not in r.stderr and "non-empty ID" not in r.stderr, r.stderr
+    # Back from the GTF: genes for the gene model's lines only; the region and the repeat are in none.
+    genes = run(gffbase_cli, "export", back, "-f", "tsv", "-t", "gene").stdout.splitlines()[1:]
+    assert sorted(line.split("\t")[0] for line in genes) == ["PROKKA_1", "gene-b1", "gene-b2", "utr1"]
+    for t in ("region", "repeat_region"):
+        rows = run(gffbase_cli, "export", back, "-f", "tsv", "-t", t).stdout.splitlines()[1:]
+        assert len(rows) == 1
+        assert run(gffbase_cli, "parents", back, rows[0].split("\t")[0], "-f", "tsv").stdout.splitlines()[1:] == []
+
+
 def test_gtf_to_gff3_to_gtf_keeps_the_transcripts(gffbase_cli, tmp_path):
     # gffread -T: transcript and exon lines, no gene lines.  GTF -> GFF3 (transcripts become roots carrying
     # transcript_id and gene_id) -> GTF gives back the same transcripts, not orphans beside inferred ones.
