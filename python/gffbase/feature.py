@@ -283,13 +283,13 @@ class Feature:
         a pysam.FastaFile, or anything indexed by seqid and sliced 0-based
         (pyfaidx.Fasta, a dict of strings); reverse-complemented on the minus
         strand when `use_strand`."""
-        from .fasta import FastaFile, reverse_complement
+        from .fasta import FastaFile, open_fasta, reverse_complement
 
         if hasattr(fasta, "fetch"):  # FastaFile, pysam.FastaFile
             seq = fasta.fetch(self.seqid, self.start, self.end) if isinstance(fasta, FastaFile) else \
                 fasta.fetch(self.seqid, self.start - 1, self.end)
-        elif isinstance(fasta, (str, os.PathLike)):
-            seq = FastaFile(fasta).fetch(self.seqid, self.start, self.end)
+        elif isinstance(fasta, (str, os.PathLike)):  # indexed once, reused while the file is unchanged
+            seq = open_fasta(fasta).fetch(self.seqid, self.start, self.end)
         else:  # pyfaidx.Fasta, a dict of sequences: fasta[seqid] sliced 0-based
             seq = str(fasta[self.seqid][self.start - 1:self.end])
         if use_strand and self.strand == "-":
