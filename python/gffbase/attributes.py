@@ -9,9 +9,25 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from . import constants
+
 
 class Attributes(dict):
-    """A dict of attribute lists; assigning a string wraps it in a list."""
+    """A dict of attribute lists; assigning a string wraps it in a list.
+
+    Reading a key (``a[k]``, ``a.get(k)``) gives the list, or, as in gffutils,
+    its one value alone while ``gffbase.constants.always_return_list`` is
+    False; iteration, ``items()`` and ``values()`` always give lists.
+    """
+
+    def __getitem__(self, key):
+        values = dict.__getitem__(self, key)
+        if not constants.always_return_list and len(values) == 1:
+            return values[0]
+        return values
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
 
     def __setitem__(self, key: str, value) -> None:
         if isinstance(value, str):
@@ -32,7 +48,7 @@ def from_pairs(pairs: Iterable[Tuple[str, Optional[str]]]) -> Attributes:
     """Builds Attributes from (key, value-or-None) pairs in input order."""
     out: Dict[str, List[str]] = Attributes()
     for key, value in pairs:
-        values = out.get(key)
+        values = dict.get(out, key)
         if values is None:
             values = []
             dict.__setitem__(out, key, values)

@@ -25,7 +25,7 @@ def to_bed12(f, db, child_type="exon", name_field="ID") -> str:
     children = sorted((c for c in db.children(f, featuretype=child_type) if c.start is not None),
                       key=lambda c: (c.start, c.end))
     fields = [
-        f.seqid, f.start - 1, f.end, f.attributes.get(name_field, ["."])[0], f.score, f.strand,
+        f.seqid, f.start - 1, f.end, dict.get(f.attributes, name_field, ["."])[0], f.score, f.strand,
         f.start - 1, f.end, "0,0,0", len(children),
         ",".join(str(c.end - c.start + 1) for c in children),
         ",".join(str(c.start - f.start) for c in children),

@@ -62,7 +62,7 @@ def _python_id(id_spec, f) -> str:
         elif len(k) > 3 and k[0] == ":" and k[-1] == ":":
             return str(getattr(f, k[1:-1]))
         else:
-            values = f.attributes.get(k)
+            values = dict.get(f.attributes, k)
             if values:
                 return values[0]
     return ""
@@ -269,7 +269,11 @@ def create_db(data: Union[str, os.PathLike, Iterable[Any]], dbfn: Union[str, os.
             opts.id_by_line = ids
         report, core = ingest_text(text)
 
-    db = FeatureDB._in_memory(core) if in_memory else FeatureDB(target)
+    if in_memory:
+        db = FeatureDB._in_memory(core)
+        db.keep_order, db.sort_attribute_values = keep_order, sort_attribute_values
+    else:
+        db = FeatureDB(target, keep_order=keep_order, sort_attribute_values=sort_attribute_values)
     db._report = report
     if verbose:
         import sys

@@ -20,7 +20,7 @@ def union_attributes(a, b) -> Attributes:
     for src in (a or {}, b or {}):
         for k, vals in src.items():
             vals = [vals] if isinstance(vals, str) else list(vals)
-            cur = out.get(k)
+            cur = dict.get(out, k)
             if cur is None:
                 out[k] = list(vals)
             else:
@@ -79,7 +79,7 @@ def interfeatures(db, features: Iterable[Feature], new_featuretype: Optional[str
             attrs = merge_attributes(func(prev.attributes), func(nxt.attributes), numeric_sort)
         else:
             attrs = {}
-        if len(attrs.get("ID", [])) > 1:  # gffutils names the gap after both neighbours
+        if len(dict.get(attrs, "ID", [])) > 1:  # gffutils names the gap after both neighbours
             attrs["ID"] = ["-".join(attrs["ID"])]
         if update_attributes:
             attrs = dict(attrs)
@@ -130,7 +130,7 @@ def create_splice_sites(db, exon_featuretype="exon", grandparent_featuretype="ge
             start = intron.start if side == 0 else intron.end - 1
             site = _new_feature(intron, site_types.get(intron.strand, ("splice_site", "splice_site"))[side], start,
                                 start + 1, intron.attributes, intron.dialect)
-            ids = site.attributes.get("ID")
+            ids = dict.get(site.attributes, "ID")
             if ids:
                 site.attributes["ID"] = [f"{site.featuretype}_{ids[0]}"]
             yield site
@@ -297,7 +297,7 @@ def bed12(db, feature, block_featuretype=("exon",), thick_featuretype=("CDS",), 
         thin = list(db.children(feature.id, featuretype=thin_featuretype, order_by="start"))
         if thin:
             thick_start, thick_end = thin[0].end, thin[-1].start - 1
-    values = feature.attributes.get(name_field) if name_field else None
+    values = dict.get(feature.attributes, name_field) if name_field else None
     name = values[0] if values else "."
     score = "0" if feature.score == "." else feature.score
     fields = [feature.seqid, chrom_start, feature.end, name, score, feature.strand, thick_start, thick_end,

@@ -28,6 +28,15 @@ def _score_text(score) -> str:
     return repr(score) if isinstance(score, float) else str(score)
 
 
+def _json_or(text: str, kind: type):
+    """`text` decoded as JSON when it is a `kind` (dict or list), else None."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, kind) else None
+
+
 def _is_gff3_text(attributes: str) -> bool:
     text = attributes.strip()
     for ch in text:
@@ -61,6 +70,8 @@ class Feature:
         self.score = _score_text(score) if not isinstance(score, str) else score
         self.strand = strand
         self.frame = str(frame)
+        if isinstance(extra, str):  # gffutils: a JSON list, else tab-separated fields
+            extra = _json_or(extra, list) or (extra.split("\t") if extra else [])
         self.extra = list(extra) if extra else []
         self.id = id
         self.dialect = dialect
@@ -69,6 +80,11 @@ class Feature:
         self.sort_attribute_values = sort_attribute_values
         self._row = None
         self._pristine = None
+        if isinstance(attributes, str) and attributes.lstrip().startswith("{"):
+            # gffutils: a JSON object (astuple()'s form) is the attributes themselves
+            decoded = _json_or(attributes, dict)
+            if decoded is not None:
+                attributes = decoded
         if isinstance(attributes, str):
             self._raw = attributes
             self._gff3 = _is_gff3_text(attributes) if dialect is None else dialect.get("fmt") == "gff3"
@@ -180,13 +196,18 @@ class Feature:
             return getattr(self, _POSITIONS[key])
         if isinstance(key, tuple):
             name, index = key
-            return self.attributes[name][index]
-        values = self.attributes[key]
+            return dict.__getitem__(self.attributes, name)[index]
+        values = dict.__getitem__(self.attributes, key)
         if not constants.always_return_list and len(values) == 1:
             return values[0]
         return values
 
     def __setitem__(self, key, value) -> None:
+        if isinstance(key, int):  # gffutils: the fields by position, 0 (seqid) to 8 (attributes)
+            if not 0 <= key < len(_POSITIONS):
+                raise IndexError(f"Feature field index {key} out of range 0-{len(_POSITIONS) - 1}")
+            setattr(self, _POSITIONS[key], value)
+            return
         self.attributes[key] = value
 
     def __contains__(self, key) -> bool:
@@ -244,9 +265,18 @@ class Feature:
 
     # -- text -------------------------------------------------------------------
     def _attribute_text(self) -> str:
-        if self._attributes is None or (self._pristine is not None and self._attributes == self._pristine):
+        # Written in the style of the feature's dialect (gffutils' way to print a
+        # GFF3 feature as GTF is to give it a GTF dialect); the line as read while
+        # neither its attributes nor its format changed.
+        d = self.dialect
+        gff3 = d["fmt"] == "gff3" if isinstance(d, dict) and d.get("fmt") in ("gff3", "gtf") else self._gff3
+        unchanged = self._attributes is None or (self._pristine is not None and self._attributes == self._pristine)
+        if unchanged and gff3 == self._gff3 and not self.sort_attribute_values:
             return self._raw if self._raw not in (None, "") else "."
-        return format_attributes(self._attributes, self._gff3, self.dialect)
+        attributes = self.attributes
+        if self.sort_attribute_values:  # gffutils: each key's values in sorted order when written
+            attributes = {k: sorted(v) for k, v in attributes.items()}
+        return format_attributes(attributes, gff3, d)
 
     def __str__(self) -> str:
         fields = [
@@ -259,14 +289,16 @@ class Feature:
         return "\t".join(str(x) for x in fields)
 
     def __repr__(self) -> str:
-        return (f"<Feature {self.featuretype} ({self.seqid}:{self.start}-{self.end}[{self.strand}]) "
-                f"at {hex(id(self))}>")
+        start = "." if self.start is None else self.start
+        end = "." if self.end is None else self.end
+        return f"<Feature {self.featuretype} ({self.seqid}:{start}-{end}[{self.strand}]) at {hex(id(self))}>"
 
+    # As in gffutils, by the line: a Feature equals another with the same line, and that line's string.
     def __eq__(self, other) -> bool:
-        return isinstance(other, Feature) and str(self) == str(other)
+        return str(self) == str(other)
 
     def __ne__(self, other) -> bool:
-        return not self.__eq__(other)
+        return str(self) != str(other)
 
     def __hash__(self) -> int:
         return hash(str(self))
@@ -314,7 +346,7 @@ def format_attributes(attributes: Dict[str, List[str]], gff3: bool, dialect: Opt
             else:
                 parts.append(_core.percent_encode(key, False) + "=" +
                              ",".join(_core.percent_encode(v, True) for v in values))
-        text = ";".join(parts)
+        text = (dialect.get("field separator") or ";").join(parts)
         if dialect.get("trailing semicolon"):
             text += ";"
         return text or "."
@@ -322,8 +354,8 @@ def format_attributes(attributes: Dict[str, List[str]], gff3: bool, dialect: Opt
     sep = dialect.get("field separator", "; ")
     parts = []
     for key, values in attributes.items():
-        if not values:
-            parts.append(key)
+        if not values:  # `key ""` as read (a bare key cannot be written back in a quoted GTF)
+            parts.append(f'{key} ""' if quoted else key)
         for v in values:
             parts.append(f'{key} "{v}"' if quoted else f"{key} {v}")
     text = sep.join(parts)
@@ -333,19 +365,36 @@ def format_attributes(attributes: Dict[str, List[str]], gff3: bool, dialect: Opt
 
 
 def feature_from_line(line: str, dialect=None, strict: bool = True, keep_order: bool = False) -> Feature:
-    """Parses one GFF/GTF line into a Feature (gffutils.feature.feature_from_line)."""
-    fields = line.rstrip("\r\n").split("\t")
-    if len(fields) < 9:
-        if strict:
-            from .errors import InvalidInputError
+    """Parses one GFF/GTF line into a Feature (gffutils.feature.feature_from_line).
 
-            raise InvalidInputError(f"line: expected 9 tab-separated columns, found {len(fields)}: {line[:200]!r}")
-        fields += ["."] * (9 - len(fields))
+    Eight columns are a feature without attributes.  strict=False (as in
+    gffutils) also takes the line among blank lines and surrounding spaces, and
+    splits a line without tabs at runs of spaces (its ninth field keeps its own).
+    """
+    from .errors import InvalidInputError
+
+    if not strict:
+        lines = [x.strip() for x in line.splitlines() if x.strip()]
+        if len(lines) != 1:
+            raise InvalidInputError(f"line: expected one GFF/GTF line, found {len(lines)}: {line[:200]!r}")
+        line = lines[0]
+    text = line.rstrip("\r\n")
+    fields = text.split("\t") if strict or "\t" in text else text.split(None, 8)
+    if len(fields) < 9:
+        if strict and len(fields) < 8:
+            raise InvalidInputError(f"line: expected 9 tab-separated columns (8 without attributes), found "
+                                    f"{len(fields)}: {line[:200]!r}")
+        fields += ["."] * (8 - len(fields)) + [""] * (len(fields) < 9)
     seqid, source, featuretype, start, end, score, strand, frame = fields[:8]
     attributes = "\t".join(fields[8:9])
     extra = fields[9:]
-    gff3 = _is_gff3_text(attributes) if dialect is None else dialect.get("fmt") == "gff3"
-    d = dict(dialect) if dialect else {"fmt": "gff3" if gff3 else "gtf"}
+    if dialect is None:  # the line's own style (quoting, separators), kept when it is edited
+        from .iterators import detect_dialect
+
+        d = detect_dialect([attributes])
+    else:
+        d = dict(dialect)
+    gff3 = d.get("fmt") == "gff3"
     f = Feature(seqid, source, featuretype, start, end, score, strand, frame, attributes, extra=extra,
                 dialect=d, keep_order=keep_order)
     f._gff3 = gff3

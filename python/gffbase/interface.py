@@ -128,7 +128,15 @@ class FeatureDB:
     def _features(self, rows: Sequence[int]) -> List[Feature]:
         if not rows:
             return []
-        return self._db.features(list(rows), self.dialect, self._gff3)
+        return self._flagged(self._db.features(list(rows), self.dialect, self._gff3))
+
+    def _flagged(self, features):
+        """`features` carrying the database's keep_order / sort_attribute_values (gffutils passes them on)."""
+        if self.keep_order or self.sort_attribute_values:
+            for f in features:
+                f.keep_order = self.keep_order
+                f.sort_attribute_values = self.sort_attribute_values
+        return features
 
     def _tuples_ordered(self, rows, order_by=None, reverse=False):
         tuples = self._db.rows(list(rows))
@@ -148,7 +156,7 @@ class FeatureDB:
             return self._emit_chunks(rows)
         make = Feature._from_row
         d, g = self.dialect, self._gff3
-        return (make(t, d, g) for t in self._tuples_ordered(rows, order_by, reverse))
+        return iter(self._flagged([make(t, d, g) for t in self._tuples_ordered(rows, order_by, reverse)]))
 
     def _emit_chunks(self, rows) -> Iterator[Feature]:
         # Large results (all_features, features_of_type) are built a chunk at

@@ -110,6 +110,8 @@ def update(db, data, **kwargs):
 
     if isinstance(data, FeatureDB):
         feats = list(data.all_features(order_by="file_order"))
+    elif isinstance(data, str) and kwargs.get("from_string"):  # GFF/GTF text itself, as create_db takes it
+        feats = list(DataIterator(data, from_string=True))
     elif isinstance(data, (str, os.PathLike)):
         feats = list(DataIterator(os.fspath(data)))
     else:
@@ -141,8 +143,14 @@ def update(db, data, **kwargs):
 
 
 def delete(db, features, **kwargs):
+    """Removes the features named (IDs, Features, an iterable of either, or a
+    FeatureDB: its features) by rebuilding the file."""
+    from .interface import FeatureDB
+
     if isinstance(features, (str, Feature)):
         features = [features]
+    elif isinstance(features, FeatureDB):
+        features = features.all_features()
     ids = frozenset(f.id if isinstance(f, Feature) else f for f in features)
     return _rebuild(db, _lines(db, skip_ids=ids), **kwargs)
 
@@ -170,7 +178,7 @@ def add_relation(db, parent, child, level=None, parent_func=None, child_func=Non
 
     def edit(f: Feature) -> Feature:
         if f.id == cid:
-            parents = f.attributes.get("Parent", [])
+            parents = dict.get(f.attributes, "Parent", [])
             if pid not in parents:
                 f.attributes["Parent"] = parents + [pid]
             if child_func is not None:

@@ -85,7 +85,7 @@ def tsses(db, merge_overlapping=False, attrs=None, attrs_sep=":", merge_kwargs=N
     def name_of(f):
         values = []
         for key in attrs:
-            got = f.attributes.get(key)
+            got = dict.get(f.attributes, key)
             if not got:
                 raise KeyError(f"tsses: {f.featuretype[:-4]} {f.id!r} has no attribute {key!r} to name its TSS "
                                f"(attrs={attrs!r})")
