@@ -73,13 +73,29 @@ class GFFWriter:
             self.write_rec(r)
 
     def write_gene_recs(self, db, gene_id: str) -> None:
+        """The gene, then its mRNAs, longest (summed exon length) first, each
+        followed by its children (write_mRNA_children), then the gene's other
+        direct children: gffutils' canonical order."""
         self.write_rec(db[gene_id])
-        self.write_recs(db.children(gene_id, order_by="start"))
+        mrnas = list(db.children(gene_id, featuretype="mRNA"))
+        lengths = {m.id: sum(len(e) for e in db.children(m, featuretype="exon")) for m in mrnas}
+        for mrna_id in sorted(lengths, key=lengths.get, reverse=True):  # stable: ties keep their order
+            self.write_rec(db[mrna_id])
+            self.write_mRNA_children(db, mrna_id)
+        self.write_recs(c for c in db.children(gene_id, level=1) if c.featuretype != "mRNA")
 
     def write_mRNA_children(self, db, mrna_id: str) -> None:
-        self.write_recs(db.children(mrna_id, order_by="start"))
+        """The mRNA's exons by start, each followed by its own children, then its other children."""
+        others = []
+        for child in db.children(mrna_id, order_by="start"):
+            if child.featuretype == "exon":
+                self.write_rec(child)
+                self.write_exon_children(db, child)
+            else:
+                others.append(child)
+        self.write_recs(others)
 
-    def write_exon_children(self, db, exon_id: str) -> None:
+    def write_exon_children(self, db, exon_id) -> None:
         self.write_recs(db.children(exon_id, order_by="start"))
 
     def close(self) -> None:

@@ -143,3 +143,19 @@ def test_update_from_a_string_and_delete_by_a_database(tmp_path, example_gff3):
     theirs, ours = both(run)
     assert ours == theirs
     assert "newexon" in ours[0] and "gene1" not in ours[1]
+
+
+def test_gffwriter_writes_a_gene_in_gffutils_canonical_order(shared_data):
+    import io
+
+    path = str(shared_data / "03_test_suites" / "gffutils_testdata" / "FBgn0031208.gff")
+
+    def written(lib):
+        db = lib.create_db(path, ":memory:", merge_strategy="create_unique")
+        buf = io.StringIO()
+        lib.gffwriter.GFFWriter(buf, with_header=False).write_gene_recs(db, "FBgn0031208")
+        return [tuple(line.split("\t")[2:5]) for line in buf.getvalue().splitlines()]
+    theirs, ours = both(written)
+    assert ours == theirs
+    # gene, then each mRNA (longest first) with its exons, then its other children
+    assert [t for t, _, _ in ours[:4]] == ["gene", "mRNA", "exon", "exon"] and len(ours) == 20
