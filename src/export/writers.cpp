@@ -81,10 +81,6 @@ std::vector<std::pair<std::string_view, std::vector<std::string_view>>> group_by
   return grouped;
 }
 
-bool has_key(const std::vector<AttributeItem>& items, std::string_view key) {
-  return std::any_of(items.begin(), items.end(), [&](const AttributeItem& it) { return it.key == key; });
-}
-
 // The first-parent chain from a feature to its root: [f, parent, ..., root].
 // Bounded, so a cycle (reported at ingest) cannot loop.
 std::vector<FeatureIndex> ancestry(const Database& db, FeatureIndex f) {
@@ -338,11 +334,35 @@ std::string attributes_as(const Database& db, RowId row, std::string_view raw, b
     return out;
   }
   // GFF3: repeated keys become comma lists, in first-appearance order.
-  if (!has_key(items, "ID") && (bare_id || !db.children_of(f).empty())) {
+  // A GTF line's own ID and Parent attributes are not GFF3 structure (a GTF
+  // states its hierarchy with gene_id and transcript_id): the hierarchy
+  // written is the database's.  Its Parent always goes; its ID stays on a
+  // feature no line names as parent, unless another feature has that ID
+  // (GFF3 -> GTF -> GFF3 carried ID=t1 on the mRNA line beside the inferred
+  // transcript t1: two features with one ID, and a gene's ID=gene:ENSG...
+  // that its transcripts' Parent=ENSG... did not name).
+  const bool needs_id = bare_id || has_children(db, f);
+  std::erase_if(items, [&](const AttributeItem& it) {
+    if (it.key == "Parent") return true;
+    if (it.key != "ID") return false;
+    if (needs_id) return true;
+    const std::optional<FeatureIndex> other = db.find(it.value);
+    return other && *other != f;
+  });
+  if (needs_id) {
     out += "ID=";
     out += percent_encode(db.feature_id(f));
+  } else {  // its own ID (a leaf's: an exon's), first, as GFF3 writes it
+    bool first = true;
+    for (const AttributeItem& it : items) {
+      if (it.key != "ID" || !it.has_value) continue;
+      out += first ? "ID=" : ",";
+      out += percent_encode(it.value);
+      first = false;
+    }
+    std::erase_if(items, [](const AttributeItem& it) { return it.key == "ID"; });
   }
-  if (!has_key(items, "Parent")) {
+  {
     // An inferred parent not being written stands aside for its own parents:
     // an NCBI CDS under an inferred transcript names the gene line above it.
     const auto flags = db.flags();

@@ -551,6 +551,32 @@ def test_gff3_to_gtf_writes_features_in_no_gene_with_empty_ids(gffbase_cli, tmp_
         assert run(gffbase_cli, "parents", back, rows[0].split("\t")[0], "-f", "tsv").stdout.splitlines()[1:] == []
 
 
+def test_gff3_to_gtf_to_gff3_is_valid_gff3_with_the_hierarchy(gffbase_cli, tmp_path):
+    # The GTF carries each line's GFF3 ID and Parent as plain attributes.  Back to GFF3, the hierarchy written
+    # is the database's: an mRNA's ID=t1 beside the inferred transcript t1 gave two features with one ID, and an
+    # Ensembl gene's own ID=gene:ENSG1 was not what its transcripts' Parent=ENSG1 named.
+    out = _gtf_of(gffbase_cli, tmp_path, "rt", [
+        ("c1", "src", "gene", "1", "1000", ".", "+", ".", "ID=gene:ENSG1;gene_id=ENSG1"),
+        ("c1", "src", "mRNA", "1", "1000", ".", "+", ".", "ID=t1;Parent=gene:ENSG1"),
+        ("c1", "src", "exon", "1", "100", ".", "+", ".", "ID=e1;Parent=t1"),
+        ("c1", "src", "exon", "200", "1000", ".", "+", ".", "ID=e2;Parent=t1")])
+    assert len(out) == 4
+    db2, gff3 = tmp_path / "rt2.gffdb", tmp_path / "rt2.gff3"
+    assert run(gffbase_cli, "ingest", tmp_path / "rt.gtf", "-o", db2, "-q").returncode == 0
+    gff3.write_text(run(gffbase_cli, "export", db2, "-f", "gff3").stdout)
+    r = run(gffbase_cli, "ingest", gff3, "-o", tmp_path / "rt3.gffdb", "--merge-strategy", "error")
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr  # no duplicate ID, no unknown Parent
+    cols = [line.split("\t") for line in gff3.read_text().splitlines() if not line.startswith("#")]
+    assert [(c[2], c[8].split(";")[:2]) for c in cols] == [
+        ("gene", ["ID=ENSG1", "gene_id=ENSG1"]),
+        ("transcript", ["ID=t1", "Parent=ENSG1"]),
+        ("mRNA", ["Parent=t1", "gene_id=ENSG1"]),
+        ("exon", ["ID=e1", "Parent=t1"]),
+        ("exon", ["ID=e2", "Parent=t1"])]
+    kids = run(gffbase_cli, "children", tmp_path / "rt3.gffdb", "ENSG1", "-f", "tsv").stdout.splitlines()[1:]
+    assert sorted(line.split("\t")[3] for line in kids) == ["exon", "exon", "mRNA", "transcript"]
+
+
 def test_gtf_to_gff3_to_gtf_keeps_the_transcripts(gffbase_cli, tmp_path):
     # gffread -T: transcript and exon lines, no gene lines.  GTF -> GFF3 (transcripts become roots carrying
     # transcript_id and gene_id) -> GTF gives back the same transcripts, not orphans beside inferred ones.
