@@ -17,7 +17,9 @@ int cmd_derive(const Argv& argv) {
       "  inter          gaps between consecutive features of --type (per seqid and strand)\n"
       "  merged         overlapping or touching features of --type merged into one\n"
       "  children-bp    for each ID: bases covered by its --type descendants, exons by default, as in Python\n"
-      "                 (--merge: count overlaps once)",
+      "                 (--merge: count overlaps once)\n"
+      "IDs limit the other kinds to those features and their descendants: `derive DB introns GENE` gives the\n"
+      "introns of that gene's transcripts, `derive DB merged GENE -t exon` the union of its exons.",
       {{"--type", "-t", true, true, "feature type (inter, merged, children-bp); repeatable", "TYPE"},
        {"--exon-type", "", true, false, "exon type for introns/splice-sites (default exon)", "TYPE"},
        {"--parent-type", "", true, true, "only transcripts of this type (introns/splice-sites)", "TYPE"},
@@ -36,12 +38,29 @@ int cmd_derive(const Argv& argv) {
   if (!opened.is_ok()) return report_error("derive", opened.status().message());
   const Database& db = **opened;
   const std::vector<std::string> types = a.values("--type");
+  // The features the IDs name and those below them (none given: everything).
+  int missing = 0;
+  std::vector<bool> in_scope;
+  if (kind != "children-bp" && a.positional().size() > 2) {
+    in_scope.assign(db.feature_count(), false);
+    for (std::size_t i = 2; i < a.positional().size(); ++i) {
+      const auto f = db.find(a.positional()[i]);
+      if (!f) {
+        std::fprintf(stderr, "gffbase derive: no feature with ID '%s'\n", a.positional()[i].c_str());
+        ++missing;
+        continue;
+      }
+      in_scope[*f] = true;
+      for (const RelatedRow& r : db.children(*f, HierarchyQuery{})) in_scope[db.row_feature(r.row)] = true;
+    }
+  }
   auto rows_of = [&] {
     std::vector<RowId> rows;
     for (const auto& t : types) {
       if (auto c = db.type_code(t)) {
-        auto span = db.rows_of_type(*c);
-        rows.insert(rows.end(), span.begin(), span.end());
+        for (RowId r : db.rows_of_type(*c)) {
+          if (in_scope.empty() || in_scope[db.row_feature(r)]) rows.push_back(r);
+        }
       }
     }
     return rows;
@@ -52,13 +71,15 @@ int cmd_derive(const Argv& argv) {
     o.exon_type = a.value("--exon-type").value_or("exon");
     o.parent_types = a.values("--parent-type");
     result = kind == "introns" ? introns(db, o) : splice_sites(db, o);
+    if (!in_scope.empty()) {
+      std::erase_if(result, [&](const DerivedFeature& d) { return d.parent == kNone || !in_scope[d.parent]; });
+    }
   } else if (kind == "inter" || kind == "merged") {
     if (types.empty()) return usage_error(spec, kind + " needs --type");
     result = kind == "inter" ? interfeatures(db, rows_of(), "inter_" + types[0], a.flag("--ignore-strand"))
                              : merge_rows(db, rows_of(), a.flag("--ignore-strand"));
   } else if (kind == "children-bp") {
     if (a.positional().size() < 3) return usage_error(spec, "children-bp needs at least one ID");
-    int missing = 0;
     for (std::size_t i = 2; i < a.positional().size(); ++i) {
       const auto f = db.find(a.positional()[i]);
       if (!f) {
@@ -84,7 +105,7 @@ int cmd_derive(const Argv& argv) {
     }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  return 0;
+  return missing ? 1 : 0;
 }
 
 }  // namespace gffbase::cli

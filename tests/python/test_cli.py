@@ -412,6 +412,26 @@ def test_derive_agrees_with_python_and_writes_valid_lines(gffbase_cli, cli_db):
     assert tsv[0] == "seqid\tfeaturetype\tstart\tend\tstrand\tparent" and len(tsv) == len(gtf) + 1
 
 
+def test_derive_ids_limit_the_result_to_those_features_and_their_descendants(gffbase_cli, cli_db):
+    def derive(*args):
+        r = run(gffbase_cli, "derive", cli_db, *args, "-f", "tsv")
+        return r.returncode, [line.split("\t") for line in r.stdout.splitlines()[1:]]
+    _, every = derive("introns")
+    assert {c[5] for c in every} == {"tx1", "tx2", "tx3"}
+    rc, tx2 = derive("introns", "tx2")
+    assert rc == 0 and tx2 == [c for c in every if c[5] == "tx2"] and len(tx2) == 1
+    rc, gene1 = derive("introns", "gene1")  # a gene: its transcripts' introns
+    assert rc == 0 and gene1 == [c for c in every if c[5] in ("tx1", "tx2")]
+    rc, sites = derive("splice-sites", "tx3")
+    assert rc == 0 and len(sites) == 2 and {c[5] for c in sites} == {"tx3"}
+    rc, merged = derive("merged", "gene1", "-t", "exon")  # the union of the gene's exons
+    assert rc == 0 and [(c[2], c[3]) for c in merged] == [("1000", "1500"), ("3000", "3400"), ("8000", "9000")]
+    rc, rows = derive("introns", "tx2", "NO_SUCH_ID")  # named, exit 1, the rest still given
+    assert rc == 1 and rows == tx2
+    r = run(gffbase_cli, "derive", cli_db, "introns", "NO_SUCH_ID")
+    assert "no feature with ID 'NO_SUCH_ID'" in r.stderr
+
+
 def test_gtf_to_gff3_links_a_line_under_an_inferred_transcript_to_its_real_gene(gffbase_cli, tmp_path):
     gtf = tmp_path / "m.gtf"
     gtf.write_text('NC_012920.1\tRefSeq\tgene\t8366\t8572\t.\t+\t.\tgene_id "ATP8"; transcript_id "";\n'
