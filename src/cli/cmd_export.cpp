@@ -54,15 +54,17 @@ int cmd_export(const Argv& argv) {
     const auto d = db.directives();
     const auto line = db.directive_lines();
     for (std::size_t i = 0; i < d.size(); ++i) {
-      // A GFF3 version line is only right when the output is GFF3.
-      if (!own_dialect && d[i].rfind("##gff-version", 0) == 0) continue;
+      // A version line is only right in its own format (a GFF2 written as GTF gains gene_id and
+      // transcript_id: its "##gff-version 2" no longer holds).
+      const bool converted = !own_dialect || opened.gff2_to_gtf;
+      if (converted && d[i].rfind("##gff-version", 0) == 0) continue;
       if (sorted && d[i] == "###") continue;
       dirs.push_back(d[i]);
       dir_lines.push_back(sorted ? 0 : line[i]);
     }
   }
   {
-    RowPrinter p(db, format, out);
+    RowPrinter p(opened, out);
     p.header();
     if (directives && !own_dialect && format == OutputFormat::kGff3) p.line("##gff-version 3");
     std::size_t next_dir = 0;

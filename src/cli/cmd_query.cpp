@@ -78,7 +78,7 @@ int hierarchy(const Argv& argv, bool down) {
   if (auto done = open_for_output(spec, a.positional()[0], a, o)) return *done;
   HierarchyQuery q = hierarchy_query(*o.db, a, err);
   if (!err.empty()) return usage_error(spec, err);
-  RowPrinter out(*o.db, o.format, stdout);
+  RowPrinter out(o, stdout);
   out.header();
   int missing = 0;
   for (const auto& id : ids) {
@@ -109,7 +109,7 @@ int cmd_get(const Argv& argv) {
   if (ids.empty()) return usage_error(spec, "expected at least one ID (or --ids FILE)");
   OpenedForOutput o;
   if (auto done = open_for_output(spec, a.positional()[0], a, o)) return *done;
-  RowPrinter out(*o.db, o.format, stdout);
+  RowPrinter out(o, stdout);
   out.header();
   int missing = 0;
   for (const auto& id : ids) {
@@ -160,7 +160,7 @@ int cmd_region(const Argv& argv) {
     filters.type_filter = true;
     filters.type_codes = o.db->type_codes(t);
   }
-  RowPrinter out(*o.db, o.format, stdout);
+  RowPrinter out(o, stdout);
   out.header();
   // A seqid the database lacks is most often a naming mismatch (chr1 vs 1):
   // said once per seqid, with the database's own names.

@@ -18,7 +18,7 @@ void RowPrinter::row(RowId r) {
   if ((format_ == OutputFormat::kBed || format_ == OutputFormat::kBed12) && (db_.flags()[r] & kRowNoCoords)) return;
   switch (format_) {
     case OutputFormat::kGff3: write_gff_line(db_, r, false, buf_, link_synthetic_); break;
-    case OutputFormat::kGtf: write_gff_line(db_, r, true, buf_, link_synthetic_); break;
+    case OutputFormat::kGtf: write_gff_line(db_, r, true, buf_, link_synthetic_, gff2_to_gtf_); break;
     case OutputFormat::kBed: write_bed6_line(db_, r, buf_); break;
     case OutputFormat::kBed12:
       if (db_.feature_rows(db_.row_feature(r)).size() > 1 && !bed12_written_.insert(db_.row_feature(r)).second) return;
@@ -75,6 +75,8 @@ std::optional<int> open_for_output(const CommandSpec& spec, const std::string& p
     return usage_error(spec, "--format: expected gff3, gtf, bed, bed12, tsv or jsonl, found '" +
                                  a.value("--format").value_or("") + "'");
   }
+  out.gff2_to_gtf = out.format == OutputFormat::kGtf && a.value("--format").has_value() &&
+                    out.db->meta_value("format") == "gff2";
   return std::nullopt;
 }
 

@@ -15,9 +15,18 @@
 namespace gffbase::cli {
 
 /// Buffers lines and writes them to a FILE* in large blocks.
+struct OpenedForOutput {
+  std::shared_ptr<const Database> db;
+  OutputFormat format;
+  bool gff2_to_gtf = false;  ///< `--format gtf` named for a GFF2 database (write_gff_line)
+};
+
 class RowPrinter {
  public:
   RowPrinter(const Database& db, OutputFormat format, std::FILE* out) : db_(db), format_(format), out_(out) {}
+  RowPrinter(const OpenedForOutput& o, std::FILE* out) : RowPrinter(*o.db, o.format, out) {
+    gff2_to_gtf_ = o.gff2_to_gtf;
+  }
   ~RowPrinter() { flush(); }
   void header();
   /// Writes row `r`; in BED12, a multi-line feature's first row met stands
@@ -40,6 +49,7 @@ class RowPrinter {
   std::FILE* out_;
   std::string buf_;
   bool link_synthetic_ = true;
+  bool gff2_to_gtf_ = false;
   std::unordered_set<FeatureIndex> bed12_written_;  ///< features with several rows, written once
 };
 
@@ -50,10 +60,7 @@ inline const char* kFormatHelp = "output: gff3 (default; the input's own dialect
 bool output_format_for(const Database& db, const std::string& value, OutputFormat& out);
 
 /// A database opened for a command that prints rows, and its --format.
-struct OpenedForOutput {
-  std::shared_ptr<const Database> db;
-  OutputFormat format;
-};
+
 /// Opens `path` and reads --format.  Returns the exit status when the
 /// command must stop (1: the database cannot be opened, 2: a bad --format),
 /// nullopt on success.

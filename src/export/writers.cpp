@@ -431,9 +431,23 @@ void append_score_text(const Database& db, RowId row, double score, std::string&
 }
 }  // namespace
 
-void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out, bool link_synthetic) {
+namespace {
+// A GFF2 line written as GTF that has no gene_id (RepeatMasker's `Target`,
+// WormBase's `Sequence`): in no gene, as GTF 2.2 writes intergenic features.
+bool gff2_line_needs_gtf_ids(const Database& db, const RowView& v, bool gff2_to_gtf) {
+  if (!gff2_to_gtf || db.meta_value("format") != "gff2") return false;
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  parse_attributes(v.attributes, false, items, scratch);
+  return std::none_of(items.begin(), items.end(), [](const AttributeItem& it) { return it.key == "gene_id"; });
+}
+}  // namespace
+
+void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out, bool link_synthetic,
+                    bool gff2_to_gtf) {
   const RowView v = db.row(row);
-  if (as_gtf == !db_is_gff3(db) && !(v.flags & kRowSynthetic)) {
+  const bool add_gtf_ids = as_gtf && gff2_line_needs_gtf_ids(db, v, gff2_to_gtf);
+  if (as_gtf == !db_is_gff3(db) && !(v.flags & kRowSynthetic) && !add_gtf_ids) {
     // The input's own dialect: the line exactly as it was read, unless
     // lenient mode read it from space-separated columns (no tab at all):
     // that is written tab-separated, as Python's str(Feature) writes it.
@@ -464,6 +478,12 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
   out += '\t';
   const bool from_gff3 = db_is_gff3(db);
   if (as_gtf == !from_gff3) {
+    if (add_gtf_ids) {
+      out += "gene_id \"\"; transcript_id \"\";";
+      if (!v.attributes.empty() && v.attributes != ".") (out += ' ') += v.attributes;
+      out += '\n';
+      return;
+    }
     out += v.attributes.empty() ? std::string_view(".") : v.attributes;
     out += '\n';
     return;

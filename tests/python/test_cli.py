@@ -597,6 +597,26 @@ def test_gff3_to_gtf_to_gff3_is_valid_gff3_with_the_hierarchy(gffbase_cli, tmp_p
     assert sorted(line.split("\t")[3] for line in kids) == ["exon", "exon", "mRNA", "transcript"]
 
 
+def test_gtf_asked_for_from_a_gff2_database_is_gtf(gffbase_cli, tmp_path):
+    # RepeatMasker GFF2: no gene_id anywhere.  Its own dialect (no --format) is the input, verbatim; `-f gtf`
+    # gives GTF: gene_id "" and transcript_id "" (in no gene) before the line's own attributes, no GFF2 version.
+    src = tmp_path / "rm.gff"
+    src.write_text("##gff-version 2\n"
+                   "chr1\tRepeatMasker\tsimilarity\t10001\t10468\t1.3\t+\t.\tTarget \"Motif:(TAACCC)n\" 1 471\n"
+                   "chr1\tRepeatMasker\tsimilarity\t10469\t11447\t11.4\t-\t.\tTarget \"Motif:L1MC5a\" 5432 6399\n")
+    db = tmp_path / "rm.gffdb"
+    assert run(gffbase_cli, "ingest", src, "-o", db, "-q").returncode == 0
+    assert run(gffbase_cli, "export", db).stdout == src.read_text()
+    gtf = run(gffbase_cli, "export", db, "-f", "gtf").stdout
+    assert gtf.splitlines() == [
+        'chr1\tRepeatMasker\tsimilarity\t10001\t10468\t1.3\t+\t.\tgene_id ""; transcript_id ""; Target "Motif:(TAACCC)n" 1 471',
+        'chr1\tRepeatMasker\tsimilarity\t10469\t11447\t11.4\t-\t.\tgene_id ""; transcript_id ""; Target "Motif:L1MC5a" 5432 6399']
+    assert run(gffbase_cli, "region", db, "chr1:10000-10100", "-f", "gtf").stdout == gtf.splitlines(True)[0]
+    (tmp_path / "rm.gtf").write_text(gtf)
+    r = run(gffbase_cli, "ingest", tmp_path / "rm.gtf", "-o", tmp_path / "rm2.gffdb", "--format", "gtf")
+    assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
+
+
 def test_gtf_to_gff3_to_gtf_keeps_the_transcripts(gffbase_cli, tmp_path):
     # gffread -T: transcript and exon lines, no gene lines.  GTF -> GFF3 (transcripts become roots carrying
     # transcript_id and gene_id) -> GTF gives back the same transcripts, not orphans beside inferred ones.

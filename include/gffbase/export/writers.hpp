@@ -33,7 +33,11 @@ void append_score(std::string& out, double score);
 /// the input's line; converted, the hierarchy is carried over (gene_id and
 /// transcript_id for GTF, ID and Parent for GFF3).  `link_synthetic` = false:
 /// inferred parents are not named in Parent (they are not being written).
-void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out, bool link_synthetic = true);
+/// `gff2_to_gtf` (GTF asked for by name from a GFF2 database, whose own
+/// dialect GTF output otherwise is): a line without gene_id is written with
+/// gene_id "" and transcript_id "" first, GTF 2.2's feature in no gene.
+void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out, bool link_synthetic = true,
+                    bool gff2_to_gtf = false);
 void write_bed6_line(const Database& db, RowId row, std::string& out);
 void write_bed12_line(const Database& db, RowId row, const std::vector<std::pair<Coord, Coord>>& blocks,
                       Coord thick_start, Coord thick_end, std::string& out);
