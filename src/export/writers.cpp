@@ -510,6 +510,15 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
   }
 }
 
+namespace {
+// BED's score column: the GFF score as a number (as BEDOPS' gff2bed keeps
+// it), 0 for '.'.  UCSC's own tools want an integer from 0 to 1000.
+void append_bed_score(std::string& out, double score) {
+  if (std::isnan(score)) out += '0';
+  else append_score(out, score);
+}
+}  // namespace
+
 void write_bed6_line(const Database& db, RowId row, std::string& out) {
   const RowView v = db.row(row);
   append_field(out, v.seqid);
@@ -520,8 +529,7 @@ void write_bed6_line(const Database& db, RowId row, std::string& out) {
   out += '\t';
   append_field(out, v.id);
   out += '\t';
-  if (std::isnan(v.score)) out += '0';
-  else append_score(out, v.score);
+  append_bed_score(out, v.score);
   out += '\t';
   out += v.strand == '?' ? '.' : v.strand;
   out += '\n';
@@ -546,7 +554,9 @@ void write_bed12_line(const Database& db, RowId row, const std::vector<std::pair
   append_int(out, last);
   out += '\t';
   append_field(out, v.id);
-  out += "\t0\t";
+  out += '\t';
+  append_bed_score(out, v.score);
+  out += '\t';
   out += v.strand == '?' ? '.' : v.strand;
   out += '\t';
   thick_start = std::max(thick_start, chrom_start + 1);
@@ -563,8 +573,10 @@ void write_bed12_line(const Database& db, RowId row, const std::vector<std::pair
   out += "\t0\t";
   append_int(out, static_cast<long long>(blocks.size()));
   out += '\t';
+  // 0-based as chromStart is: a block starting at 0 (a file's zero-start
+  // feature, kept with a warning) starts at 0 too, one base shorter.
   for (auto& b : blocks) {
-    append_int(out, b.second - b.first + 1);
+    append_int(out, b.second - std::max<Coord>(b.first - 1, 0));
     out += ',';
   }
   out += '\t';

@@ -617,6 +617,26 @@ def test_gtf_asked_for_from_a_gff2_database_is_gtf(gffbase_cli, tmp_path):
     assert r.returncode == 0 and "warning" not in r.stderr, r.stderr
 
 
+def test_bed12_of_a_zero_start_feature_stays_inside_its_span_and_scores_agree_with_bed6(gffbase_cli, tmp_path):
+    # A feature starting at 0 (kept with a zero-start warning): chromStart is 0, and its first block was one
+    # base longer than the line (bedtools bed12tobed6 gave 0-464 for a 0-463 gene).  BED12's score column is
+    # the score BED6 writes (it was always 0).
+    src = tmp_path / "z.gff3"
+    src.write_text("##gff-version 3\n"
+                   "c\ts\tmRNA\t0\t463\t7.5\t+\t.\tID=m\n"
+                   "c\ts\texon\t0\t272\t.\t+\t.\tParent=m\n"
+                   "c\ts\texon\t356\t463\t.\t+\t.\tParent=m\n")
+    db = tmp_path / "z.gffdb"
+    assert run(gffbase_cli, "ingest", src, "-o", db, "-q").returncode == 0
+    bed12 = run(gffbase_cli, "export", db, "-f", "bed12", "-t", "mRNA").stdout.split("\t")
+    bed6 = run(gffbase_cli, "export", db, "-f", "bed", "-t", "mRNA").stdout.split("\t")
+    assert bed12[1:5] == ["0", "463", "m", "7.5"] and bed6[1:5] == ["0", "463", "m", "7.5"]
+    sizes = [int(x) for x in bed12[10].rstrip(",").split(",")]
+    starts = [int(x) for x in bed12[11].rstrip(",\n").split(",")]
+    assert (sizes, starts) == ([272, 108], [0, 355])
+    assert starts[-1] + sizes[-1] == int(bed12[2]) - int(bed12[1])  # the last block ends at chromEnd
+
+
 def test_gtf_to_gff3_to_gtf_keeps_the_transcripts(gffbase_cli, tmp_path):
     # gffread -T: transcript and exon lines, no gene lines.  GTF -> GFF3 (transcripts become roots carrying
     # transcript_id and gene_id) -> GTF gives back the same transcripts, not orphans beside inferred ones.
