@@ -488,7 +488,10 @@ class Assembler {
             const Severity s = o_.strict ? Severity::kError : Severity::kWarning;
             Problem pr = problem(s, "unknown-parent", r.line, "attribute Parent", "the ID of a feature in the file",
                                  quote(it.value()) + ", which no feature has",
-                                 "the parent may be missing from this file (a subset?); the edge is dropped");
+                                 o_.strict ? "the parent may be missing from this file (a subset?); lenient mode "
+                                             "drops the edge and goes on"
+                                           : "the parent may be missing from this file (a subset?); the edge is "
+                                             "dropped");
             pr.text = truncate_for_message(r.attributes());
             log_.add(pr);
             if (o_.strict) return Status::invalid_input(pr.format());

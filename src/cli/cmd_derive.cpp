@@ -4,6 +4,7 @@
 
 #include "args.hpp"
 #include "commands.hpp"
+#include "output.hpp"
 #include "gffbase/query/derived.hpp"
 
 namespace gffbase::cli {
@@ -38,6 +39,9 @@ int cmd_derive(const Argv& argv) {
   if (!opened.is_ok()) return report_error("derive", opened.status().message());
   const Database& db = **opened;
   const std::vector<std::string> types = a.values("--type");
+  warn_unknown_types(spec.name, db, types);
+  warn_unknown_types(spec.name, db, a.values("--parent-type"));
+  if (auto e = a.value("--exon-type")) warn_unknown_types(spec.name, db, {*e});
   // The features the IDs name and those below them (none given: everything).
   int missing = 0;
   std::vector<bool> in_scope;

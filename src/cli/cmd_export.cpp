@@ -80,6 +80,7 @@ int cmd_export(const Argv& argv) {
     const auto row_types = db.type_codes_column();
     std::vector<std::uint8_t> wanted_type;  // by type code; empty: every type
     if (const auto types = a.values("--type"); !types.empty()) {
+      warn_unknown_types(spec.name, db, types);
       wanted_type.assign(db.type_count(), 0);
       for (std::uint32_t c : db.type_codes(types)) {
         if (c < wanted_type.size()) wanted_type[c] = 1;

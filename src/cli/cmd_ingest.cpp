@@ -102,6 +102,10 @@ int cmd_ingest(const Argv& argv) {
   o.force = a.flag("--force");
   const std::string input = a.positional()[0];
   const std::string db = a.value("--output").value_or(default_db_path(input));
+  if (db == "-") {
+    return usage_error(spec, "-o -: a database is a file that is memory-mapped to be read; it cannot go to "
+                             "standard output (give a path)");
+  }
   const bool tty = ::isatty(STDERR_FILENO) && !a.flag("--quiet");
   if (tty) {
     o.progress = [](const char* stage, double f) {

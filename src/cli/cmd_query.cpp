@@ -78,6 +78,7 @@ int hierarchy(const Argv& argv, bool down) {
   if (auto done = open_for_output(spec, a.positional()[0], a, o)) return *done;
   HierarchyQuery q = hierarchy_query(*o.db, a, err);
   if (!err.empty()) return usage_error(spec, err);
+  warn_unknown_types(name, *o.db, a.values("--type"));
   RowPrinter out(o, stdout);
   out.header();
   int missing = 0;
@@ -159,6 +160,7 @@ int cmd_region(const Argv& argv) {
   if (auto t = a.values("--type"); !t.empty()) {
     filters.type_filter = true;
     filters.type_codes = o.db->type_codes(t);
+    warn_unknown_types(spec.name, *o.db, t);
   }
   RowPrinter out(o, stdout);
   out.header();

@@ -1,6 +1,8 @@
 #include "output.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "gffbase/build/feature_table.hpp"
@@ -48,6 +50,11 @@ bool read_lines(const std::string& path, std::vector<InputLine>& out, std::strin
   Result<InputText> in = read_input(path, 1);
   if (!in.is_ok()) {
     error = in.status().message();
+    // The reader is the annotations' own; its words for a directory name what it expected of them.
+    const std::string annotation = "expected an annotation file";
+    if (const std::size_t at = error.find(annotation); at != std::string::npos) {
+      error.replace(at, annotation.size(), "expected a file of IDs or regions");
+    }
     return false;
   }
   std::string_view text = in->text.view();
@@ -64,6 +71,23 @@ bool read_lines(const std::string& path, std::vector<InputLine>& out, std::strin
     out.push_back({number, std::string(line)});
   }
   return true;
+}
+
+void warn_unknown_types(std::string_view command, const Database& db, const std::vector<std::string>& types) {
+  std::vector<std::string_view> said;
+  for (const std::string& t : types) {
+    if (db.type_code(t) || std::find(said.begin(), said.end(), t) != said.end()) continue;
+    said.push_back(t);
+    std::string known;
+    constexpr std::size_t kListed = 20;
+    for (std::uint32_t c = 0; c < db.type_count() && c < kListed; ++c) {
+      known += c ? ", " : "";
+      known += db.type_name(c);
+    }
+    if (db.type_count() > kListed) known += ", ...";
+    std::fprintf(stderr, "gffbase %.*s: warning: no feature has type '%s' (the database's types: %s)\n",
+                 static_cast<int>(command.size()), command.data(), t.c_str(), known.c_str());
+  }
 }
 
 std::optional<int> open_for_output(const CommandSpec& spec, const std::string& path, const Args& a,

@@ -78,4 +78,9 @@ struct InputLine {
 /// dropped; blank lines and '#' comments are skipped (numbers still count them).
 bool read_lines(const std::string& path, std::vector<InputLine>& out, std::string& error);
 
+/// Says on stderr, once each, which of `types` no feature of the database has
+/// (`-t mrna` where the type is mRNA), with the database's own types: the
+/// command still runs and finds nothing of them.
+void warn_unknown_types(std::string_view command, const Database& db, const std::vector<std::string>& types);
+
 }  // namespace gffbase::cli

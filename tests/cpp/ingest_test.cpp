@@ -340,7 +340,7 @@ TEST(IngestRelations, UnknownParentIsAnErrorWhenStrict) {
   EXPECT_EQ(rep.status().message(),
             "mem.gff3:3: error: attribute Parent: expected the ID of a feature in the file, found \"nope\", which no "
             "feature has\n  | ID=b;Parent=nope\n"
-            "  hint: the parent may be missing from this file (a subset?); the edge is dropped");
+            "  hint: the parent may be missing from this file (a subset?); lenient mode drops the edge and goes on");
   EXPECT_TRUE(dir.entries().empty());
 }
 

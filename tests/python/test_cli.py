@@ -637,6 +637,31 @@ def test_bed12_of_a_zero_start_feature_stays_inside_its_span_and_scores_agree_wi
     assert starts[-1] + sizes[-1] == int(bed12[2]) - int(bed12[1])  # the last block ends at chromEnd
 
 
+def test_a_type_no_feature_has_is_said_with_the_databases_types(gffbase_cli, cli_db):
+    # `-t mrna` where the type is mRNA found nothing and said nothing.
+    for args in (("children", cli_db, "gene1", "-t", "Exon"), ("region", cli_db, "chrX:1-60000", "-t", "mrna"),
+                 ("export", cli_db, "-f", "bed12", "-t", "mrna"), ("derive", cli_db, "merged", "-t", "exxon"),
+                 ("derive", cli_db, "introns", "--exon-type", "EXON")):
+        r = run(gffbase_cli, *args)
+        bad = args[args.index("-t") + 1] if "-t" in args else "EXON"
+        assert r.returncode == 0 and r.stdout == "", (args, r.stdout)
+        assert r.stderr == (f"gffbase {args[0]}: warning: no feature has type '{bad}' "
+                            "(the database's types: CDS, exon, gene, mRNA, ncRNA)\n"), args
+    assert run(gffbase_cli, "children", cli_db, "gene1", "-t", "exon").stderr == ""
+
+
+def test_ingest_refuses_stdout_as_the_database_and_lists_name_what_they_expected(gffbase_cli, example_gff3, tmp_path):
+    r = run(gffbase_cli, "ingest", example_gff3, "-o", "-", cwd=tmp_path)
+    assert r.returncode == 2 and "cannot go to standard output" in r.stderr
+    assert not (tmp_path / "-").exists()  # it wrote a database named '-'
+    db = tmp_path / "e.gffdb"
+    assert run(gffbase_cli, "ingest", example_gff3, "-o", db, "-q").returncode == 0
+    for option in ("--ids", "--regions"):
+        command = "get" if option == "--ids" else "region"
+        r = run(gffbase_cli, command, db, option, tmp_path)
+        assert r.returncode == 1 and f"{tmp_path}: is a directory, expected a file of IDs or regions" in r.stderr
+
+
 def test_gtf_to_gff3_to_gtf_keeps_the_transcripts(gffbase_cli, tmp_path):
     # gffread -T: transcript and exon lines, no gene lines.  GTF -> GFF3 (transcripts become roots carrying
     # transcript_id and gene_id) -> GTF gives back the same transcripts, not orphans beside inferred ones.
