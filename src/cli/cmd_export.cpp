@@ -99,7 +99,9 @@ int cmd_export(const Argv& argv) {
       // Inferred features come last in file order.  Converted, each is
       // written instead just before the first line below it, parents first
       // (gene, transcript, exon); in the input's own dialect they stay last,
-      // after the input's lines.
+      // after the input's lines: read back, IDs are given in file order, and
+      // a GTF naming a gene and its transcript alike (StringTie, refGene:
+      // gene_id "NM_1"; transcript_id "NM_1") would swap which one is "NM_1".
       const bool place = synth && !own_dialect;
       std::vector<std::uint8_t> written(place ? db.feature_count() : 0, 0);
       std::vector<FeatureIndex> chain;
