@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import operator
 import os
+import threading
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
 from . import _core
@@ -60,6 +61,9 @@ def _sort_key(order_by):
     return key
 
 
+_SQL_SESSION_LOCK = threading.Lock()
+
+
 class FeatureDB:
     """A gffbase database, opened by memory-mapping `dbfn`."""
 
@@ -67,12 +71,13 @@ class FeatureDB:
                  sort_attribute_values: bool = False, text_factory=str):
         if isinstance(dbfn, FeatureDB) and dbfn.dbfn == ":memory:":
             # An in-memory database has no path to open again: share it.
-            self.dbfn = ":memory:"
+            self.dbfn = self._abspath = ":memory:"
             self._attach(dbfn._db, keep_order, sort_attribute_values)
             return
         if isinstance(dbfn, FeatureDB):
-            dbfn = dbfn.dbfn
+            dbfn = dbfn._abspath
         self.dbfn = os.fspath(dbfn)
+        self._abspath = os.path.abspath(self.dbfn)
         if not os.path.exists(self.dbfn):
             raise DatabaseNotFoundError(f"{self.dbfn}: cannot open database: No such file or directory")
         self._attach(_core.Database.open(self.dbfn), keep_order, sort_attribute_values)
@@ -81,7 +86,7 @@ class FeatureDB:
     def _in_memory(cls, core) -> "FeatureDB":
         """The FeatureDB of a database built in memory (create_db(..., ':memory:'))."""
         db = cls.__new__(cls)
-        db.dbfn = ":memory:"
+        db.dbfn = db._abspath = ":memory:"
         db._attach(core, False, False)
         return db
 
@@ -116,7 +121,9 @@ class FeatureDB:
     def __getstate__(self):
         if self.dbfn == ":memory:":
             raise TypeError("an in-memory (':memory:') FeatureDB cannot be pickled; build it to a file")
-        return {"dbfn": self.dbfn}
+        # The absolute path as opened: a worker (Ray, Dask, joblib) unpickling in another directory opened
+        # whatever its own "db/ann.gffdb" was.
+        return {"dbfn": self._abspath}
 
     def __setstate__(self, state):
         self.__init__(state["dbfn"])
@@ -301,6 +308,8 @@ class FeatureDB:
                 self.region(seqid=s, start=start, end=end, strand=strand, featuretype=featuretype,
                             completely_within=completely_within) for s in self.seqids())
         _check_strand(strand)
+        if start is not None and end is not None and _coord(end, 0, "end") < _coord(start, 1, "start"):
+            raise InvalidArgumentError(f"region: start {start} is after end {end}")
         return iter(self._db.region_features(seqid, _coord(start, 1, "start"), _coord(end, 0, "end"), strand,
                                              _as_list(featuretype), completely_within, self.dialect, self._gff3))
 
@@ -345,13 +354,20 @@ class FeatureDB:
         return region_batched(self, regions, featuretype, completely_within, format, strand, threads)
 
     # -- SQL ---------------------------------------------------------------------------------
-    def sql(self, query: str, params=None):
-        """Run DuckDB SQL over the views features, attributes, relations, directives, meta."""
-        from .sql import SqlSession
-
+    def _sql_session(self):
+        """The SQL session, built on first use (once, whichever thread asks first)."""
         if self._sql is None:
-            self._sql = SqlSession(self)
-        return self._sql.sql(query, params)
+            from .sql import SqlSession
+
+            with _SQL_SESSION_LOCK:
+                if self._sql is None:
+                    self._sql = SqlSession(self)
+        return self._sql
+
+    def sql(self, query: str, params=None):
+        """Run DuckDB SQL over the views features, attributes, relations, directives, meta
+        (safe from many threads: each has its own DuckDB connection over the same tables)."""
+        return self._sql_session().sql(query, params)
 
     @property
     def conn(self):
@@ -363,11 +379,7 @@ class FeatureDB:
 
     def execute(self, query: str, params=None):
         """gffutils' execute(): returns a cursor-like result (fetchall, fetchone, iteration)."""
-        from .sql import SqlSession
-
-        if self._sql is None:
-            self._sql = SqlSession(self)
-        return self._sql.execute(query, params)
+        return self._sql_session().execute(query, params)
 
     def schema(self) -> str:
         from .sql import SCHEMA
@@ -530,6 +542,8 @@ def _parse_region_full(region) -> Tuple[str, Optional[int], Optional[int], Optio
         # None for start or end leaves that side open, as in gffutils: (seqid, None, None) is all of it
         start = None if region[1] is None else _coord(region[1], 0, "region start")
         end = None if region[2] is None else _coord(region[2], 0, "region end")
+        if start is not None and end is not None and end < start:  # (chr, 17_000_000, 0) is not "to the end"
+            raise InvalidArgumentError(f"region {region!r}: start is after end")
         return region[0], start, end, region[3] if len(region) == 4 else None
     if isinstance(region, str):
         strand = None

@@ -2,8 +2,8 @@
 
 Views (registered from Arrow tables the core builds once per session):
   features   (id, seqid, source, featuretype, start, end, score, strand,
-              frame, file_order, attributes, synthetic)
-  attributes (feature_id, key, value, idx, row)
+              frame, file_order, attributes, synthetic, row)  -- one per line
+  attributes (feature_id, key, value, idx, row)               -- join on row
   relations  (parent, child, level)   -- level 1 edges and the derived
                                          levels 2 and 3, as gffutils stores
   directives (directive)
@@ -15,13 +15,15 @@ gives is pasted into SQL text.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, List, Optional, Sequence
 
 from . import _core
 
 SCHEMA = """\
 CREATE VIEW features (id TEXT, seqid TEXT, source TEXT, featuretype TEXT, start BIGINT, "end" BIGINT,
-                      score DOUBLE, strand TEXT, frame TEXT, file_order BIGINT, attributes TEXT, synthetic TINYINT);
+                      score DOUBLE, strand TEXT, frame TEXT, file_order BIGINT, attributes TEXT, synthetic TINYINT,
+                      row BIGINT);
 CREATE VIEW attributes (feature_id TEXT, key TEXT, value TEXT, idx INTEGER, row BIGINT);
 CREATE VIEW relations (parent TEXT, child TEXT, level INTEGER);
 CREATE VIEW directives (directive TEXT);
@@ -117,21 +119,29 @@ class _ConnectionCursor:
 
 
 class SqlSession:
-    """One DuckDB connection with the database's views registered."""
+    """The database's tables (Arrow, built once) and, per thread, a DuckDB
+    connection with the views registered over them.
+
+    A DuckDB connection is not for concurrent use: one shared by threads gave
+    a thread another's result (or none), and a mixed threaded workload hung.
+    Each thread gets its own in-memory DuckDB; the Arrow tables under the
+    views are shared (read-only)."""
 
     def __init__(self, db) -> None:
-        import duckdb
         import pyarrow as pa
 
         from .batched import read_table
 
-        self._con = duckdb.connect(":memory:")
         core = db._db
         features = read_table(_core.features_table(core))
         # Categorical columns read back as plain text in SQL.
         features = features.cast(pa.schema([
             pa.field(f.name, pa.large_string() if pa.types.is_dictionary(f.type) else f.type) for f in features.schema
         ]))
+        # The row key: a feature over several lines (a split CDS) is one row per line, here and in
+        # `attributes`; joining the two on `row` pairs each line with its own attributes.
+        features = features.append_column("row", pa.array(range(features.num_rows), pa.int64()))
+        self._local = threading.local()
         self._tables = {
             "features": features,
             "attributes": read_table(_core.attributes_table(core)),
@@ -139,9 +149,21 @@ class SqlSession:
             "directives": pa.table({"directive": pa.array([d[2:] for d in core.directives()], pa.large_string())}),
             "meta": pa.table({"key": list(core.meta().keys()), "value": list(core.meta().values())}),
         }
+
+    def _connection(self):
+        """This thread's DuckDB connection, made on its first query."""
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = self._connect()
+        return con
+
+    def _connect(self):
+        import duckdb
+
+        con = duckdb.connect(":memory:")
         for name, table in self._tables.items():
-            self._con.register(name, table)
-        self._con.execute("""
+            con.register(name, table)
+        con.execute("""
             CREATE TEMP VIEW relations AS
               SELECT parent, child, 1 AS level FROM _edges
               UNION ALL
@@ -151,15 +173,17 @@ class SqlSession:
                                                               JOIN _edges c ON b.child = c.parent
         """)
         # SQL typed by a user reaches only these views: no files, no extensions.
-        self._con.execute("SET enable_external_access = false")
-        self._con.execute("SET lock_configuration = true")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        return con
 
     def sql(self, query: str, params: Optional[Sequence[Any]] = None):
-        """A DuckDB relation (``.arrow()``, ``.df()``, ``.pl()``, ``.fetchall()``)."""
+        """A DuckDB relation (``.arrow()``, ``.df()``, ``.pl()``, ``.fetchall()``), of this thread's connection."""
         # params are bound by DuckDB; each call returns its own relation.
-        return self._con.sql(query, params=params)
+        return self._connection().sql(query, params=params)
 
     def execute(self, query: str, params: Optional[Sequence[Any]] = None) -> Cursor:
+        con = self._connection()
         if params is None:
-            return Cursor(self._con.sql(query))
-        return Cursor(self._con.execute(query, params))
+            return Cursor(con.sql(query))
+        return Cursor(con.execute(query, params))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -519,6 +520,21 @@ def test_pickle_round_trips_as_path(gff3_db_path):
     assert ids(again.children("tx1", featuretype="exon")) == ["tx1.e1", "tx1.e2", "tx1.e3"]
 
 
+def test_a_database_opened_by_a_relative_path_unpickles_to_the_same_file(gff3_db_path, tmp_path, monkeypatch):
+    # Workers (Ray, Dask, joblib) unpickle in directories of their own: "db/ann.gffdb" opened another file there.
+    here, elsewhere = tmp_path / "here", tmp_path / "elsewhere"
+    for d in (here, elsewhere):
+        (d / "db").mkdir(parents=True)
+    shutil.copy(gff3_db_path, here / "db" / "ann.gffdb")
+    gffbase.create_db("c\ts\tgene\t1\t9\t.\t+\t.\tID=other\n", str(elsewhere / "db" / "ann.gffdb"), from_string=True)
+    monkeypatch.chdir(here)
+    blob = pickle.dumps(gffbase.FeatureDB("db/ann.gffdb"))
+    monkeypatch.chdir(elsewhere)
+    again = pickle.loads(blob)
+    assert "tx1" in again and "other" not in again
+    assert gffbase.FeatureDB("db/ann.gffdb")["other"].start == 1  # a new FeatureDB still opens what it is told
+
+
 def test_in_memory_database_refuses_to_pickle(example_gff3):
     db = gffbase.create_db(example_gff3, ":memory:")
     with pytest.raises(TypeError):
@@ -616,3 +632,13 @@ def test_out_of_range_arguments_are_the_library_own_errors_or_clamped(gff3_db, e
     for spec in ([None], {"gene": 5}, ["ID", 3]):
         with pytest.raises(InvalidArgumentError, match="id_spec: expected attribute names"):
             gffbase.create_db(example_gff3, ":memory:", id_spec=spec)
+
+
+def test_an_explicit_end_before_start_is_refused_as_region_batched_refuses_it(gff3_db):
+    # (seqid, 17_000_000, 0) read end 0 as "to the end of the seqid" and gave thousands of features.
+    for call in (lambda: gff3_db.region(("chrX", 5000, 0)), lambda: gff3_db.region(seqid="chrX", start=5000, end=0),
+                 lambda: gff3_db.region("chrX:5000-0"), lambda: gff3_db.region_batched([("chrX", 5000, 0)])):
+        with pytest.raises(gffbase.errors.InvalidArgumentError, match="start is after end|after end"):
+            list(call())
+    assert len(list(gff3_db.region(("chrX", None, None)))) == len(list(gff3_db.region(seqid="chrX"))) == 15
+    assert [f.id for f in gff3_db.region(("chrX", 25500, None))] == ["gene2", "tx3", "tx3.e2"]

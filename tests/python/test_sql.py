@@ -165,3 +165,39 @@ def test_attribute_value_with_quotes_is_data_not_sql():
     rows = db.execute("SELECT value FROM attributes WHERE key = ?", ["Note"]).fetchall()
     assert rows == [("x'); DROP VIEW features; --",)]
     assert db.execute("SELECT count(*) FROM features").fetchall() == [(1,)]
+
+
+def test_a_feature_over_several_lines_joins_its_attributes_by_row(gff3_db):
+    # cds1 is three lines: three features rows, each line's attributes once.  Joined on the ID, each of the
+    # three rows met all three lines' attributes (nine rows, and "9 CDS" under tx1).
+    rows = gff3_db.execute("SELECT f.row, a.value FROM features f JOIN attributes a ON a.row = f.row "
+                           "WHERE f.id = 'cds1' AND a.key = 'Parent' ORDER BY f.row").fetchall()
+    assert [v for _, v in rows] == ["tx1"] * 3 and len({r for r, _ in rows}) == 3
+    n = gff3_db.execute("SELECT count(*) FROM features f JOIN attributes a ON a.row = f.row "
+                        "WHERE f.featuretype = 'CDS' AND a.key = 'Parent' AND a.value = 'tx1'").fetchone()[0]
+    assert n == len(list(gff3_db.children("tx1", featuretype="CDS"))) == 3
+    assert [r[0] for r in gff3_db.execute("SELECT row FROM features ORDER BY row").fetchall()] == \
+        list(range(len(list(gff3_db.all_features()))))
+
+
+def test_sql_from_many_threads_gives_each_its_own_answer(gff3_db):
+    # One DuckDB connection shared by threads gave a thread another's count, None, or an exception; a
+    # mixed workload hung.  Each thread now has its own connection over the same tables.
+    from concurrent.futures import ThreadPoolExecutor
+
+    types = ["exon", "CDS", "mRNA", "gene"]
+    truth = {t: gff3_db.count_features_of_type(t) for t in types}
+
+    def one(i):
+        t = types[i % len(types)]
+        if i % 3 == 0:
+            got = gff3_db.sql("SELECT count(*) FROM features WHERE featuretype = ?", [t]).fetchall()[0][0]
+        else:
+            got = gff3_db.execute("SELECT count(*) FROM features WHERE featuretype = ?", [t]).fetchone()[0]
+        if i % 5 == 0:
+            gff3_db.region_batched([("chrX", 1, 10_000)])
+        return t, got
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(one, range(800)))
+    assert all(got == truth[t] for t, got in results)
