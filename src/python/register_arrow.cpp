@@ -132,7 +132,9 @@ void register_arrow(nb::module_& m) {
         qs.ends.reserve(n);
         for (std::size_t i = 0; i < n; ++i) {
           PyObject* item = PyList_GET_ITEM(regions.ptr(), static_cast<Py_ssize_t>(i));
-          if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) < 3) {
+          if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) < 3 || PyTuple_GET_SIZE(item) > 4 ||
+              PyBool_Check(PyTuple_GET_ITEM(item, 1)) || PyBool_Check(PyTuple_GET_ITEM(item, 2))) {
+            // (a 5-tuple, or True as a coordinate: the general path refuses them by name)
             throw nb::type_error(("regions[" + std::to_string(i) + "]: expected a (seqid, start, end) tuple").c_str());
           }
           Py_ssize_t len = 0;

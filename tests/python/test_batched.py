@@ -380,3 +380,13 @@ def test_region_batched_tables_single_regions_and_open_sides(gff3_db):
     ids = pa.array(["tx1", "tx2"])
     assert db.children_batched(ids, featuretype="exon").num_rows == db.children_batched(["tx1", "tx2"],
                                                                                          featuretype="exon").num_rows
+
+
+def test_a_list_of_tuples_is_checked_alike_whatever_else_it_holds(gff3_db):
+    # The all-tuples fast path took a 5-tuple (its fifth field ignored) and True as a coordinate; the same
+    # tuples beside a string were refused.  Both paths refuse them now, with the same words.
+    for bad, words in ((("chrX", 1000, 1100, "+", "extra"), r"expected \(seqid, start, end\[, strand\]\)"),
+                       (("chrX", True, 1100), "start: expected an integer, found True")):
+        for regions in ([bad], [bad, "chrX:1-10"]):
+            with pytest.raises(gffbase.errors.InvalidArgumentError, match=words):
+                gff3_db.region_batched(regions)
