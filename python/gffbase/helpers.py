@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import IO, Iterable, Optional, Union
+from typing import IO, Iterable, Optional, Tuple, Union
 
 from .derived import merge_attributes
 from .feature import Feature
 
 __all__ = ["example_filename", "merge_attributes", "GFFWriter", "synthetic_annotation", "asinterval", "is_gff_db",
-           "infer_dialect", "to_unicode"]
+           "infer_dialect", "to_unicode", "dialect_compare", "sanitize_gff_db", "sanitize_gff_file"]
 
 
 def asinterval(feature: Feature):
@@ -46,6 +46,55 @@ def to_unicode(obj, encoding: str = "utf-8"):
     return obj.decode(encoding) if isinstance(obj, (bytes, bytearray)) else obj
 
 
+def dialect_compare(dialect1: dict, dialect2: dict) -> dict:
+    """gffutils.helpers.dialect_compare: {"added": {...}, "removed": {...}}, the (key, value) pairs of
+    dialect2 that dialect1 lacks, and the reverse (lists, as "order" is, compared by their items)."""
+    def pairs(d):
+        return {(k, tuple(v) if isinstance(v, list) else v) for k, v in d.items()}
+
+    def back(items):
+        return {k: list(v) if isinstance(dict.get(dialect1, k, dialect2.get(k)), list) else v for k, v in items}
+
+    old, new = pairs(dialect1), pairs(dialect2)
+    return {"added": back(new - old), "removed": back(old - new)}
+
+
+def sanitize_gff_db(db, gid_field: str = "gid"):
+    """gffutils.helpers.sanitize_gff_db: an in-memory database of `db`'s genes and their descendants, each
+    feature with start <= end (swapped where not) and a `gid_field` attribute naming its gene (grep-able)."""
+    from .create import create_db
+
+    def sanitized():
+        for recs in db.iter_by_parent_childs():
+            gene_id = recs[0].id
+            for rec in recs:
+                if rec.start is not None and rec.end is not None and rec.start > rec.end:
+                    rec.start, rec.end = rec.end, rec.start
+                rec.attributes[gid_field] = [gene_id]
+                yield rec
+
+    return create_db(sanitized(), ":memory:", verbose=False)
+
+
+def sanitize_gff_file(gff_fname, in_memory: bool = True, in_place: bool = False) -> None:
+    """gffutils.helpers.sanitize_gff_file: a GFF file (or gffbase database) written back sanitized
+    (sanitize_gff_db), gene by gene in GFFWriter's canonical order, to stdout or, in_place, over the file."""
+    import sys
+
+    from .create import create_db
+    from .interface import FeatureDB
+
+    if is_gff_db(gff_fname):
+        db = FeatureDB(gff_fname)
+    else:  # in_memory=False asked gffutils for a .db file beside the input; a database in memory serves the same
+        db = create_db(gff_fname, ":memory:", verbose=False)
+    sanitized = sanitize_gff_db(db)
+    out = GFFWriter(gff_fname if in_place else sys.stdout, in_place=in_place)
+    for gene in sanitized.features_of_type("gene"):
+        out.write_gene_recs(sanitized, gene.id)
+    out.close()
+
+
 def example_filename(fn: str) -> str:
     """Path of an example annotation bundled with gffbase (see gffbase/data/)."""
     from importlib import resources  # imported here: it is slow and rarely needed
@@ -60,8 +109,20 @@ class GFFWriter:
     """Writes Features (or whole genes from a database) as GFF lines."""
 
     def __init__(self, out: Union[str, os.PathLike, IO[str]], with_header: bool = True, in_place: bool = False):
+        """`out`: a path or an open text stream.  in_place=True (a path): the lines go to a file beside it,
+        renamed over it by close(), so the file being rewritten stays readable, and whole, until then."""
         self._own = isinstance(out, (str, os.PathLike))
-        self.out = open(out, "w") if self._own else out
+        self._replace: Optional[Tuple[str, str]] = None  # (temporary, target) for in_place
+        if self._own and in_place:
+            import tempfile
+
+            target = os.fspath(out)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(target)),
+                                       prefix="." + os.path.basename(target) + ".", suffix=".tmp")
+            self.out = os.fdopen(fd, "w")
+            self._replace = (tmp, target)
+        else:
+            self.out = open(out, "w") if self._own else out
         if with_header:
             self.out.write("##gff-version 3\n")
 
@@ -75,14 +136,19 @@ class GFFWriter:
     def write_gene_recs(self, db, gene_id: str) -> None:
         """The gene, then its mRNAs, longest (summed exon length) first, each
         followed by its children (write_mRNA_children), then the gene's other
-        direct children: gffutils' canonical order."""
+        direct children, each followed by its descendants: gffutils' canonical
+        order (which left out the descendants of a gene's ncRNA, tRNA, ...)."""
         self.write_rec(db[gene_id])
         mrnas = list(db.children(gene_id, featuretype="mRNA"))
         lengths = {m.id: sum(len(e) for e in db.children(m, featuretype="exon")) for m in mrnas}
         for mrna_id in sorted(lengths, key=lengths.get, reverse=True):  # stable: ties keep their order
             self.write_rec(db[mrna_id])
             self.write_mRNA_children(db, mrna_id)
-        self.write_recs(c for c in db.children(gene_id, level=1) if c.featuretype != "mRNA")
+        # Each then followed by its own descendants: gffutils wrote a gene's ncRNA or tRNA but not its exons.
+        for child in db.children(gene_id, level=1):
+            if child.featuretype != "mRNA":
+                self.write_rec(child)
+                self.write_recs(db.children(child, order_by="start"))
 
     def write_mRNA_children(self, db, mrna_id: str) -> None:
         """The mRNA's exons by start, each followed by its own children, then its other children."""
@@ -99,8 +165,10 @@ class GFFWriter:
         self.write_recs(db.children(exon_id, order_by="start"))
 
     def close(self) -> None:
-        if self._own:
+        if self._own and not self.out.closed:
             self.out.close()
+            if self._replace is not None:
+                os.replace(*self._replace)
 
     def __enter__(self):
         return self

@@ -165,3 +165,36 @@ def test_to_bedtool_gives_each_feature_as_its_line(pair_gff3, tmp_path):
     out = tmp_path / "exons.gff"
     pybedtools_integration.to_bedtool(ours.features_of_type("exon")).saveas(str(out))
     assert out.read_text().splitlines() == [str(f) for f in ours.features_of_type("exon")]
+
+
+# -- helpers: dialect_compare, sanitize_gff_db / sanitize_gff_file, GFFWriter(in_place=True) ----------------
+def test_dialect_compare_names_what_was_added_and_removed(pair_gtf, pair_gff3):
+    gtf, gff3 = pair_gtf[0].dialect, pair_gff3[0].dialect
+    got = gffbase.helpers.dialect_compare(gff3, gtf)
+    assert got["added"]["fmt"] == "gtf" and got["removed"]["fmt"] == "gff3"
+    assert "order" not in got["added"] and gffbase.helpers.dialect_compare(gtf, dict(gtf)) == {"added": {}, "removed": {}}
+
+
+def test_sanitize_gff_db_swaps_reversed_coordinates_and_names_each_features_gene(tmp_path):
+    text = ("c\ts\tgene\t100\t500\t.\t+\t.\tID=g\n"
+            "c\ts\tmRNA\t100\t500\t.\t+\t.\tID=m;Parent=g\n"
+            "c\ts\texon\t300\t200\t.\t+\t.\tID=e;Parent=m\n")  # start after end, kept with a warning
+    db = gffbase.create_db(text, ":memory:", from_string=True)
+    clean = gffbase.helpers.sanitize_gff_db(db)
+    e = clean["e"]
+    assert (e.start, e.end, e["gid"]) == (200, 300, ["g"])
+    assert {f.id: f["gid"] for f in clean.all_features()} == {"g": ["g"], "m": ["g"], "e": ["g"]}
+
+
+def test_sanitize_gff_file_rewrites_a_file_in_place_whole(tmp_path, example_gff3, capsys):
+    path = tmp_path / "a.gff3"
+    path.write_text(open(example_gff3).read())
+    gffbase.helpers.sanitize_gff_file(str(path))  # to stdout
+    printed = capsys.readouterr().out
+    assert path.read_text() == open(example_gff3).read()  # untouched
+    gffbase.helpers.sanitize_gff_file(str(path), in_place=True)
+    assert path.read_text() == printed and [p.name for p in tmp_path.iterdir()] == ["a.gff3"]  # no temp left
+    lines = [line.split("\t") for line in printed.splitlines() if not line.startswith("#")]
+    assert [c[2] for c in lines[:3]] == ["gene", "mRNA", "exon"] and all("gid=gene" in c[8] for c in lines)
+    assert len(lines) == len(list(gffbase.create_db(example_gff3, ":memory:", merge_strategy="create_unique")
+                                  .all_features()))
