@@ -43,7 +43,8 @@ of the module (letters continue those of test_vs_gffutils.py):
     strand, frame, attributes) and relations (parent, child, level).  But
     ``features.attributes`` is the raw column 9 (gffutils: JSON), ``score`` is
     a DOUBLE with NULL for '.' (gffutils: the text), gffbase has
-    ``file_order``/``synthetic`` instead of ``extra``/``bin``, attributes are
+    ``file_order``/``synthetic``/``row`` (each line's key, to join the
+    ``attributes`` view on) instead of ``extra``/``bin``, attributes are
     queried through the long-form ``attributes`` view (gffutils: json_each
     over the JSON), ``relations`` also holds level 3, and gffutils' own
     tables (autoincrements, duplicates, meta(dialect, version)) do not exist.
@@ -484,7 +485,7 @@ def test_execute_schema_analyze_pragmas(corpus):
     gu_cols = [d[0] for d in p.gu.execute("SELECT * FROM features LIMIT 0").description]
     assert COMMON_FEATURE_COLUMNS <= set(gb_cols) and COMMON_FEATURE_COLUMNS <= set(gu_cols)
     # (m) the columns only one library has
-    assert set(gb_cols) - set(gu_cols) == {"file_order", "synthetic"}
+    assert set(gb_cols) - set(gu_cols) == {"file_order", "synthetic", "row"}
     assert set(gu_cols) - set(gb_cols) == {"extra", "bin"}
     # (n) schema() names the features view with exactly the columns execute() serves
     m = re.search(r"CREATE VIEW features \((.*?)\);", p.gb.schema(), re.S)
