@@ -429,6 +429,29 @@ void append_score_text(const Database& db, RowId row, double score, std::string&
   if (!text.empty()) out += text;
   else append_score(out, score);
 }
+
+// Columns 1-8 of `row` and the tab after them; `text(out, s)` writes the
+// seqid, source and type (as they are in GFF, escaped in TSV).
+template <typename AppendText>
+void append_columns_1_to_8(std::string& out, const Database& db, RowId row, const RowView& v, AppendText&& text) {
+  text(out, v.seqid);
+  out += '\t';
+  text(out, v.source);
+  out += '\t';
+  text(out, v.type);
+  out += '\t';
+  append_coord(out, v, v.start);
+  out += '\t';
+  append_coord(out, v, v.end);
+  out += '\t';
+  append_score_text(db, row, v.score, out);
+  out += '\t';
+  out += v.strand;
+  out += '\t';
+  if (v.phase < 0) out += '.';
+  else out += static_cast<char>('0' + v.phase);
+  out += '\t';
+}
 }  // namespace
 
 namespace {
@@ -459,23 +482,7 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
     }
   }
   const std::size_t line_begin = out.size();
-  out += v.seqid;
-  out += '\t';
-  out += v.source;
-  out += '\t';
-  out += v.type;
-  out += '\t';
-  append_coord(out, v, v.start);
-  out += '\t';
-  append_coord(out, v, v.end);
-  out += '\t';
-  append_score_text(db, row, v.score, out);
-  out += '\t';
-  out += v.strand;
-  out += '\t';
-  if (v.phase < 0) out += '.';
-  else out += static_cast<char>('0' + v.phase);
-  out += '\t';
+  append_columns_1_to_8(out, db, row, v, [](std::string& o, std::string_view t) { o += t; });
   const bool from_gff3 = db_is_gff3(db);
   if (as_gtf == !from_gff3) {
     if (add_gtf_ids) {
@@ -665,23 +672,7 @@ void write_tsv_line(const Database& db, RowId row, std::string& out) {
   const RowView v = db.row(row);
   append_field(out, v.id);
   out += '\t';
-  append_field(out, v.seqid);
-  out += '\t';
-  append_field(out, v.source);
-  out += '\t';
-  append_field(out, v.type);
-  out += '\t';
-  append_coord(out, v, v.start);
-  out += '\t';
-  append_coord(out, v, v.end);
-  out += '\t';
-  append_score_text(db, row, v.score, out);
-  out += '\t';
-  out += v.strand;
-  out += '\t';
-  if (v.phase < 0) out += '.';
-  else out += static_cast<char>('0' + v.phase);
-  out += '\t';
+  append_columns_1_to_8(out, db, row, v, append_field);
   append_field(out, v.attributes);
   out += '\n';
 }
