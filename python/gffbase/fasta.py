@@ -44,14 +44,13 @@ class FastaFile:
         self.path = os.fspath(path)
         with open(self.path, "rb") as fh:
             gzipped = fh.read(2) == b"\x1f\x8b"
-        self._file = None
         if gzipped:
             with gzip.open(self.path, "rb") as fh:
                 self._data = fh.read()
         else:
-            self._file = open(self.path, "rb")
-            size = os.fstat(self._file.fileno()).st_size
-            self._data = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            with open(self.path, "rb") as fh:  # the mapping keeps its own descriptor
+                size = os.fstat(fh.fileno()).st_size
+                self._data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
         self._index: Dict[str, _Entry] = self._read_fai() if not gzipped else {}
         if not self._index:
             self._index = self._scan()
@@ -155,9 +154,6 @@ class FastaFile:
     def close(self) -> None:
         if isinstance(self._data, mmap.mmap):
             self._data.close()
-        if self._file is not None:
-            self._file.close()
-            self._file = None
 
 
 # Indexed files by (real path, size, mtime): Feature.sequence(path) in a loop

@@ -308,9 +308,10 @@ class FeatureDB:
                 self.region(seqid=s, start=start, end=end, strand=strand, featuretype=featuretype,
                             completely_within=completely_within) for s in self.seqids())
         _check_strand(strand)
-        if start is not None and end is not None and _coord(end, 0, "end") < _coord(start, 1, "start"):
+        first, last = _coord(start, 1, "start"), _coord(end, 0, "end")
+        if start is not None and end is not None and last < first:
             raise InvalidArgumentError(f"region: start {start} is after end {end}")
-        return iter(self._db.region_features(seqid, _coord(start, 1, "start"), _coord(end, 0, "end"), strand,
+        return iter(self._db.region_features(seqid, first, last, strand,
                                              _as_list(featuretype), completely_within, self.dialect, self._gff3))
 
     def _parse_region(self, region):

@@ -42,20 +42,24 @@ int cmd_derive(const Argv& argv) {
   warn_unknown_types(spec.name, db, types);
   warn_unknown_types(spec.name, db, a.values("--parent-type"));
   if (auto e = a.value("--exon-type")) warn_unknown_types(spec.name, db, {*e});
-  // The features the IDs name and those below them (none given: everything).
+  // The IDs after KIND, each found once; an unknown one is said and makes the exit status 1.
   int missing = 0;
+  std::vector<std::pair<std::string, FeatureIndex>> named;
+  for (std::size_t i = 2; i < a.positional().size(); ++i) {
+    if (const auto f = db.find(a.positional()[i])) {
+      named.emplace_back(a.positional()[i], *f);
+    } else {
+      std::fprintf(stderr, "gffbase derive: no feature with ID '%s'\n", a.positional()[i].c_str());
+      ++missing;
+    }
+  }
+  // The features the IDs name and those below them (no ID given: everything).
   std::vector<bool> in_scope;
   if (kind != "children-bp" && a.positional().size() > 2) {
     in_scope.assign(db.feature_count(), false);
-    for (std::size_t i = 2; i < a.positional().size(); ++i) {
-      const auto f = db.find(a.positional()[i]);
-      if (!f) {
-        std::fprintf(stderr, "gffbase derive: no feature with ID '%s'\n", a.positional()[i].c_str());
-        ++missing;
-        continue;
-      }
-      in_scope[*f] = true;
-      for (const RelatedRow& r : db.children(*f, HierarchyQuery{})) in_scope[db.row_feature(r.row)] = true;
+    for (const auto& [id, f] : named) {
+      in_scope[f] = true;
+      for (const RelatedRow& r : db.children(f, HierarchyQuery{})) in_scope[db.row_feature(r.row)] = true;
     }
   }
   auto rows_of = [&] {
@@ -84,16 +88,10 @@ int cmd_derive(const Argv& argv) {
                              : merge_rows(db, rows_of(), a.flag("--ignore-strand"));
   } else if (kind == "children-bp") {
     if (a.positional().size() < 3) return usage_error(spec, "children-bp needs at least one ID");
-    for (std::size_t i = 2; i < a.positional().size(); ++i) {
-      const auto f = db.find(a.positional()[i]);
-      if (!f) {
-        std::fprintf(stderr, "gffbase derive: no feature with ID '%s'\n", a.positional()[i].c_str());
-        ++missing;
-        continue;
-      }
-      const std::vector<std::string> child_types = types.empty() ? std::vector<std::string>{"exon"} : types;
-      std::printf("%s\t%lld\n", a.positional()[i].c_str(),
-                  static_cast<long long>(children_bp(db, *f, child_types, a.flag("--merge"), a.flag("--ignore-strand"))));
+    const std::vector<std::string> child_types = types.empty() ? std::vector<std::string>{"exon"} : types;
+    for (const auto& [id, f] : named) {
+      std::printf("%s\t%lld\n", id.c_str(),
+                  static_cast<long long>(children_bp(db, f, child_types, a.flag("--merge"), a.flag("--ignore-strand"))));
     }
     return missing ? 1 : 0;
   } else {

@@ -452,9 +452,7 @@ void append_columns_1_to_8(std::string& out, const Database& db, RowId row, cons
   else out += static_cast<char>('0' + v.phase);
   out += '\t';
 }
-}  // namespace
 
-namespace {
 // A GFF2 line written as GTF that has no gene_id (RepeatMasker's `Target`,
 // WormBase's `Sequence`): in no gene, as GTF 2.2 writes intergenic features.
 bool gff2_line_needs_gtf_ids(const Database& db, const RowView& v, bool gff2_to_gtf) {
