@@ -54,7 +54,11 @@ def read_table(capsule):
 
 def to_format(capsule, format: str):
     """Converts a core stream capsule into the requested container."""
-    table = read_table(capsule)
+    return convert_table(read_table(capsule), format)
+
+
+def convert_table(table, format: str):
+    """A pyarrow.Table in the requested container."""
     if format == "arrow":
         return table
     if format in ("df", "pandas"):

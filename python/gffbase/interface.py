@@ -354,6 +354,25 @@ class FeatureDB:
 
         return region_batched(self, regions, featuretype, completely_within, format, strand, threads)
 
+    # -- whole tables: Arrow and Parquet -------------------------------------------------------
+    def to_arrow(self, table: str = "features", format: str = "arrow"):
+        """A whole table of the database: features (one row per line), attributes, relations, meta
+        or directives, with the columns of the SQL views (see gffbase.tables)."""
+        from . import tables
+        from .batched import _check_format, convert_table
+
+        _check_format(format)
+        return convert_table(tables.table(self, table), format)
+
+    def to_parquet(self, directory, partition_by=None, compression: str = "zstd",
+                   row_group_size: int = 65536, overwrite: bool = False) -> str:
+        """Writes the tables of to_arrow() as Parquet datasets under `directory` (features optionally
+        partitioned hive-style by seqid, featuretype, source or strand); see gffbase.parquet."""
+        from .parquet import write_parquet
+
+        return write_parquet(self, directory, partition_by=partition_by, compression=compression,
+                             row_group_size=row_group_size, overwrite=overwrite)
+
     # -- SQL ---------------------------------------------------------------------------------
     def _sql_session(self):
         """The SQL session, built on first use (once, whichever thread asks first)."""

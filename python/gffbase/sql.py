@@ -18,7 +18,7 @@ from __future__ import annotations
 import threading
 from typing import Any, List, Optional, Sequence
 
-from . import _core
+from .tables import RELATIONS_VIEW
 
 SCHEMA = """\
 CREATE VIEW features (id TEXT, seqid TEXT, source TEXT, featuretype TEXT, start BIGINT, "end" BIGINT,
@@ -128,26 +128,16 @@ class SqlSession:
     views are shared (read-only)."""
 
     def __init__(self, db) -> None:
-        import pyarrow as pa
+        from . import tables
 
-        from .batched import read_table
-
-        core = db._db
-        features = read_table(_core.features_table(core))
-        # Categorical columns read back as plain text in SQL.
-        features = features.cast(pa.schema([
-            pa.field(f.name, pa.large_string() if pa.types.is_dictionary(f.type) else f.type) for f in features.schema
-        ]))
-        # The row key: a feature over several lines (a split CDS) is one row per line, here and in
-        # `attributes`; joining the two on `row` pairs each line with its own attributes.
-        features = features.append_column("row", pa.array(range(features.num_rows), pa.int64()))
         self._local = threading.local()
         self._tables = {
-            "features": features,
-            "attributes": read_table(_core.attributes_table(core)),
-            "_edges": read_table(_core.relations_table(core)),
-            "directives": pa.table({"directive": pa.array([d[2:] for d in core.directives()], pa.large_string())}),
-            "meta": pa.table({"key": list(core.meta().keys()), "value": list(core.meta().values())}),
+            # Categorical columns read back as plain text in SQL.
+            "features": tables.plain_strings(tables.features(db)),
+            "attributes": tables.attributes(db),
+            "_edges": tables.edges(db),
+            "directives": tables.directives(db),
+            "meta": tables.meta(db),
         }
 
     def _connection(self):
@@ -163,15 +153,7 @@ class SqlSession:
         con = duckdb.connect(":memory:")
         for name, table in self._tables.items():
             con.register(name, table)
-        con.execute("""
-            CREATE TEMP VIEW relations AS
-              SELECT parent, child, 1 AS level FROM _edges
-              UNION ALL
-              SELECT DISTINCT a.parent, b.child, 2 AS level FROM _edges a JOIN _edges b ON a.child = b.parent
-              UNION ALL
-              SELECT DISTINCT a.parent, c.child, 3 AS level FROM _edges a JOIN _edges b ON a.child = b.parent
-                                                              JOIN _edges c ON b.child = c.parent
-        """)
+        con.execute(RELATIONS_VIEW)
         # SQL typed by a user reaches only these views: no files, no extensions.
         con.execute("SET enable_external_access = false")
         con.execute("SET lock_configuration = true")
