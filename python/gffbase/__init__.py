@@ -29,6 +29,8 @@ from .feature import Feature, feature_from_line
 from .helpers import GFFWriter, example_filename, synthetic_annotation
 from .interface import FeatureDB
 from .iterators import DataIterator
+from .lakehouse import Lakehouse
+from .scaleout import RegionJoin, region_join_parquet
 
 # Submodules gffutils code reaches as attributes (gffutils.merge_criteria.seqid, ...).
 from . import bins, constants, exceptions, gffwriter, merge_criteria, version  # noqa: E402,F401  (after the names above)
@@ -49,9 +51,12 @@ __all__ = [
     "InputNotFoundError",
     "InvalidArgumentError",
     "InvalidInputError",
+    "Lakehouse",
+    "RegionJoin",
     "create_db",
     "example_filename",
     "feature_from_line",
     "merge_attributes",
+    "region_join_parquet",
     "synthetic_annotation",
 ]
