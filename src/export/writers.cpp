@@ -141,6 +141,22 @@ bool gene_type(const Database& db, FeatureIndex f) {
   return t == "gene" || t == "pseudogene" || t.ends_with("_gene");
 }
 
+// Whether type `t` ends with `suffix`, ignoring case (SO names vary: ncRNA, lnc_RNA, miRNA).
+bool type_ends_with(std::string_view t, std::string_view suffix) {
+  if (t.size() < suffix.size()) return false;
+  const std::string_view tail = t.substr(t.size() - suffix.size());
+  return std::equal(tail.begin(), tail.end(), suffix.begin(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  });
+}
+
+// Types of a transcript (mRNA, lnc_RNA, tRNA, primary_transcript, ...): one
+// with no child line is still a transcript of its gene, not a part of it.
+bool transcript_type(const Database& db, FeatureIndex f) {
+  const std::string_view t = db.row(db.primary_row(f)).type;
+  return type_ends_with(t, "RNA") || type_ends_with(t, "transcript");
+}
+
 // Types of a gene model: genes, transcripts (mRNA, ncRNA, *_transcript, ...,
 // V/D/J/C segments) and their parts (exons, CDS, UTRs, codons, introns,
 // Ensembl's Selenocysteine).  A feature of any other type (NCBI's `region`,
@@ -148,17 +164,9 @@ bool gene_type(const Database& db, FeatureIndex f) {
 // neither parent nor child is in no gene.
 bool gene_model_type(const Database& db, FeatureIndex f) {
   const std::string_view t = db.row(db.primary_row(f)).type;
-  auto ends_with_nocase = [t](std::string_view suffix) {
-    if (t.size() < suffix.size()) return false;
-    const std::string_view tail = t.substr(t.size() - suffix.size());
-    return std::equal(tail.begin(), tail.end(), suffix.begin(), [](char a, char b) {
-      return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-    });
-  };
-  return gene_type(db, f) || ends_with_nocase("RNA") || ends_with_nocase("transcript") ||
-         ends_with_nocase("_segment") || ends_with_nocase("exon") || ends_with_nocase("CDS") ||
-         ends_with_nocase("UTR") || ends_with_nocase("codon") || ends_with_nocase("intron") ||
-         t == "Selenocysteine";
+  return gene_type(db, f) || transcript_type(db, f) || type_ends_with(t, "_segment") ||
+         type_ends_with(t, "exon") || type_ends_with(t, "CDS") || type_ends_with(t, "UTR") ||
+         type_ends_with(t, "codon") || type_ends_with(t, "intron") || t == "Selenocysteine";
 }
 
 // The parents a feature's GTF lines are written under, one line each (GTF
@@ -181,9 +189,10 @@ std::vector<FeatureIndex> gtf_parents(const Database& db, FeatureIndex f) {
 // [f, ..., root], through `via` (one of its parents) when given:
 //  - three levels or more: the root is the gene, the feature below it the
 //    transcript;
-//  - f below a root: f with children of its own is a transcript of that gene;
-//    a leaf (an exon, a CDS) under a root with transcripts belongs to the gene
-//    alone, and under a root without any, the root is both its gene and its
+//  - f below a root: f with children of its own, or of a transcript's type
+//    (an mRNA without exon lines), is a transcript of that gene; a leaf (an
+//    exon, a CDS) under a root with transcripts belongs to the gene alone,
+//    and under a root without any, the root is both its gene and its
 //    transcript (an mRNA with no gene line, as gffread and miniprot write
 //    them; a prokaryote gene and its CDS);
 //  - f a root: a gene names itself as gene only; a root whose children are
@@ -210,7 +219,7 @@ GtfRoles gtf_roles(const Database& db, FeatureIndex f, FeatureIndex via) {
   if (n >= 3) return {chain.back(), chain[n - 2]};
   if (n == 2) {
     const FeatureIndex root = chain[1];
-    if (has_children(db, f)) return {root, f};
+    if (has_children(db, f) || transcript_type(db, f)) return {root, f};
     return {root, root_has_grandchildren(db, root) ? kNone : root};
   }
   if (!has_children(db, f) && !gene_model_type(db, f)) return {kNone, kNone};
