@@ -101,6 +101,61 @@ std::optional<Problem> format_mismatch(const std::string& name, const IngestOpti
   return p;
 }
 
+// The version a `##gff-version` line among the comment lines before the
+// first feature line declares (2 or 3; 0: none), and that line's number.
+int declared_version(std::string_view text, std::uint64_t& line) {
+  std::size_t pos = 0;
+  for (std::uint64_t n = 1; pos < text.size() && n <= 1000; ++n) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    const std::string_view l = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!l.empty() && l[0] != '#' && l != "\r") return 0;
+    constexpr std::string_view kDirective = "##gff-version";
+    if (!l.starts_with(kDirective)) continue;
+    const std::size_t digit = l.find_first_not_of(" \t", kDirective.size());
+    if (digit == std::string_view::npos || (l[digit] != '2' && l[digit] != '3')) return 0;
+    line = n;
+    return l[digit] - '0';
+  }
+  return 0;
+}
+
+// A file whose `##gff-version` header says one dialect while most checked
+// lines are written in the other (read as the lines say): a GFF3 whose
+// column 9 a spreadsheet quoted whole, or written `ID = g1`, reads as GFF2
+// and keeps none of its IDs and Parents.  Only when the format was detected.
+// With no line written either way (GFF1-style groups, bare values), the
+// header decides: `##gff-version 2` reads them as GFF2.
+std::optional<Problem> header_mismatch(const std::string& name, const IngestOptions& o, Dialect& d,
+                                       std::string_view text) {
+  std::uint64_t line = 0;
+  const int version = o.format == Format::kAuto ? declared_version(text, line) : 0;
+  if (version == 2 && d.format == Format::kGff3 && d.votes_gff3 == 0) d.format = Format::kGff2;
+  const bool says_gff3 = version == 3 && d.format != Format::kGff3;
+  const bool says_gff2 = version == 2 && d.format == Format::kGff3;
+  if (d.lines_checked == 0 || (!says_gff3 && !says_gff2)) return std::nullopt;
+  // A warning in strict mode too: real files carry wrong headers (a GTF
+  // saying 3, rtracklayer's test.gtf; SOLiD's GFF3 saying 2), and the lines
+  // are read as they are written.
+  Problem p;
+  p.severity = Severity::kWarning;
+  p.code = "format-mismatch";
+  p.path = name;
+  p.line = line;
+  p.field = "##gff-version " + std::to_string(version);
+  p.expected = says_gff3 ? "GFF3 attributes (key=value;key=value), as the header declares"
+                         : "GTF/GFF2 attributes (key \"value\"), as the header declares";
+  p.found = std::to_string(says_gff3 ? d.votes_gtf : d.votes_gff3) + " of the " + std::to_string(d.lines_checked) +
+            " lines checked written " + (says_gff3 ? "GTF/GFF2-style; read as " : "GFF3-style; read as ") +
+            std::string(format_name(d.format));
+  p.text = "##gff-version " + std::to_string(version);
+  p.hint = says_gff3 ? "a column 9 quoted whole (a spreadsheet's export) or written `key = value` is not GFF3: "
+                       "fix the file, or choose with --format gff3 or --format gtf"
+                     : "the header is likely wrong; --format gff3 reads the file as GFF3 without this warning";
+  return p;
+}
+
 // Sequence lines never have nine tab-separated columns: such a line in the
 // FASTA tail (`fasta`, whose first line is file line `base` + 1) is a feature
 // line the section swallowed (a stray '>' line, or features after ##FASTA).
@@ -166,6 +221,7 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
   const std::string_view features(text.data() + bom, fasta_at - bom);
   report.dialect = detect(features, o);
   if (auto p = format_mismatch(name, o, report.dialect)) report.problems.add(std::move(*p));
+  if (auto p = header_mismatch(name, o, report.dialect, features)) report.problems.add(std::move(*p));
 
   ChunkParseOptions po;
   po.path = name;
