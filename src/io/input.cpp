@@ -50,6 +50,24 @@ const char* unsupported_compression(std::string_view b) {
   return nullptr;
 }
 
+// UTF-16 text (Windows' "Unicode" save): a byte-order mark, or every other
+// byte of the first line NUL.  Read as UTF-8 it gave two errors a line.
+bool is_utf16(std::string_view b) {
+  if (b.size() >= 2 && ((b[0] == '\xFF' && b[1] == '\xFE') || (b[0] == '\xFE' && b[1] == '\xFF'))) return true;
+  const std::size_t n = std::min<std::size_t>(b.size() & ~std::size_t(1), 64);
+  if (n < 8) return false;
+  std::size_t even = 0, odd = 0;
+  for (std::size_t i = 0; i < n; i += 2) {
+    even += b[i] == '\0';
+    odd += b[i + 1] == '\0';
+  }
+  return (even == n / 2 && odd == 0) || (odd == n / 2 && even == 0);  // not all NUL: /dev/zero is binary
+}
+
+constexpr const char* kUtf16Message =
+    "the input is UTF-16 text; gffbase reads UTF-8 (hint: convert it first, e.g. iconv -f UTF-16 -t UTF-8 FILE > "
+    "FILE.utf8.gff3)";
+
 // Returns the BGZF block size (BSIZE+1) of the member starting at `p`, or 0
 // when the member is a plain gzip member without the BGZF 'BC' subfield.
 std::size_t bgzf_block_size(const unsigned char* p, std::size_t avail) {
@@ -250,6 +268,7 @@ constexpr std::size_t kStreamSniffBytes = 1 << 20;
 
 Status check_stream_is_text(std::string_view head) {
   if (is_gzip(head) || unsupported_compression(head)) return Status::ok();
+  if (is_utf16(head)) return Status::invalid_input(kUtf16Message);
   std::size_t control = 0, first = std::string_view::npos;
   for (std::size_t i = 0; i < head.size(); ++i) {
     const auto c = static_cast<unsigned char>(head[i]);
@@ -319,6 +338,7 @@ Result<InputText> decode_input(std::string name, TextBuffer raw, int threads, co
                                  "-compressed, which gffbase does not read (hint: decompress it first, or "
                                  "recompress with gzip or bgzip)");
   }
+  if (!is_gzip(bytes) && is_utf16(bytes)) return Status::invalid_input(result.name + ": " + kUtf16Message);
   if (bytes.substr(0, sizeof store::kMagic) == std::string_view(store::kMagic, sizeof store::kMagic)) {
     // Its embedded text would parse, badly, between binary sections.
     return Status::invalid_input(result.name + ": the input is a .gffdb database, not an annotation (hint: query "
