@@ -538,6 +538,61 @@ def test_gff3_to_gtf_finds_transcripts_without_gene_lines_and_skips_non_transcri
         ("orthologous_to", ['gene_id "FBgn1"', 'Parent "FBgn1"'])]
 
 
+def test_utf16_input_is_named(gffbase_cli, tmp_path):
+    # Windows' "Unicode" save: read as UTF-8 it gave two errors a line and a hint about '?'.
+    line = "chr1\tx\tgene\t1\t90\t.\t+\t.\tID=g1\n"
+    for name, data in (("bom.gff3", line.encode("utf-16")), ("le.gff3", line.encode("utf-16-le")),
+                       ("be.gff3", line.encode("utf-16-be"))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        r = run(gffbase_cli, "ingest", path, "-o", tmp_path / "u.gffdb")
+        assert r.returncode != 0 and f"{path}: the input is UTF-16 text; gffbase reads UTF-8" in r.stderr, r.stderr
+        assert "iconv" in r.stderr and not (tmp_path / "u.gffdb").exists()
+    r = subprocess.run([gffbase_cli, "ingest", "-", "-o", str(tmp_path / "u.gffdb")], input=line.encode("utf-16"),
+                       capture_output=True)
+    assert r.returncode != 0 and b"-: the input is UTF-16 text" in r.stderr, r.stderr
+
+
+def test_gff_version_header_contradicted_by_the_lines_is_said(gffbase_cli, tmp_path):
+    # A spreadsheet's GFF3: column 9 quoted whole reads as GFF2, with no IDs or Parents.  The header
+    # said GFF3: warned (strict too), naming the header line; the lines are read as they are written.
+    quoted = tmp_path / "excel.gff3"
+    quoted.write_text('##gff-version 3\nchr1\tx\tgene\t1\t900\t.\t+\t.\t"ID=g1;Name=foo, bar"\n'
+                      'chr1\tx\tmRNA\t1\t900\t.\t+\t.\t"ID=t1;Parent=g1"\n')
+    for mode in ([], ["--strict"]):
+        r = run(gffbase_cli, "ingest", quoted, "-o", tmp_path / "q.gffdb", "--force", *mode)
+        assert r.returncode == 0, r.stderr
+        assert (f"{quoted}:1: warning: ##gff-version 3: expected GFF3 attributes (key=value;key=value), as the "
+                "header declares, found 2 of the 2 lines checked written GTF/GFF2-style; read as gff2") in r.stderr
+        assert "spreadsheet" in r.stderr
+    r = run(gffbase_cli, "ingest", quoted, "-o", tmp_path / "q.gffdb", "--force", "--format", "gff2")
+    assert "header declares" not in r.stderr  # chosen by the user
+    # GFF1-style groups under a GFF2 header: no line written either way, so the header decides.
+    groups = tmp_path / "groups.gff"
+    groups.write_text("##gff-version 2\nchr1\tx\texon\t1\t90\t.\t+\t.\tgeneA\n")
+    r = run(gffbase_cli, "ingest", groups, "-o", tmp_path / "g.gffdb", "--force")
+    assert r.returncode == 0 and ", gff2 (" in r.stdout + r.stderr and "warning" not in r.stderr, r
+
+
+def test_gff3_to_gtf_keeps_transcripts_without_exon_lines_apart(gffbase_cli, tmp_path):
+    # A gene's mRNAs and lncRNA with no exon lines under them are still its transcripts: each was
+    # written with the gene's ID as transcript_id, so the three came back from the GTF as one.
+    out = _gtf_of(gffbase_cli, tmp_path, "childless", [
+        ("chr1", "x", "gene", "5", "500", ".", "+", ".", "ID=g1"),
+        ("chr1", "x", "mRNA", "5", "300", ".", "+", ".", "ID=t1;Parent=g1"),
+        ("chr1", "x", "mRNA", "100", "500", ".", "+", ".", "ID=t2;Parent=g1"),
+        ("chr1", "x", "lnc_RNA", "600", "900", ".", "+", ".", "ID=t3;Parent=g1"),
+        ("chr1", "x", "gene", "1000", "1300", ".", "+", ".", "ID=g2"),
+        ("chr1", "x", "CDS", "1000", "1300", ".", "+", "0", "ID=c2;Parent=g2")])
+    assert [(t, a.split("; ")[:2]) for t, a in out] == [
+        ("gene", ['gene_id "g1"', 'ID "g1"']),
+        ("mRNA", ['gene_id "g1"', 'transcript_id "t1"']),
+        ("mRNA", ['gene_id "g1"', 'transcript_id "t2"']),
+        ("lnc_RNA", ['gene_id "g1"', 'transcript_id "t3"']),
+        ("gene", ['gene_id "g2"', 'ID "g2"']),
+        ("CDS", ['gene_id "g2"', 'transcript_id "g2"'])]  # a prokaryote gene is its CDS's transcript
+
+
 def test_gff3_to_gtf_writes_features_in_no_gene_with_empty_ids(gffbase_cli, tmp_path):
     # NCBI's `region` and repeat_region lines belong to no gene.  GTF 2.2 writes such features with
     # gene_id "" and transcript_id "" (its `inter`); named by their own IDs, each came back from the
