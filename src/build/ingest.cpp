@@ -27,8 +27,30 @@
 namespace gffbase {
 namespace {
 
-// Votes over the first `check_lines` feature lines, in file order.
-Dialect detect(std::string_view text, const IngestOptions& o) {
+// The version a `##gff-version` line among the comment lines before the
+// first feature line declares (2 or 3; 0: none), and that line's number.
+int declared_version(std::string_view text, std::uint64_t& line) {
+  std::size_t pos = 0;
+  for (std::uint64_t n = 1; pos < text.size() && n <= 1000; ++n) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    const std::string_view l = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    if (!l.empty() && l[0] != '#' && l != "\r") return 0;
+    constexpr std::string_view kDirective = "##gff-version";
+    if (!l.starts_with(kDirective)) continue;
+    const std::size_t digit = l.find_first_not_of(" \t", kDirective.size());
+    if (digit == std::string_view::npos || (l[digit] != '2' && l[digit] != '3')) return 0;
+    line = n;
+    return l[digit] - '0';
+  }
+  return 0;
+}
+
+// Votes over the first `check_lines` feature lines, in file order.  With no
+// line written either way (GFF1-style groups, bare values), a `##gff-version 2`
+// header (`declared`) decides: the lines read as GFF2.
+Dialect detect(std::string_view text, const IngestOptions& o, int declared) {
   DialectDetector det;
   std::size_t pos = 0;
   int seen = 0;
@@ -58,7 +80,11 @@ Dialect detect(std::string_view text, const IngestOptions& o) {
     det.observe(line.substr(tab));
     ++seen;
   }
-  return det.finish(o.format);
+  Dialect d = det.finish(o.format);
+  if (o.format == Format::kAuto && declared == 2 && d.format == Format::kGff3 && d.votes_gff3 == 0) {
+    d.format = Format::kGff2;
+  }
+  return d;
 }
 
 std::string options_summary(const IngestOptions& o, const Dialect& d) {
@@ -101,37 +127,14 @@ std::optional<Problem> format_mismatch(const std::string& name, const IngestOpti
   return p;
 }
 
-// The version a `##gff-version` line among the comment lines before the
-// first feature line declares (2 or 3; 0: none), and that line's number.
-int declared_version(std::string_view text, std::uint64_t& line) {
-  std::size_t pos = 0;
-  for (std::uint64_t n = 1; pos < text.size() && n <= 1000; ++n) {
-    std::size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    const std::string_view l = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (!l.empty() && l[0] != '#' && l != "\r") return 0;
-    constexpr std::string_view kDirective = "##gff-version";
-    if (!l.starts_with(kDirective)) continue;
-    const std::size_t digit = l.find_first_not_of(" \t", kDirective.size());
-    if (digit == std::string_view::npos || (l[digit] != '2' && l[digit] != '3')) return 0;
-    line = n;
-    return l[digit] - '0';
-  }
-  return 0;
-}
-
 // A file whose `##gff-version` header says one dialect while most checked
 // lines are written in the other (read as the lines say): a GFF3 whose
 // column 9 a spreadsheet quoted whole, or written `ID = g1`, reads as GFF2
 // and keeps none of its IDs and Parents.  Only when the format was detected.
-// With no line written either way (GFF1-style groups, bare values), the
-// header decides: `##gff-version 2` reads them as GFF2.
-std::optional<Problem> header_mismatch(const std::string& name, const IngestOptions& o, Dialect& d,
-                                       std::string_view text) {
-  std::uint64_t line = 0;
-  const int version = o.format == Format::kAuto ? declared_version(text, line) : 0;
-  if (version == 2 && d.format == Format::kGff3 && d.votes_gff3 == 0) d.format = Format::kGff2;
+// `version` is the header's (declared_version), at `line`.
+std::optional<Problem> header_mismatch(const std::string& name, const IngestOptions& o, const Dialect& d,
+                                       int version, std::uint64_t line) {
+  if (o.format != Format::kAuto) return std::nullopt;
   const bool says_gff3 = version == 3 && d.format != Format::kGff3;
   const bool says_gff2 = version == 2 && d.format == Format::kGff3;
   if (d.lines_checked == 0 || (!says_gff3 && !says_gff2)) return std::nullopt;
@@ -219,9 +222,11 @@ Result<FeatureTable> build(std::string name, TextBuffer text, std::uint64_t disk
     text = text.heap_copy();
   }
   const std::string_view features(text.data() + bom, fasta_at - bom);
-  report.dialect = detect(features, o);
+  std::uint64_t header_line = 0;
+  const int declared = declared_version(features, header_line);
+  report.dialect = detect(features, o, declared);
   if (auto p = format_mismatch(name, o, report.dialect)) report.problems.add(std::move(*p));
-  if (auto p = header_mismatch(name, o, report.dialect, features)) report.problems.add(std::move(*p));
+  if (auto p = header_mismatch(name, o, report.dialect, declared, header_line)) report.problems.add(std::move(*p));
 
   ChunkParseOptions po;
   po.path = name;

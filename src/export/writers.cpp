@@ -152,8 +152,7 @@ bool type_ends_with(std::string_view t, std::string_view suffix) {
 
 // Types of a transcript (mRNA, lnc_RNA, tRNA, primary_transcript, ...): one
 // with no child line is still a transcript of its gene, not a part of it.
-bool transcript_type(const Database& db, FeatureIndex f) {
-  const std::string_view t = db.row(db.primary_row(f)).type;
+bool transcript_type(std::string_view t) {
   return type_ends_with(t, "RNA") || type_ends_with(t, "transcript");
 }
 
@@ -164,7 +163,7 @@ bool transcript_type(const Database& db, FeatureIndex f) {
 // neither parent nor child is in no gene.
 bool gene_model_type(const Database& db, FeatureIndex f) {
   const std::string_view t = db.row(db.primary_row(f)).type;
-  return gene_type(db, f) || transcript_type(db, f) || type_ends_with(t, "_segment") ||
+  return gene_type(db, f) || transcript_type(t) || type_ends_with(t, "_segment") ||
          type_ends_with(t, "exon") || type_ends_with(t, "CDS") || type_ends_with(t, "UTR") ||
          type_ends_with(t, "codon") || type_ends_with(t, "intron") || t == "Selenocysteine";
 }
@@ -219,7 +218,7 @@ GtfRoles gtf_roles(const Database& db, FeatureIndex f, FeatureIndex via) {
   if (n >= 3) return {chain.back(), chain[n - 2]};
   if (n == 2) {
     const FeatureIndex root = chain[1];
-    if (has_children(db, f) || transcript_type(db, f)) return {root, f};
+    if (has_children(db, f) || transcript_type(db.row(db.primary_row(f)).type)) return {root, f};
     return {root, root_has_grandchildren(db, root) ? kNone : root};
   }
   if (!has_children(db, f) && !gene_model_type(db, f)) return {kNone, kNone};
