@@ -11,46 +11,11 @@
 #include "gffbase/build/feature_table.hpp"
 #include "gffbase/io/input.hpp"
 #include "gffbase/parse/attributes.hpp"
+#include "../common/parallel_parts.hpp"
 #include "../common/radix_sort.hpp"
-#include "../common/start_thread.hpp"
 
 namespace gffbase {
 namespace {
-
-// Runs body(begin, end, part) over [0, n) split into contiguous parts, one
-// per thread, so each part's output can be concatenated in input order.
-// An exception in a worker (a section failing its checksum, bad_alloc) is
-// carried back and rethrown on the calling thread, never left to terminate().
-template <typename Body>
-void parallel_parts(std::size_t n, int threads, std::size_t min_per_thread, Body&& body) {
-  const int t = std::max(1, std::min<int>(resolve_threads(threads), static_cast<int>(n / min_per_thread)));
-  if (t <= 1) {
-    body(0, n, 0);
-    return;
-  }
-  std::vector<std::thread> pool;
-  std::vector<std::exception_ptr> errors(t);
-  const std::size_t step = (n + t - 1) / t;
-  for (int i = 1; i < t; ++i) {
-    const std::size_t b = std::min(n, i * step), e = std::min(n, (i + 1) * step);
-    internal::start_or_run(pool, [&, b, e, i] {
-      try {
-        body(b, e, i);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    });
-  }
-  try {
-    body(0, std::min(n, step), 0);
-  } catch (...) {
-    errors[0] = std::current_exception();
-  }
-  for (auto& th : pool) th.join();
-  for (auto& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
-}
 
 std::vector<std::string_view> dictionary(const Database& db, std::string_view (Database::*name)(std::uint32_t) const,
                                          std::size_t count) {
@@ -93,12 +58,12 @@ void add_gathered_strings(arrow::TableBuilder& t, const char* name, std::size_t 
   // written: ColumnBuffers start uninitialised.
   auto off = arrow::ColumnBuffer<std::int64_t>::uninitialized(n + 1);
   off[0] = 0;
-  parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
+  internal::parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t k = b; k < e; ++k) off[pos(k) + 1] = static_cast<std::int64_t>(str(k).size());
   });
   for (std::size_t i = 0; i < n; ++i) off[i + 1] += off[i];
   auto data = arrow::ColumnBuffer<char>::uninitialized(static_cast<std::size_t>(off[n]));
-  parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
+  internal::parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t k = b; k < e; ++k) {
       const std::string_view v = str(k);
       copy_short(data.data() + off[pos(k)], v.data(), v.size());
@@ -154,7 +119,7 @@ void add_row_columns(const Database& db, const std::vector<RowId>& rows, const s
   std::vector<std::uint8_t> score_valid(n), coord_valid(n);
   const int parts = std::max(1, resolve_threads(threads));
   std::vector<std::uint8_t> null_score(parts, 0), null_coord(parts, 0);
-  parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int part) {
+  internal::parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int part) {
     bool any_null_score = false, any_null_coord = false;
     for (std::size_t k = b; k < e; ++k) {
       const RowId r = rows[k];
@@ -249,7 +214,7 @@ HierarchyBatch hierarchy_batched(const Database& db, std::span<const FeatureInde
   std::sort(order.begin(), order.end(), [&](auto a, auto b) { return anchors[a] < anchors[b]; });
   const int parts = std::max(1, resolve_threads(threads));
   std::vector<HierarchyBatch> partial(parts);
-  parallel_parts(order.size(), threads, 2048, [&](std::size_t b, std::size_t e, int part) {
+  internal::parallel_parts(order.size(), threads, 2048, [&](std::size_t b, std::size_t e, int part) {
     HierarchyBatch& out = partial[part];
     WalkScratch scratch;
     std::vector<RelatedRow> related;
@@ -323,7 +288,7 @@ Result<RegionBatch> region_batched(const Database& db, const RegionBatchQuery& q
   std::vector<std::uint32_t> order = locality_order(codes, qs.starts);
   const int parts = std::max(1, resolve_threads(threads));
   std::vector<RegionBatch> partial(parts);
-  parallel_parts(order.size(), threads, 4096, [&](std::size_t b, std::size_t e, int part) {
+  internal::parallel_parts(order.size(), threads, 4096, [&](std::size_t b, std::size_t e, int part) {
     RegionBatch& out = partial[part];
     RegionQuery own = filters;  // this part's copy, for the strand a region names
     const bool per_query_strand = !qs.strands.empty() && filters.strand == 0;
@@ -383,7 +348,7 @@ void export_region_arrow(const Database& db, const RegionBatchQuery& qs, const R
   // string: ~16 MB less fresh memory for 1M regions on mouse).
   auto qseqid = arrow::ColumnBuffer<std::int32_t>::uninitialized(n);
   const auto seq = db.seqid_codes();
-  parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
+  internal::parallel_parts(n, threads, 16384, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t k = b; k < e; ++k) {
       const std::uint32_t q = batch.query_index[k];
       const std::size_t i = pos(k);
