@@ -43,6 +43,7 @@ void register_feature_factory(nb::module_& m);
 void register_database(nb::module_& m);
 void register_ingest(nb::module_& m);
 void register_arrow(nb::module_& m);
+void register_fasta(nb::module_& m);
 
 /// Raises the gffbase.errors exception matching `e`'s kind.
 [[noreturn]] void raise_error(const Error& e);

@@ -50,5 +50,6 @@ NB_MODULE(_core, m) {
   register_feature_factory(m);
   register_database(m);
   register_ingest(m);
+  register_fasta(m);
   register_arrow(m);
 }

@@ -94,8 +94,8 @@ def test_a_file_is_indexed_once_and_again_when_it_changes(tmp_path, monkeypatch)
     path = tmp_path / "g.fa"
     path.write_text(">c\nAAAACCCCGG\n")
     scans = []
-    real_scan = fasta_mod.FastaFile._scan
-    monkeypatch.setattr(fasta_mod.FastaFile, "_scan", lambda self: scans.append(1) or real_scan(self))
+    real_open = fasta_mod._open_reader
+    monkeypatch.setattr(fasta_mod, "_open_reader", lambda p: scans.append(1) or real_open(p))
     f = feature_from_line("c\t.\texon\t5\t8\t.\t+\t.\tID=e")
     assert [f.sequence(str(path)) for _ in range(50)] == ["CCCC"] * 50
     assert len(scans) == 1
@@ -104,19 +104,24 @@ def test_a_file_is_indexed_once_and_again_when_it_changes(tmp_path, monkeypatch)
     assert f.sequence(str(path)) == "GGGG" and len(scans) == 2
 
 
-def test_an_up_to_date_fai_is_used_and_a_stale_one_ignored(tmp_path, monkeypatch):
+def test_an_up_to_date_fai_is_used_and_a_stale_one_ignored(tmp_path):
     path = tmp_path / "g.fa"
     path.write_text(">a desc\nACGTA\nCG\n>b\nTTT\n")
     fai = tmp_path / "g.fa.fai"
-    fai.write_text("a\t7\t8\t5\t6\nb\t3\t20\t3\t4\n")  # as samtools faidx writes it
+    # As samtools faidx writes it, but with names of its own: which names the reader knows shows
+    # whether it read the .fai or scanned the file.
+    fai.write_text("a_fai\t7\t8\t5\t6\nb_fai\t3\t20\t3\t4\n")
     os.utime(fai, ns=(os.stat(path).st_mtime_ns + 10**9,) * 2)
-    monkeypatch.setattr(fasta_mod.FastaFile, "_scan", lambda self: pytest.fail("scanned despite the .fai"))
     fa = fasta_mod.FastaFile(path)
-    assert (fa.fetch("a", 1, 7), fa.fetch("b", 2, 3)) == ("ACGTACG", "TT")
-    monkeypatch.undo()
+    assert fa.keys() == ["a_fai", "b_fai"]
+    assert (fa.fetch("a_fai", 1, 7), fa.fetch("b_fai", 2, 3)) == ("ACGTACG", "TT")
     os.utime(fai, ns=(os.stat(path).st_mtime_ns - 10**9,) * 2)  # older than the FASTA: not trusted
-    fai.write_text("a\t99\t0\t5\t6\n")
-    assert fasta_mod.FastaFile(path).fetch("a", 1, 7) == "ACGTACG"
+    fa = fasta_mod.FastaFile(path)
+    assert fa.keys() == ["a", "b"] and fa.fetch("a", 1, 7) == "ACGTACG"
+    os.utime(fai, ns=(os.stat(path).st_mtime_ns + 10**9,) * 2)
+    fai.write_text("a\t99\t0\t5\t6\n")  # up to date but pointing past the file's end: scanned instead
+    fa = fasta_mod.FastaFile(path)
+    assert fa.keys() == ["a", "b"] and fa.length("a") == 7
 
 
 def test_an_unknown_seqid_is_named(tmp_path):

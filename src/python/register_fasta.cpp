@@ -1,0 +1,55 @@
+// gffbase._core.FastaReader: indexed FASTA files and a .gffdb's ##FASTA
+// section, for sequences_batched and the Python helpers.
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/string_view.h>
+#include <nanobind/stl/vector.h>
+
+#include "bindings.hpp"
+#include "gffbase/io/fasta.hpp"
+
+namespace gffbase::python {
+
+void register_fasta(nb::module_& m) {
+  nb::class_<FastaReader>(m, "FastaReader")
+      .def_static(
+          "open",
+          [](const std::string& path, int threads) {
+            nb::gil_scoped_release release;
+            return FastaReader::open(path, threads).value_or_throw();
+          },
+          nb::arg("path"), nb::arg("threads") = 0)
+      .def_static(
+          "of_database",
+          [](PyDatabase& p) {
+            std::shared_ptr<const Database> db = p.shared();
+            if (db->fasta().empty()) {
+              throw Error(ErrorKind::kNotFound, db->path() + ": this database holds no ##FASTA section; pass a FASTA "
+                                                             "file (fasta=...)");
+            }
+            return FastaReader::index_text(db->fasta(), db->path() + " ##FASTA section", 1, db).value_or_throw();
+          },
+          nb::arg("db"))
+      .def_prop_ro("name", &FastaReader::name)
+      .def("names",
+           [](const FastaReader& f) {
+             std::vector<std::string> out;
+             for (const auto& s : f.sequences()) out.push_back(s.name);
+             return out;
+           })
+      .def("length",
+           [](const FastaReader& f, std::string_view name) -> std::uint64_t {
+             const FastaSequence* s = f.find(name);
+             if (s == nullptr) throw Error(ErrorKind::kNotFound, f.name() + ": no sequence named '" + std::string(name) + "'");
+             return s->length;
+           })
+      .def("__contains__", [](const FastaReader& f, std::string_view name) { return f.find(name) != nullptr; })
+      .def("__len__", [](const FastaReader& f) { return f.sequences().size(); })
+      .def(
+          "fetch",
+          [](const FastaReader& f, std::string_view name, std::int64_t start, std::int64_t end) {
+            return f.fetch(name, start, end).value_or_throw();
+          },
+          nb::arg("name"), nb::arg("start"), nb::arg("end"));
+}
+
+}  // namespace gffbase::python
