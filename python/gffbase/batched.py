@@ -10,6 +10,7 @@ container: ``"arrow"`` (default, ``pyarrow.Table``), ``"polars"``,
 from __future__ import annotations
 
 import operator
+import os
 from typing import Any, Iterable, List, Optional
 
 from . import _core
@@ -130,6 +131,40 @@ def hierarchy_batched(db, ids, level, featuretype, format, children: bool, threa
         except TypeError:
             pass  # Features among them: the general path below
     capsule = _core.hierarchy_batched(db._db, _anchor_ids(ids), level, types, children, threads)
+    return to_format(capsule, format)
+
+
+def _fasta_reader(db, fasta):
+    """The core FASTA reader for `fasta`: None (the database's own ##FASTA
+    section), a path, a gffbase FastaFile or a core reader."""
+    from .fasta import FastaFile, open_fasta
+
+    if fasta is None:
+        reader = getattr(db, "_own_fasta", None)
+        if reader is None:
+            reader = db._own_fasta = _core.FastaReader.of_database(db._db)
+        return reader
+    if isinstance(fasta, _core.FastaReader):
+        return fasta
+    if isinstance(fasta, FastaFile):
+        return fasta.reader
+    if isinstance(fasta, (str, os.PathLike)):
+        return open_fasta(fasta).reader
+    raise InvalidArgumentError(f"fasta: expected a FASTA path, a gffbase FastaFile or None (the database's own "
+                               f"##FASTA section), found {type(fasta).__name__}")
+
+
+def sequences_batched(db, ids, fasta, featuretype, use_strand: bool, missing: str, format, threads: int):
+    _check_format(format)
+    _check_threads(threads)
+    if missing not in ("error", "null"):
+        raise InvalidArgumentError(f"missing: expected 'error' or 'null', found {missing!r}")
+    types = _types(featuretype)
+    if not types:
+        raise InvalidArgumentError("featuretype: expected the type(s) of the parts to join, e.g. 'exon' or 'CDS'")
+    reader = _fasta_reader(db, fasta)
+    anchors = ids if type(ids) is list and all(type(x) is str for x in ids) else _anchor_ids(ids)
+    capsule = _core.sequences_batched(db._db, reader, anchors, types, bool(use_strand), missing == "null", threads)
     return to_format(capsule, format)
 
 

@@ -115,6 +115,7 @@ class FeatureDB:
         self.directives = [d[2:] for d in self._db.directives()]
         self.version = _core.__version__
         self._seqid_set = None  # frozenset of seqids, built on first need (_parse_region)
+        self._own_fasta = None  # reader of the ##FASTA section, built on first need (sequences_batched)
         self._merge_counters = {}  # featuretype -> IDs given by merge(merge_criteria=...) (exon_1, ...)
 
     # -- pickling: a database travels as its path --------------------------------
@@ -346,6 +347,23 @@ class FeatureDB:
         from .batched import hierarchy_batched
 
         return hierarchy_batched(self, ids, level, featuretype, format, False, threads)
+
+    def sequences_batched(self, ids, fasta=None, featuretype="exon", use_strand: bool = True,
+                          missing: str = "error", format="arrow", threads: int = 0):
+        """Sequences of many features in one call → one table (anchor, seqid, start, end, strand, parts,
+        length, sequence, problem), in input order.
+
+        Each anchor's direct children of `featuretype` ("exon": spliced transcripts; "CDS": coding
+        sequences; a list for several) are joined in coordinate order and, on the minus strand,
+        reverse-complemented when `use_strand`.  An anchor without such children gives its own
+        segments (a multi-line CDS spliced; a gene its genomic span).  `fasta` is a path (plain,
+        gzip or BGZF; an up-to-date .fai is used), a gffbase FastaFile, or None for the database's
+        own ##FASTA section.  A feature whose bases cannot be fetched (seqid not in the FASTA, past
+        its end) raises, naming it; with missing="null" its sequence is null and `problem` says why.
+        Unknown IDs give no row."""
+        from .batched import sequences_batched
+
+        return sequences_batched(self, ids, fasta, featuretype, use_strand, missing, format, threads)
 
     def region_batched(self, regions, featuretype=None, completely_within=False, format="arrow",
                        strand=None, threads: int = 0):

@@ -8,6 +8,7 @@
 
 #include "bindings.hpp"
 #include "gffbase/arrow/batched.hpp"
+#include "gffbase/query/sequences.hpp"
 
 namespace gffbase::python {
 namespace {
@@ -42,6 +43,27 @@ nb::object stream_capsule(Fill&& fill) {
   return nb::steal(cap);
 }
 
+// Views into the IDs' own UTF-8 (no copy per ID); `held` (a tuple of the
+// list) keeps the strings alive while the GIL is released, whatever happens
+// to the list.  A non-str item is a TypeError (the Python layer then takes
+// its general path, which accepts Features).
+std::vector<std::string_view> anchor_views(nb::list anchor_list, nb::tuple& held) {
+  held = nb::steal<nb::tuple>(PySequence_Tuple(anchor_list.ptr()));
+  if (!held.is_valid()) throw nb::python_error();
+  std::vector<std::string_view> anchors(nb::len(held));
+  for (std::size_t i = 0; i < anchors.size(); ++i) {
+    PyObject* item = PyTuple_GET_ITEM(held.ptr(), static_cast<Py_ssize_t>(i));
+    Py_ssize_t len = 0;
+    const char* s = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &len) : nullptr;
+    if (!s) {
+      PyErr_Clear();
+      throw nb::type_error(("anchors[" + std::to_string(i) + "]: expected a feature ID (str)").c_str());
+    }
+    anchors[i] = std::string_view(s, static_cast<std::size_t>(len));
+  }
+  return anchors;
+}
+
 std::vector<std::uint32_t> type_codes(const Database& db, const std::optional<std::vector<std::string>>& types,
                                       bool& filter) {
   filter = types.has_value();
@@ -55,21 +77,8 @@ void register_arrow(nb::module_& m) {
       "hierarchy_batched",
       [](PyDatabase& p, nb::list anchor_list, std::optional<std::uint32_t> level,
          std::optional<std::vector<std::string>> types, bool children, int threads) {
-        // Views into the IDs' own UTF-8 (no copy per ID); the tuple keeps the
-        // strings alive while the GIL is released, whatever happens to the list.
-        nb::tuple held = nb::steal<nb::tuple>(PySequence_Tuple(anchor_list.ptr()));
-        if (!held.is_valid()) throw nb::python_error();
-        std::vector<std::string_view> anchors(nb::len(held));
-        for (std::size_t i = 0; i < anchors.size(); ++i) {
-          PyObject* item = PyTuple_GET_ITEM(held.ptr(), static_cast<Py_ssize_t>(i));
-          Py_ssize_t len = 0;
-          const char* s = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &len) : nullptr;
-          if (!s) {
-            PyErr_Clear();
-            throw nb::type_error(("anchors[" + std::to_string(i) + "]: expected a feature ID (str)").c_str());
-          }
-          anchors[i] = std::string_view(s, static_cast<std::size_t>(len));
-        }
+        nb::tuple held;
+        const std::vector<std::string_view> anchors = anchor_views(anchor_list, held);
         const Database& db = p.db();
         HierarchyQuery q;
         q.level = level;
@@ -183,6 +192,28 @@ void register_arrow(nb::module_& m) {
       },
       nb::arg("db"), nb::arg("regions"), nb::arg("types") = nb::none(), nb::arg("within") = false,
       nb::arg("strand") = nb::none(), nb::arg("threads") = 0);
+  m.def(
+      "sequences_batched",
+      [](PyDatabase& p, const FastaReader& fasta, nb::list anchor_list, std::vector<std::string> part_types,
+         bool use_strand, bool skip_unavailable, int threads) {
+        nb::tuple held;
+        const std::vector<std::string_view> anchors = anchor_views(anchor_list, held);
+        const Database& db = p.db();
+        SequenceQuery q;
+        q.part_types = std::move(part_types);
+        q.use_strand = use_strand;
+        q.skip_unavailable = skip_unavailable;
+        Status failure;
+        nb::object cap = stream_capsule([&](ArrowArrayStream* out) {
+          std::vector<FeatureIndex> idx(anchors.size());
+          db.find_many(anchors, idx, threads);
+          failure = export_sequences_arrow(db, fasta, anchors, idx, q, out, threads);
+        });
+        if (!failure) raise_error(Error(failure));
+        return cap;
+      },
+      nb::arg("db"), nb::arg("fasta"), nb::arg("anchors"), nb::arg("part_types"), nb::arg("use_strand") = true,
+      nb::arg("skip_unavailable") = false, nb::arg("threads") = 0);
   m.def("features_table", [](PyDatabase& p) {
     return stream_capsule([&](ArrowArrayStream* out) { export_features_arrow(p.db(), out); });
   });

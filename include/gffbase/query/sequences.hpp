@@ -1,0 +1,78 @@
+// gffbase — sequences of features from a FASTA: spliced transcripts, coding
+// sequences, or any feature's own bases (what `gffread -w` / `-x` give).
+//
+// Contract
+// --------
+// * An anchor's *parts* are the segments of its direct children whose type
+//   is one of `part_types` ("exon" by default; "CDS" gives the coding
+//   sequence).  An anchor that is itself of a part type and has no such
+//   children is its own part list: the segments of its lines (a CDS split
+//   over several lines under one ID is spliced; part type "gene" gives a
+//   gene's genomic span).  Any other anchor without parts (a non-coding
+//   transcript asked for CDS, a gene asked for exons that hang below its
+//   transcripts) has nothing to fetch.  Ask transcripts for spliced
+//   sequences.
+// * Parts are joined in coordinate order (start, then end); on the minus
+//   strand the joined bases are reverse-complemented when `use_strand`
+//   (the anchor's strand decides), so the sequence reads 5' to 3'.
+// * An anchor without parts, whose parts lie on another seqid than its own,
+//   a seqid the FASTA lacks, a part past the end of its sequence, or a part without
+//   coordinates cannot be fetched: that is an error naming the feature
+//   (kNotFound / kInvalidArgument), or, with `skip_unavailable`, a null
+//   sequence with the reason kept.
+// * Coordinates reported are 1-based, closed: start of the first part, end
+//   of the last.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gffbase/arrow/c_data.hpp"
+#include "gffbase/io/fasta.hpp"
+#include "gffbase/query/database.hpp"
+
+namespace gffbase {
+
+struct SequenceQuery {
+  std::vector<std::string> part_types{"exon"};
+  bool use_strand = true;
+  bool skip_unavailable = false;  ///< null sequence instead of an error
+};
+
+/// One anchor's parts, ready to fetch.
+struct SplicedParts {
+  FeatureIndex feature = kNone;
+  std::uint32_t seqid = 0;      ///< seqid code of the anchor
+  Strand strand = '.';
+  std::vector<RowId> rows;      ///< in coordinate order
+  Coord start = 0, end = 0;     ///< first part's start, last part's end
+  std::uint64_t length = 0;     ///< bases over all parts
+};
+
+/// The parts of feature `f` (see the contract).
+SplicedParts spliced_parts(const Database& db, FeatureIndex f, std::span<const std::uint32_t> part_type_codes);
+
+/// Checks that `parts` can be fetched from `fasta`: the FASTA sequence of
+/// its seqid, or a failed Status naming the feature and what is missing
+/// (`part_types` only words the message for a feature without parts).
+Result<const FastaSequence*> fasta_sequence_for(const Database& db, const FastaReader& fasta,
+                                                const SplicedParts& parts, std::span<const std::string> part_types);
+
+/// Writes the bases of `parts` (already checked by fasta_sequence_for) to
+/// `dst` (parts.length bytes), reverse-complemented on '-' when use_strand.
+void write_spliced(const Database& db, const FastaReader& fasta, const FastaSequence& seq,
+                   const SplicedParts& parts, bool use_strand, char* dst);
+
+/// One table row per known anchor, in input order (unknown anchors give no
+/// row, as in the other batched queries):
+///   anchor, seqid, start, end, strand, parts (int32), length (int64),
+///   sequence (large_utf8; null when unavailable and skip_unavailable),
+///   problem (large_utf8; why the sequence is null, else null)
+/// Fails on the first unavailable anchor unless skip_unavailable.
+Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
+                              std::span<const std::string_view> anchor_names, std::span<const FeatureIndex> anchors,
+                              const SequenceQuery& q, ArrowArrayStream* out, int threads = 0);
+
+}  // namespace gffbase

@@ -1,0 +1,177 @@
+#include "gffbase/query/sequences.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "gffbase/build/feature_table.hpp"
+#include "../common/parallel_parts.hpp"
+
+namespace gffbase {
+
+SplicedParts spliced_parts(const Database& db, FeatureIndex f, std::span<const std::uint32_t> part_type_codes) {
+  SplicedParts p;
+  p.feature = f;
+  const RowId own = db.primary_row(f);
+  p.seqid = db.row_seqid_code(own);
+  p.strand = static_cast<Strand>(db.strands()[own]);
+  const auto types = db.type_codes_column();
+  for (FeatureIndex c : db.children_of(f)) {
+    for (std::uint32_t r : db.feature_rows(c)) {
+      if (std::find(part_type_codes.begin(), part_type_codes.end(), types[r]) != part_type_codes.end()) {
+        p.rows.push_back(r);
+      }
+    }
+  }
+  if (p.rows.empty() && std::find(part_type_codes.begin(), part_type_codes.end(), types[own]) !=
+                            part_type_codes.end()) {
+    const auto own_rows = db.feature_rows(f);
+    p.rows.assign(own_rows.begin(), own_rows.end());
+  }
+  if (p.rows.empty()) return p;  // nothing to fetch (fasta_sequence_for says so)
+  // Rows are stored in (seqid, start, end) order: row order is coordinate order.
+  std::sort(p.rows.begin(), p.rows.end());
+  p.rows.erase(std::unique(p.rows.begin(), p.rows.end()), p.rows.end());
+  const auto st = db.starts();
+  const auto en = db.ends();
+  p.start = st[p.rows.front()];
+  p.end = p.start;
+  for (RowId r : p.rows) {
+    p.end = std::max(p.end, en[r]);
+    if (en[r] >= st[r]) p.length += static_cast<std::uint64_t>(en[r] - st[r] + 1);
+  }
+  return p;
+}
+
+Result<const FastaSequence*> fasta_sequence_for(const Database& db, const FastaReader& fasta,
+                                                const SplicedParts& parts, std::span<const std::string> part_types) {
+  const std::string who = "feature '" + std::string(db.feature_id(parts.feature)) + "'";
+  if (parts.rows.empty()) {
+    std::string types;
+    for (const auto& t : part_types) types += (types.empty() ? "" : " or ") + t;
+    return Status::not_found(who + " (" + std::string(db.type_name(db.row_type_code(db.primary_row(parts.feature)))) +
+                             ") has no " + types + " children and is no " + types + " itself: nothing to join");
+  }
+  const std::string_view seqid = db.seqid_name(parts.seqid);
+  const FastaSequence* seq = fasta.find(seqid);
+  if (seq == nullptr) {
+    return Status::not_found(who + ": its seqid '" + std::string(seqid) + "' is not in " + fasta.name() + " (" +
+                             std::to_string(fasta.sequences().size()) + " sequences" +
+                             (fasta.sequences().empty() ? "" : ", the first '" + fasta.sequences()[0].name + "'") +
+                             ")");
+  }
+  const auto fl = db.flags();
+  const auto seqids = db.seqid_codes();
+  for (RowId r : parts.rows) {
+    const RowView v = db.row(r);
+    const std::string at = " (line " + std::to_string(v.line) + ")";
+    if (fl[r] & kRowNoCoords) {
+      return Status::invalid_argument(who + ": a part without coordinates" + at + " has no bases to fetch");
+    }
+    if (seqids[r] != parts.seqid) {
+      return Status::invalid_argument(who + ": a part lies on seqid '" + std::string(v.seqid) + "'" + at +
+                                      ", not on the feature's own '" + std::string(seqid) +
+                                      "' (trans-spliced: fetch its parts one by one)");
+    }
+    if (v.start < 1 || static_cast<std::uint64_t>(v.end) > seq->length) {
+      return Status::invalid_argument(who + ": part " + std::string(seqid) + ":" + std::to_string(v.start) + "-" +
+                                      std::to_string(v.end) + at + " lies outside " + std::string(seqid) +
+                                      " in " + fasta.name() + " (1-" + std::to_string(seq->length) + ")");
+    }
+  }
+  return seq;
+}
+
+void write_spliced(const Database& db, const FastaReader& fasta, const FastaSequence& seq, const SplicedParts& parts,
+                   bool use_strand, char* dst) {
+  const auto st = db.starts();
+  const auto en = db.ends();
+  char* p = dst;
+  for (RowId r : parts.rows) {
+    if (en[r] < st[r]) continue;
+    fasta.copy(seq, static_cast<std::uint64_t>(st[r]), static_cast<std::uint64_t>(en[r]), p);
+    p += en[r] - st[r] + 1;
+  }
+  if (use_strand && parts.strand == '-') reverse_complement(dst, p);
+}
+
+Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
+                              std::span<const std::string_view> anchor_names, std::span<const FeatureIndex> anchors,
+                              const SequenceQuery& q, ArrowArrayStream* out, int threads) {
+  std::vector<std::uint32_t> codes;
+  for (const auto& t : q.part_types) {
+    if (auto c = db.type_code(t)) codes.push_back(*c);
+  }
+  std::vector<std::uint32_t> input;  // input positions of the known anchors
+  for (std::uint32_t i = 0; i < anchors.size(); ++i) {
+    if (anchors[i] != kNone && anchors[i] < db.feature_count()) input.push_back(i);
+  }
+  const std::size_t n = input.size();
+  std::vector<SplicedParts> parts(n);
+  std::vector<const FastaSequence*> seqs(n, nullptr);
+  std::vector<std::optional<Status>> problems(n);
+  internal::parallel_parts(n, threads, 256, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t k = b; k < e; ++k) {
+      parts[k] = spliced_parts(db, anchors[input[k]], codes);
+      auto s = fasta_sequence_for(db, fasta, parts[k], q.part_types);
+      if (s.is_ok()) {
+        seqs[k] = *s;
+      } else {
+        problems[k] = s.status();
+      }
+    }
+  });
+  if (!q.skip_unavailable) {
+    for (const auto& p : problems) {
+      if (p) return *p;
+    }
+  }
+  auto off = arrow::ColumnBuffer<std::int64_t>::uninitialized(n + 1);
+  off[0] = 0;
+  for (std::size_t k = 0; k < n; ++k) off[k + 1] = off[k] + static_cast<std::int64_t>(seqs[k] ? parts[k].length : 0);
+  auto data = arrow::ColumnBuffer<char>::uninitialized(static_cast<std::size_t>(off[n]));
+  internal::parallel_parts(n, threads, 256, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t k = b; k < e; ++k) {
+      if (seqs[k]) write_spliced(db, fasta, *seqs[k], parts[k], q.use_strand, data.data() + off[k]);
+    }
+  });
+
+  arrow::TableBuilder t(static_cast<std::int64_t>(n));
+  std::vector<std::string_view> names(n), problem_text(n);
+  std::vector<std::int32_t> seqid(n), n_parts(n);
+  std::vector<std::int64_t> start(n), end(n), length(n);
+  auto strand = arrow::ColumnBuffer<std::int8_t>::uninitialized(n);
+  std::vector<std::uint8_t> valid(n, 1), problem_valid(n, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    const SplicedParts& p = parts[k];
+    names[k] = anchor_names[input[k]];
+    seqid[k] = static_cast<std::int32_t>(p.seqid);
+    start[k] = p.start;
+    end[k] = p.end;
+    const char s = static_cast<char>(p.strand);
+    strand[k] = static_cast<std::int8_t>(s == '+' ? 0 : s == '-' ? 1 : s == '.' ? 2 : 3);
+    n_parts[k] = static_cast<std::int32_t>(p.rows.size());
+    length[k] = static_cast<std::int64_t>(p.length);
+    valid[k] = seqs[k] != nullptr;
+    if (problems[k]) {
+      problem_text[k] = problems[k]->message();
+      problem_valid[k] = 1;
+    }
+  }
+  std::vector<std::string_view> seqid_names;
+  seqid_names.reserve(db.seqid_count());
+  for (std::uint32_t i = 0; i < db.seqid_count(); ++i) seqid_names.push_back(db.seqid_name(i));
+  static const std::vector<std::string_view> kStrands = {"+", "-", ".", "?"};
+  t.add_utf8_from_views("anchor", names);
+  t.add_dictionary_utf8("seqid", std::move(seqid), seqid_names);
+  t.add_int64("start", std::move(start));
+  t.add_int64("end", std::move(end));
+  t.add_dictionary_utf8("strand", std::move(strand), kStrands);
+  t.add_int32("parts", std::move(n_parts));
+  t.add_int64("length", std::move(length));
+  t.add_large_utf8("sequence", std::move(off), std::move(data), std::move(valid));
+  t.add_utf8_from_views("problem", problem_text, std::move(problem_valid));
+  t.export_stream(out);
+  return {};
+}
+
+}  // namespace gffbase
