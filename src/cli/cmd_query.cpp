@@ -21,23 +21,6 @@ bool is_bed_header(std::string_view line) {
   return false;
 }
 
-// IDs from positional arguments plus --ids FILE (one per line; - = stdin).
-bool collect_ids(const Args& a, std::size_t first, std::vector<std::string>& ids, std::string& err) {
-  for (std::size_t i = first; i < a.positional().size(); ++i) ids.push_back(a.positional()[i]);
-  if (auto f = a.value("--ids")) {
-    std::vector<InputLine> lines;
-    if (!read_lines(*f, lines, err)) return false;
-    for (const InputLine& l : lines) {
-      // The first whitespace-separated token of each line is the ID (a BED
-      // name column or a comment after it is ignored).
-      const auto begin = l.text.find_first_not_of(" \t");
-      const auto end = l.text.find_first_of(" \t", begin);
-      ids.push_back(l.text.substr(begin, end == std::string::npos ? end : end - begin));
-    }
-  }
-  return true;
-}
-
 HierarchyQuery hierarchy_query(const Database& db, const Args& a, std::string& err) {
   HierarchyQuery q;
   if (auto l = a.value("--level")) {

@@ -18,5 +18,6 @@ int cmd_parents(const Argv& args);
 int cmd_region(const Argv& args);
 int cmd_export(const Argv& args);
 int cmd_derive(const Argv& args);
+int cmd_sequences(const Argv& args);
 
 }  // namespace gffbase::cli

@@ -81,6 +81,7 @@ constexpr Subcommand kSubcommands[] = {
     {"parents", gffbase::cli::cmd_parents, "print the parents of features (any depth or --level N)"},
     {"region", gffbase::cli::cmd_region, "print features overlapping regions (chr:start-end, or BED on stdin)"},
     {"derive", gffbase::cli::cmd_derive, "introns, splice sites, inter-features, merged intervals, bp covered by children"},
+    {"sequences", gffbase::cli::cmd_sequences, "spliced transcript, CDS or feature sequences from a FASTA (FASTA, TSV, JSON lines)"},
     {"export", gffbase::cli::cmd_export, "write the whole database as GFF3, GTF, BED, BED12, TSV or JSON lines"},
 };
 

@@ -83,4 +83,9 @@ bool read_lines(const std::string& path, std::vector<InputLine>& out, std::strin
 /// command still runs and finds nothing of them.
 void warn_unknown_types(std::string_view command, const Database& db, const std::vector<std::string>& types);
 
+/// IDs from the positional arguments from index `first` on, plus --ids FILE
+/// (one per line, its first word; - = stdin).  False (and `error`) when the
+/// file cannot be read.
+bool collect_ids(const Args& a, std::size_t first, std::vector<std::string>& ids, std::string& error);
+
 }  // namespace gffbase::cli
