@@ -72,6 +72,7 @@ mk dialect
 mk attributes
 mk input_decoder
 mk gffdb_open
+mk fasta
 for f in "$work"/text/*; do
   b="$(basename "$f")"
   prefix '\x00' "$f" "$here/corpus-line_parser/${b}.gff3mode"
@@ -131,6 +132,21 @@ else
   echo "make_seeds: the gffbase command is not on PATH (pip install .); corpus-gffdb_open gets no .gffdb seeds" >&2
 fi
 printf '\x00' > "$here/corpus-gffdb_open/empty"
+
+# FASTA: small real files (their first 8 KB) and hand-made layouts.
+fasta_files=(
+  03_test_suites/debian_pkgs/python-biopython-doc/multi.fna
+  03_test_suites/debian_pkgs/python3-bcbio-gff/GFF/c_elegans_WS199_dna_shortened.fa
+  03_test_suites/agat/script_sp_in/agat_sp_manage_functional_annotation/uniprot_sprot_test.fasta
+  02_chromosome_subsets/yeast_sgd_chrI_II_gbrowse/chr1.fa
+)
+if [ -d "$shared" ]; then
+  for f in "${fasta_files[@]}"; do
+    [ -f "$shared/$f" ] && head -c 8192 "$shared/$f" > "$here/corpus-fasta/$(basename "$f")"
+  done
+fi
+printf '>a desc\nACGTA\nCG\n>b\r\nTT\r\n' > "$here/corpus-fasta/crlf"
+printf '\n>a\nACG\nACGTT\n\nA\n>b\n>c\nGG' > "$here/corpus-fasta/irregular"
 
 for d in "$here"/corpus-*; do
   echo "$(basename "$d"): $(ls "$d" | wc -l) seeds"

@@ -3,7 +3,7 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]
 #       SECONDS_PER_TARGET  default 60
-#       TARGET              line_parser attributes dialect input_decoder gffdb_open ingest (default: all)
+#       TARGET              line_parser attributes dialect input_decoder gffdb_open ingest fasta (default: all)
 #
 # Environment:
 #   GFFBASE_FUZZ_BUILD       build directory (default: <repo>/build-fuzz)
@@ -22,7 +22,7 @@ secs="${1:-60}"
 shift || true
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${GFFBASE_FUZZ_BUILD:-$repo/build-fuzz}"
-all_targets=(line_parser attributes dialect input_decoder gffdb_open ingest)
+all_targets=(line_parser attributes dialect input_decoder gffdb_open ingest fasta)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all_targets[@]}")
 
