@@ -114,7 +114,7 @@ int cmd_sequences(const Argv& argv) {
   } else if (db->fasta().empty()) {
     return report_error(spec.name, db->path() + " holds no ##FASTA section: name the genome with --fasta FASTA");
   } else {
-    fasta = FastaReader::index_text(db->fasta(), db->path() + " ##FASTA section", 1, db);
+    fasta = database_fasta(db);
   }
   if (!fasta.is_ok()) return report_error(spec.name, fasta.status().message());
 
@@ -160,17 +160,20 @@ int cmd_sequences(const Argv& argv) {
   for (const auto& [id, f] : anchors) {
     const SplicedParts parts = spliced_parts(*db, f, codes);
     auto seq = fasta_sequence_for(*db, *fasta, parts, part_types);
-    if (!seq.is_ok()) {
+    Status fetched = seq.status();
+    if (fetched) {
+      bases.resize(parts.length);
+      fetched = write_spliced(*db, *fasta, **seq, parts, use_strand, bases.data());
+    }
+    if (!fetched) {
       if (skip) {
-        if (skipped++ == 0) first_skipped = seq.status().message();
+        if (skipped++ == 0) first_skipped = fetched.message();
       } else {
-        std::fprintf(stderr, "gffbase sequences: %s\n", seq.status().message().c_str());
+        std::fprintf(stderr, "gffbase sequences: %s\n", fetched.message().c_str());
         ++failures;
       }
       continue;
     }
-    bases.resize(parts.length);
-    write_spliced(*db, *fasta, **seq, parts, use_strand, bases.data());
     write_record(*db, id, parts, bases, format, width, buf);
     if (buf.size() >= (1u << 20)) {
       std::fwrite(buf.data(), 1, buf.size(), out);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <unordered_map>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "gffbase/io/input.hpp"
+#include "gffbase/parse/chunk_parser.hpp"  // find_invalid_utf8
 
 namespace gffbase {
 namespace {
@@ -43,16 +45,30 @@ class MappedFile {
   std::size_t size_ = 0;
 };
 
+// Bytes up to 0x20 (space, tab, CR, NUL, other controls) are never bases:
+// a line's bases are its other bytes (samtools counts isgraph characters).
+bool is_blank(char c) { return static_cast<unsigned char>(c) <= 0x20; }
+
 struct NameHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
+// A line for an error message: at most 60 bytes, control bytes as '?', and
+// bytes that are not ASCII as \xHH (the message must be valid UTF-8, and a
+// byte-order mark should be seen).
 std::string shown(std::string_view line) {
   constexpr std::size_t kMax = 60;
-  std::string s(line.substr(0, kMax));
-  for (char& c : s) {
-    if (static_cast<unsigned char>(c) < 0x20) c = '?';
+  std::string s;
+  for (char ch : line.substr(0, kMax)) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c >= 0x80) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", c);
+      s += hex;
+    } else {
+      s += c < 0x20 ? '?' : ch;
+    }
   }
   return line.size() > kMax ? s + "..." : s;
 }
@@ -85,29 +101,26 @@ struct FastaReader::Impl {
 
 // One pass over the lines.  A sequence stays "regular" (fetchable by
 // arithmetic, as a .fai describes it) while every line but its last has the
-// width and line end of its first, and no line is wider; otherwise its bases
-// are copied into `compact`.
+// width and line end of its first, no line is wider, and no blank byte sits
+// between bases (trailing ones are part of the line end); otherwise its
+// bases are copied into `compact`, blank bytes dropped.
 Status FastaReader::Impl::scan(std::uint64_t first_line) {
   const char* const base = text.data();
   const std::size_t n = text.size();
-  std::size_t pos = 0;
+  std::size_t pos = text.starts_with("\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte-order mark
   std::uint64_t line_no = first_line;
   FastaSequence cur;
   std::uint64_t cur_line = 0;
   bool open = false, regular = true, ended = false;
+  auto at_line = [&](std::uint64_t line) { return name + ":" + std::to_string(line) + ": "; };
   // Ends the current sequence at byte `stop`: an irregular one has its bases
-  // copied out, line by line, without line ends.
+  // copied out without line ends or other blank bytes.
   auto finish = [&](std::size_t stop) -> Status {
     if (!open) return {};
     if (!regular) {
       cur.compact.reserve(cur.length);
-      for (std::size_t at = cur.offset; at < stop;) {
-        const char* nl = static_cast<const char*>(std::memchr(base + at, '\n', stop - at));
-        std::size_t e = nl ? static_cast<std::size_t>(nl - base) : stop;
-        const std::size_t after = nl ? e + 1 : stop;
-        if (e > at && base[e - 1] == '\r') --e;
-        cur.compact.append(base + at, e - at);
-        at = after;
+      for (std::size_t at = cur.offset; at < stop; ++at) {
+        if (!is_blank(base[at])) cur.compact += base[at];
       }
       cur.line_bases = cur.line_bytes = 0;
     }
@@ -118,17 +131,25 @@ Status FastaReader::Impl::scan(std::uint64_t first_line) {
     const std::size_t end = nl ? static_cast<std::size_t>(nl - base) : n;
     const std::size_t next = nl ? end + 1 : n;
     std::size_t len = end - pos;
-    if (len > 0 && base[pos + len - 1] == '\r') --len;
+    while (len > 0 && is_blank(base[pos + len - 1])) --len;  // CR and trailing blanks
     const std::string_view line(base + pos, len);
     if (!line.empty() && line.front() == '>') {
       if (Status s = finish(pos); !s) return s;
+      if (line.find('\r') != std::string_view::npos) {
+        return Status::invalid_input(at_line(line_no) + "a carriage return inside a line: are the line ends " +
+                                     "classic Mac (CR only)? hint: convert them with tr '\\r' '\\n'");
+      }
       const std::string_view header = line.substr(1);
-      const std::size_t cut = header.find_first_of(" \t");
+      const std::size_t cut = std::find_if(header.begin(), header.end(), is_blank) - header.begin();
       cur = FastaSequence{};
       cur.name = std::string(header.substr(0, cut));
       if (cur.name.empty()) {
-        return Status::invalid_input(name + ":" + std::to_string(line_no) +
-                                     ": expected a sequence name after '>', found '" + shown(line) + "'");
+        return Status::invalid_input(at_line(line_no) + "expected a sequence name right after '>', found '" +
+                                     shown(line) + "'");
+      }
+      if (const std::size_t bad = find_invalid_utf8(cur.name); bad != std::string_view::npos) {
+        return Status::invalid_input(at_line(line_no) + "sequence name '" + shown(cur.name) +
+                                     "' is not UTF-8 (byte " + std::to_string(bad + 2) + " of the line)");
       }
       cur.offset = next;
       cur_line = line_no;
@@ -136,14 +157,29 @@ Status FastaReader::Impl::scan(std::uint64_t first_line) {
       regular = true;
       ended = false;
     } else if (!open) {
-      if (line.find_first_not_of(" \t") != std::string_view::npos) {
-        return Status::invalid_input(name + ":" + std::to_string(line_no) +
-                                     ": expected a '>' header line (FASTA), found '" + shown(line) +
+      if (len > 0) {
+        return Status::invalid_input(at_line(line_no) + "expected a '>' header line (FASTA), found '" + shown(line) +
                                      "'; hint: is this file FASTA?");
       }
     } else if (len == 0) {
       ended = true;  // blank lines may end a sequence; bases after one make it irregular
     } else {
+      // One pass over the bytes: blanks between bases, and bytes that are not ASCII.
+      std::size_t blanks = 0;
+      unsigned char high = 0;
+      for (std::size_t i = 0; i < len; ++i) {
+        const unsigned char c = static_cast<unsigned char>(line[i]);
+        blanks += c <= 0x20;
+        high |= c;
+      }
+      if (high & 0x80) {
+        const std::size_t col = std::find_if(line.begin(), line.end(), [](char c) { return c & 0x80; }) - line.begin();
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(line[col]));
+        return Status::invalid_input(at_line(line_no) + "expected bases (ASCII letters), found byte " + hex +
+                                     " at column " + std::to_string(col + 1) + " of sequence '" + cur.name +
+                                     "'; hint: is this file FASTA?");
+      }
       const std::size_t bytes = next - pos;
       if (cur.length == 0) {
         if (pos != cur.offset) regular = false;  // blank lines before the first bases
@@ -152,8 +188,9 @@ Status FastaReader::Impl::scan(std::uint64_t first_line) {
       } else if (ended || len > cur.line_bases || (nl != nullptr && len == cur.line_bases && bytes != cur.line_bytes)) {
         regular = false;  // bases after a short or blank line, a wider line, or mixed line ends
       }
+      if (blanks > 0) regular = false;  // blanks between bases
       if (len < cur.line_bases) ended = true;
-      cur.length += len;
+      cur.length += len - blanks;
     }
     pos = next;
     ++line_no;
@@ -186,13 +223,41 @@ bool FastaReader::Impl::read_fai(const std::string& fai_path) {
       const auto [p, ec] = std::from_chars(f[i + 1].data(), f[i + 1].data() + f[i + 1].size(), *dst[i]);
       if (ec != std::errc() || p != f[i + 1].data() + f[i + 1].size()) return false;
     }
-    if (s.name.empty() || (s.length > 0 && (s.line_bases == 0 || s.line_bytes < s.line_bases))) return false;
+    // Checked without overflow (the numbers are the file's word): the last
+    // base lies inside the text, the bases start a line, and the first line
+    // ends where the entry says (\n or \r\n): a stale or shifted index is
+    // ignored rather than returning line ends as bases.
+    const std::uint64_t size = text.size();
+    if (s.name.empty() || s.offset > size) return false;
     if (s.length > 0) {
+      if (s.line_bases == 0 || s.line_bytes < s.line_bases || s.line_bytes > s.line_bases + 2) return false;
       const std::uint64_t last = s.length - 1;
-      const std::uint64_t at = s.offset + last / s.line_bases * s.line_bytes + last % s.line_bases;
-      if (at >= text.size()) return false;
+      const std::uint64_t full_lines = last / s.line_bases;
+      if (full_lines > (size - s.offset) / s.line_bytes) return false;
+      const std::uint64_t at = s.offset + full_lines * s.line_bytes;
+      if (at >= size || size - at <= last % s.line_bases) return false;
+      if (s.offset > 0 && text[s.offset - 1] != '\n') return false;
+      if (s.length > s.line_bases) {
+        const char end_of_first = text[s.offset + s.line_bases];
+        if (end_of_first != '\n' && end_of_first != '\r') return false;
+      }
     }
     seqs.push_back(std::move(s));
+  }
+  // An index cut short (the last entries missing) would hide sequences: past
+  // the last base of the entry that lies furthest, only line ends may follow.
+  if (seqs.empty()) return text.empty();
+  const FastaSequence* last_seq = &seqs.front();
+  for (const auto& s : seqs) {
+    if (s.offset > last_seq->offset) last_seq = &s;
+  }
+  if (last_seq->length > 0) {
+    const std::uint64_t last = last_seq->length - 1;
+    const std::uint64_t tail = last_seq->offset + last / last_seq->line_bases * last_seq->line_bytes +
+                               last % last_seq->line_bases + 1;
+    for (std::uint64_t at = tail; at < text.size(); ++at) {
+      if (!is_blank(text[at])) return false;
+    }
   }
   for (auto& s : seqs) {
     if (!add(std::move(s), 0)) return false;
@@ -299,6 +364,11 @@ Result<std::string> FastaReader::fetch(std::string_view name, std::int64_t start
   }
   std::string out;
   append(*s, static_cast<std::uint64_t>(start), static_cast<std::uint64_t>(end), out);
+  if (const std::size_t bad = first_non_ascii(out); bad != std::string::npos) {
+    return Status::invalid_input(impl_->name + ": " + std::string(name) + ":" +
+                                 std::to_string(start + static_cast<std::int64_t>(bad)) +
+                                 " is not a base (a byte that is not ASCII): is the .fai beside it for another file?");
+  }
   return out;
 }
 
@@ -313,6 +383,14 @@ constexpr std::array<char, 256> complement_table() {
 }
 constexpr std::array<char, 256> kComplement = complement_table();
 }  // namespace
+
+std::size_t first_non_ascii(std::string_view bases) {
+  unsigned char high = 0;
+  for (char c : bases) high |= static_cast<unsigned char>(c);  // one pass without a branch a byte
+  if (!(high & 0x80)) return std::string_view::npos;
+  return static_cast<std::size_t>(std::find_if(bases.begin(), bases.end(), [](char c) { return c & 0x80; }) -
+                                  bases.begin());
+}
 
 void reverse_complement(char* begin, char* end) {
   std::reverse(begin, end);

@@ -6,6 +6,7 @@
 
 #include "bindings.hpp"
 #include "gffbase/io/fasta.hpp"
+#include "gffbase/query/sequences.hpp"
 
 namespace gffbase::python {
 
@@ -19,16 +20,7 @@ void register_fasta(nb::module_& m) {
           },
           nb::arg("path"), nb::arg("threads") = 0)
       .def_static(
-          "of_database",
-          [](PyDatabase& p) {
-            std::shared_ptr<const Database> db = p.shared();
-            if (db->fasta().empty()) {
-              throw Error(ErrorKind::kNotFound, db->path() + ": this database holds no ##FASTA section; pass a FASTA "
-                                                             "file (fasta=...)");
-            }
-            return FastaReader::index_text(db->fasta(), db->path() + " ##FASTA section", 1, db).value_or_throw();
-          },
-          nb::arg("db"))
+          "of_database", [](PyDatabase& p) { return database_fasta(p.shared()).value_or_throw(); }, nb::arg("db"))
       .def_prop_ro("name", &FastaReader::name)
       .def("names",
            [](const FastaReader& f) {

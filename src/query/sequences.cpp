@@ -1,6 +1,7 @@
 #include "gffbase/query/sequences.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 
 #include "gffbase/build/feature_table.hpp"
@@ -81,8 +82,26 @@ Result<const FastaSequence*> fasta_sequence_for(const Database& db, const FastaR
   return seq;
 }
 
-void write_spliced(const Database& db, const FastaReader& fasta, const FastaSequence& seq, const SplicedParts& parts,
-                   bool use_strand, char* dst) {
+Result<FastaReader> database_fasta(std::shared_ptr<const Database> db) {
+  const std::string_view text = db->fasta();
+  if (text.empty()) {
+    return Status::not_found(db->path() + " holds no ##FASTA section: pass a FASTA file");
+  }
+  // The section is the input's last lines: its first line is the input's
+  // line count minus the section's.
+  const std::uint64_t section_lines =
+      static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) + (text.back() != '\n');
+  std::uint64_t input_lines = 0;
+  const std::string lines = db->meta_value("lines");
+  std::from_chars(lines.data(), lines.data() + lines.size(), input_lines);
+  const std::uint64_t first = input_lines > section_lines ? input_lines - section_lines + 1 : 1;
+  std::string source = db->meta_value("source_name");
+  if (source.empty() || source == "-") source = db->path() + " (##FASTA section)";
+  return FastaReader::index_text(text, std::move(source), first, db);
+}
+
+Status write_spliced(const Database& db, const FastaReader& fasta, const FastaSequence& seq, const SplicedParts& parts,
+                     bool use_strand, char* dst) {
   const auto st = db.starts();
   const auto en = db.ends();
   char* p = dst;
@@ -91,7 +110,15 @@ void write_spliced(const Database& db, const FastaReader& fasta, const FastaSequ
     fasta.copy(seq, static_cast<std::uint64_t>(st[r]), static_cast<std::uint64_t>(en[r]), p);
     p += en[r] - st[r] + 1;
   }
+  if (const std::size_t bad = first_non_ascii(std::string_view(dst, static_cast<std::size_t>(p - dst)));
+      bad != std::string_view::npos) {
+    return Status::invalid_input("feature '" + std::string(db.feature_id(parts.feature)) + "': base " +
+                                 std::to_string(bad + 1) + " of its " + std::to_string(parts.length) +
+                                 " fetched from " + fasta.name() +
+                                 " is a byte that is not ASCII: is the .fai beside it for another file?");
+  }
   if (use_strand && parts.strand == '-') reverse_complement(dst, p);
+  return {};
 }
 
 Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
@@ -131,9 +158,19 @@ Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
   auto data = arrow::ColumnBuffer<char>::uninitialized(static_cast<std::size_t>(off[n]));
   internal::parallel_parts(n, threads, 256, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t k = b; k < e; ++k) {
-      if (seqs[k]) write_spliced(db, fasta, *seqs[k], parts[k], q.use_strand, data.data() + off[k]);
+      if (!seqs[k]) continue;
+      if (Status s = write_spliced(db, fasta, *seqs[k], parts[k], q.use_strand, data.data() + off[k]); !s) {
+        problems[k] = std::move(s);
+        seqs[k] = nullptr;  // a null row; its bytes must still be text
+        std::fill(data.data() + off[k], data.data() + off[k + 1], 'N');
+      }
     }
   });
+  if (!q.skip_unavailable) {
+    for (const auto& p : problems) {
+      if (p) return *p;
+    }
+  }
 
   arrow::TableBuilder t(static_cast<std::int64_t>(n));
   std::vector<std::string_view> names(n), problem_text(n);

@@ -15,20 +15,24 @@ namespace {
 
 using testing::TempDir;
 
+// Lines split at \n; a header's name runs to its first byte <= 0x20; a
+// sequence line's bases are its bytes above 0x20 (a UTF-8 BOM first is skipped).
 std::map<std::string, std::string> naive(std::string_view text) {
   std::map<std::string, std::string> out;
   std::string* cur = nullptr;
-  std::size_t pos = 0;
+  std::size_t pos = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   while (pos < text.size()) {
     std::size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
-    std::string line(text.substr(pos, nl - pos));
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::string_view line = text.substr(pos, nl - pos);
     if (!line.empty() && line[0] == '>') {
-      cur = &out[line.substr(1, line.find_first_of(" \t") == std::string::npos ? std::string::npos
-                                                                                : line.find_first_of(" \t") - 1)];
-    } else if (cur) {
-      *cur += line;
+      std::size_t cut = 1;
+      while (cut < line.size() && static_cast<unsigned char>(line[cut]) > 0x20) ++cut;
+      cur = &out[std::string(line.substr(1, cut - 1))];
+    } else if (cur != nullptr) {
+      for (char c : line) {
+        if (static_cast<unsigned char>(c) > 0x20) *cur += c;
+      }
     }
     pos = nl + 1;
   }
@@ -60,6 +64,10 @@ TEST(Fasta, LayoutsReadAsANaiveReadDoes) {
       ">a\nACGTA\nCG\nAAAAA\n>empty\n>b\n\nACGT\n",         // bases after a short line; empty; blank first
       "\n\n>a\nACGTA\nACGTA\n\n\n>b\nCCCCC\n\n",             // blank lines around (regular still)
       ">a\nACGTA\r\nACGTA\nAC\n",                            // mixed line ends
+      ">a\nACGT \nACGT \nAC\n",                              // trailing blanks (regular still)
+      ">a\nAC GT\nAC\tGT\n  \nA\x01C\n",                     // blanks and a control byte between bases
+      ">a\nACGT\r\r\nAC\n>b\x0b desc\nGG\n",                 // two CRs; a name ending at a vertical tab
+      "\xEF\xBB\xBF>a\nACGT\n",                              // a UTF-8 byte-order mark
   };
   TempDir dir;
   for (const char* text : layouts) {
@@ -114,7 +122,7 @@ TEST(Fasta, ErrorsNameFileLineAndWhat) {
   EXPECT_EQ(dup.status().message(), "g.fa:5: sequence name 'a' is used twice (a name must pick one sequence)");
   auto noname = FastaReader::index_text(">a\nAC\n> x\n", "g.fa", 10, nullptr);
   ASSERT_FALSE(noname.is_ok());
-  EXPECT_EQ(noname.status().message(), "g.fa:12: expected a sequence name after '>', found '> x'");
+  EXPECT_EQ(noname.status().message(), "g.fa:12: expected a sequence name right after '>', found '> x'");
   auto text = FastaReader::index_text("chr1\t.\tgene\t1\t2\n>a\nAC\n", "g.fa", 1, nullptr);
   ASSERT_FALSE(text.is_ok());
   EXPECT_NE(text.status().message().find("g.fa:1: expected a '>' header line (FASTA), found 'chr1?.?gene?1?2'"),
@@ -130,6 +138,61 @@ TEST(Fasta, ErrorsNameFileLineAndWhat) {
   EXPECT_EQ(fa->fetch("a", 3, 2).value(), "");  // an empty range is fine
   auto missing = FastaReader::open("/nonexistent/g.fa");
   EXPECT_EQ(missing.status().kind(), ErrorKind::kIo);
+}
+
+TEST(Fasta, TrailingBlanksKeepALayoutRegular) {
+  auto fa = FastaReader::index_text(">a\nACGT \nACGT \nAC\n", "t.fa", 1, nullptr);
+  ASSERT_TRUE(fa.is_ok());
+  const FastaSequence* s = fa->find("a");
+  EXPECT_EQ(s->length, 10u);
+  EXPECT_EQ(s->line_bases, 4u);  // fetched by arithmetic: 4 bases in 6 bytes a line
+  EXPECT_EQ(s->line_bytes, 6u);
+  EXPECT_TRUE(s->compact.empty());
+}
+
+TEST(Fasta, BytesThatAreNoBasesAndCrOnlyLineEndsAreErrors) {
+  auto high = FastaReader::index_text(">a\nACGT\nAC\xFFT\n", "g.fa", 1, nullptr);
+  ASSERT_FALSE(high.is_ok());
+  EXPECT_EQ(high.status().message(),
+            "g.fa:3: expected bases (ASCII letters), found byte 0xFF at column 3 of sequence 'a'; hint: is this "
+            "file FASTA?");
+  auto name = FastaReader::index_text(">chr\xC3\n", "g.fa", 1, nullptr);
+  ASSERT_FALSE(name.is_ok());
+  EXPECT_NE(name.status().message().find("g.fa:1: sequence name 'chr\\xC3'"), std::string::npos)
+      << name.status().message();  // escaped: the message itself stays UTF-8
+  EXPECT_NE(name.status().message().find("is not UTF-8"), std::string::npos);
+  EXPECT_TRUE(FastaReader::index_text(">chr\xC3\x9C\nAC\n", "g.fa", 1, nullptr).is_ok());  // UTF-8 names are fine
+  auto mac = FastaReader::index_text(">a\rACGT\rAC\r", "g.fa", 1, nullptr);
+  ASSERT_FALSE(mac.is_ok());
+  EXPECT_NE(mac.status().message().find("g.fa:1: a carriage return inside a line"), std::string::npos);
+}
+
+TEST(Fasta, AFaiThatDoesNotFitTheFileIsNeverTrusted) {
+  TempDir dir;
+  const std::string text = ">a\nACGT\nACGT\nAC\n>b\nTTT\n";
+  testing::write_file(dir.file("g.fa"), text);
+  const char* bad[] = {
+      "a\t10\t18446744073709551615\t4\t5\n",  // offset wraps the arithmetic
+      "a\t10\t3\t4\t4611686018427387904\n",   // line width wraps it
+      "a\t10\t2\t4\t5\n",                     // one byte off: not the start of a line
+      "a\t10\t3\t3\t4\n",                     // the first line does not end after 3 bases
+      "a\t10\t3\t4\t9\n",                     // a line end of 5 bytes
+      "",                                         // empty (an index cut short)
+      "a\t10\t3\t4\t5\n",                     // b missing: bases follow a's last base
+  };
+  for (const char* fai : bad) {
+    testing::write_file(dir.file("g.fa.fai"), fai);
+    auto fa = FastaReader::open(dir.file("g.fa"));
+    ASSERT_TRUE(fa.is_ok()) << fai;
+    EXPECT_EQ(fa->fetch("a", 1, 10).value(), "ACGTACGTAC") << fai;
+    EXPECT_NE(fa->find("b"), nullptr) << "scanned: " << fai;
+  }
+  // A .fai of another file whose numbers fit: fetched bytes that are not bases are refused.
+  testing::write_file(dir.file("h.fa"), std::string(">a\nAC\xFF") + "T\n");
+  testing::write_file(dir.file("h.fa.fai"), "a\t4\t3\t4\t5\n");
+  auto other = FastaReader::open(dir.file("h.fa"));
+  ASSERT_TRUE(other.is_ok());
+  EXPECT_EQ(other->fetch("a", 1, 4).status().kind(), ErrorKind::kInvalidInput);
 }
 
 TEST(Fasta, AnUpToDateFaiIsTrustedAndABadOneIgnored) {

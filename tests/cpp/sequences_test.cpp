@@ -40,7 +40,7 @@ TEST(Sequences, PartsAreJoinedInCoordinateOrderAndStrandApplied) {
     auto seq = fasta_sequence_for(*db, *fa, p, types);
     if (!seq.is_ok()) return "error: " + seq.status().message();
     std::string out(p.length, '?');
-    write_spliced(*db, *fa, **seq, p, strand, out.data());
+    if (Status s = write_spliced(*db, *fa, **seq, p, strand, out.data()); !s) return "error: " + s.message();
     return out;
   };
   auto rc = [](std::string s) {

@@ -205,7 +205,7 @@ def test_no_fasta_anywhere_and_bad_arguments(tmp_path, embedded):
     path = tmp_path / "n.gff3"
     path.write_text(EMBEDDED.split("##FASTA")[0])
     db = gffbase.create_db(str(path), ":memory:")
-    with pytest.raises(FeatureNotFoundError, match="holds no ##FASTA section; pass a FASTA file"):
+    with pytest.raises(FeatureNotFoundError, match="holds no ##FASTA section: pass a FASTA file"):
         db.sequences_batched(["t1"])
     with pytest.raises(InvalidArgumentError, match="missing"):
         embedded.sequences_batched(["t1"], missing="skip")
@@ -219,6 +219,16 @@ def test_no_fasta_anywhere_and_bad_arguments(tmp_path, embedded):
     bad.write_text(">a\nACGT\n>a\nTTTT\n")
     with pytest.raises(ValueError, match=r"bad.fa:3: sequence name 'a' is used twice"):
         embedded.sequences_batched(["t1"], fasta=str(bad))
+
+
+def test_errors_in_the_fasta_section_name_the_input_file_and_line(tmp_path):
+    path = tmp_path / "dup.gff3"
+    text = EMBEDDED.replace("chrB\tt\texon\t1\t4\t.\t+\t.\tID=far;Parent=t1\n", "") + ">chrA\nAC\n"
+    path.write_text(text)
+    db = gffbase.create_db(str(path), str(tmp_path / "dup.gffdb"))
+    line = text.splitlines().index(">chrA") + 1  # the second chrA (the first has a description)
+    with pytest.raises(ValueError, match=f"dup.gff3:{line}: sequence name 'chrA' is used twice"):
+        db.sequences_batched(["t1"])
 
 
 def test_containers_features_and_empty_input(embedded, tmp_path):

@@ -9,18 +9,30 @@
 //   touches only the lines it needs); an up-to-date `.fai` beside it (not
 //   older than the file, every entry inside the file) is used instead of a
 //   scan.  gzip and BGZF files are inflated into memory once.
-// * Lines of unequal width inside a sequence (hand-edited files, a blank line
-//   in the middle) break the arithmetic a `.fai` relies on: such a sequence
-//   is copied once, without its line ends, so its bases still come back
-//   right.  CRLF line ends are fine either way.
+// * A line's bases are its bytes above 0x20: CR, spaces, tabs and other
+//   control bytes are never bases (samtools counts printable characters).
+//   Lines of unequal width inside a sequence (hand-edited files, a blank line
+//   in the middle) or blanks between bases break the arithmetic a `.fai`
+//   relies on: such a sequence is copied once, without its line ends and
+//   blanks, so its bases still come back right.  CRLF line ends and trailing
+//   blanks are fine either way.  A UTF-8 byte-order mark is skipped.
+// * An up-to-date .fai is checked before it is trusted: every entry inside
+//   the file (without overflow), its bases starting a line, its first line
+//   ending where the entry says.  Otherwise the file is scanned.
 // * Bases are returned as stored: soft-masked (lowercase) bases stay
 //   lowercase.  reverse_complement() keeps case and maps the IUPAC codes.
 // * Errors name the file and line: text before the first '>' header, an
-//   empty name, a name used twice.  A name or range the file does not hold
+//   empty name, a name that is not UTF-8, a name used twice, a byte in the
+//   bases that is not ASCII, classic-Mac (CR only) line ends.  A name or range the file does not hold
 //   is kNotFound / kInvalidArgument from fetch(), naming both.
 //
 // Thread safety: a FastaReader is immutable once opened; fetch() may be
 // called from any number of threads.
+//
+// A plain file stays mapped while its reader lives: rewriting it in place
+// meanwhile (rather than writing a new file and renaming it over the old)
+// may kill the process with SIGBUS on the next fetch, as with any mapped
+// file.  gffbase.fasta opens a new reader when a file's size or time changes.
 #pragma once
 
 #include <cstdint>
@@ -81,5 +93,10 @@ class FastaReader {
 
 /// Reverse complement in place (IUPAC codes, case kept; other bytes unchanged).
 void reverse_complement(char* begin, char* end);
+
+/// Offset of the first byte of `bases` that is not ASCII, or npos.  A scan
+/// refuses such bytes; a file read through its .fai is not scanned, so
+/// fetched bases are checked before they leave as text.
+std::size_t first_non_ascii(std::string_view bases);
 
 }  // namespace gffbase

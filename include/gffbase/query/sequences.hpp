@@ -12,7 +12,9 @@
 //   transcript asked for CDS, a gene asked for exons that hang below its
 //   transcripts) has nothing to fetch.  Ask transcripts for spliced
 //   sequences.
-// * Parts are joined in coordinate order (start, then end); on the minus
+// * Parts are joined in coordinate order (start, then end), each line once;
+//   parts that overlap (exons and CDS asked together) repeat the bases they
+//   share.  On the minus
 //   strand the joined bases are reverse-complemented when `use_strand`
 //   (the anchor's strand decides), so the sequence reads 5' to 3'.
 // * An anchor without parts, whose parts lie on another seqid than its own,
@@ -24,6 +26,7 @@
 //   of the last.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,6 +54,11 @@ struct SplicedParts {
   std::uint64_t length = 0;     ///< bases over all parts
 };
 
+/// The reader of `db`'s own ##FASTA section.  Its errors name the file the
+/// database was ingested from and that file's line numbers.  kNotFound
+/// (saying to pass a FASTA file) when the database has no such section.
+Result<FastaReader> database_fasta(std::shared_ptr<const Database> db);
+
 /// The parts of feature `f` (see the contract).
 SplicedParts spliced_parts(const Database& db, FeatureIndex f, std::span<const std::uint32_t> part_type_codes);
 
@@ -62,8 +70,10 @@ Result<const FastaSequence*> fasta_sequence_for(const Database& db, const FastaR
 
 /// Writes the bases of `parts` (already checked by fasta_sequence_for) to
 /// `dst` (parts.length bytes), reverse-complemented on '-' when use_strand.
-void write_spliced(const Database& db, const FastaReader& fasta, const FastaSequence& seq,
-                   const SplicedParts& parts, bool use_strand, char* dst);
+/// Fails (kInvalidInput, naming the feature) when a byte fetched is not
+/// ASCII: possible only in a file read through a .fai that is not its own.
+Status write_spliced(const Database& db, const FastaReader& fasta, const FastaSequence& seq,
+                     const SplicedParts& parts, bool use_strand, char* dst);
 
 /// One table row per known anchor, in input order (unknown anchors give no
 /// row, as in the other batched queries):
