@@ -39,3 +39,24 @@ print(f"{table.num_rows} exon rows for {len(tx)} transcripts in {ms:.1f} ms")
 print(table.select(["anchor", "descendant_id", "seqid", "start", "end", "strand"]).slice(0, 5).to_pandas().to_string(index=False)
       if hasattr(table, "to_pandas") else table.slice(0, 5))
 PY
+
+echo; echo "== sequences: the spliced coding sequence of every mRNA, from a genome FASTA =="
+python3 - "$work/genes.gffdb" "$work/genome.fa" <<'PY'
+import random, sys
+import gffbase
+
+# A made-up genome covering the synthetic annotation.
+db = gffbase.FeatureDB(sys.argv[1])
+ends = {}
+for g in db.features_of_type("gene"):
+    ends[g.seqid] = max(ends.get(g.seqid, 0), g.end)
+rng = random.Random(1)
+with open(sys.argv[2], "w") as fh:
+    for seqid, end in sorted(ends.items()):
+        bases = "".join(rng.choices("ACGT", k=end + 1000))
+        fh.write(f">{seqid}\n" + "\n".join(bases[i:i + 60] for i in range(0, len(bases), 60)) + "\n")
+t = db.sequences_batched([f.id for f in db.features_of_type("mRNA")], sys.argv[2], featuretype="CDS", missing="null")
+print(f"{t.num_rows} mRNAs, {t['sequence'].null_count} without CDS; first: {t['anchor'][0]} "
+      f"({t['parts'][0]} CDS parts, {t['length'][0]} bp)")
+PY
+gffbase sequences "$work/genes.gffdb" G1_00001.t1 --fasta "$work/genome.fa" --type CDS -w 70 | head -3
