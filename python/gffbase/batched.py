@@ -163,9 +163,13 @@ def sequences_batched(db, ids, fasta, featuretype, use_strand: bool, missing: st
     if not types:
         raise InvalidArgumentError("featuretype: expected the type(s) of the parts to join, e.g. 'exon' or 'CDS'")
     reader = _fasta_reader(db, fasta)
-    anchors = ids if type(ids) is list and all(type(x) is str for x in ids) else _anchor_ids(ids)
-    capsule = _core.sequences_batched(db._db, reader, anchors, types, bool(use_strand), missing == "null", threads)
-    return to_format(capsule, format)
+    args = (types, bool(use_strand), missing == "null", threads)
+    if type(ids) is list:
+        try:  # a list of IDs goes to the core as is (no per-ID Python work), as in hierarchy_batched
+            return to_format(_core.sequences_batched(db._db, reader, ids, *args), format)
+        except TypeError:
+            pass  # Features among them: the general path below
+    return to_format(_core.sequences_batched(db._db, reader, _anchor_ids(ids), *args), format)
 
 
 _WHOLE_SEQID_END = 1 << 62  # an open end: past any feature

@@ -108,14 +108,10 @@ int cmd_sequences(const Argv& argv) {
   warn_unknown_types(spec.name, *db, part_types);
   warn_unknown_types(spec.name, *db, of_types);
 
-  Result<FastaReader> fasta = Status::invalid_argument("");
-  if (auto path = a.value("--fasta")) {
-    fasta = FastaReader::open(*path);
-  } else if (db->fasta().empty()) {
+  if (!a.value("--fasta") && db->fasta().empty()) {
     return report_error(spec.name, db->path() + " holds no ##FASTA section: name the genome with --fasta FASTA");
-  } else {
-    fasta = database_fasta(db);
   }
+  Result<FastaReader> fasta = a.value("--fasta") ? FastaReader::open(*a.value("--fasta")) : database_fasta(db);
   if (!fasta.is_ok()) return report_error(spec.name, fasta.status().message());
 
   // The features, in the order asked: IDs first (an unknown one is said and
@@ -147,10 +143,7 @@ int cmd_sequences(const Argv& argv) {
     return report_error(spec.name, e);
   }
   std::FILE* out = output.stream();
-  std::vector<std::uint32_t> codes;
-  for (const auto& t : part_types) {
-    if (auto c = db->type_code(t)) codes.push_back(*c);
-  }
+  const std::vector<std::uint32_t> codes = db->type_codes(part_types);
   const bool use_strand = !a.flag("--no-strand");
   const bool skip = a.flag("--skip-unavailable");
   std::size_t skipped = 0;

@@ -62,22 +62,27 @@ Result<const FastaSequence*> fasta_sequence_for(const Database& db, const FastaR
   }
   const auto fl = db.flags();
   const auto seqids = db.seqid_codes();
+  const auto st = db.starts();
+  const auto en = db.ends();
   for (RowId r : parts.rows) {
+    // The checks read the columns; the row's text is fetched only to word an error.
+    const bool no_coords = fl[r] & kRowNoCoords;
+    const bool elsewhere = seqids[r] != parts.seqid;
+    const bool outside = st[r] < 1 || static_cast<std::uint64_t>(en[r]) > seq->length;
+    if (!no_coords && !elsewhere && !outside) continue;
     const RowView v = db.row(r);
     const std::string at = " (line " + std::to_string(v.line) + ")";
-    if (fl[r] & kRowNoCoords) {
+    if (no_coords) {
       return Status::invalid_argument(who + ": a part without coordinates" + at + " has no bases to fetch");
     }
-    if (seqids[r] != parts.seqid) {
+    if (elsewhere) {
       return Status::invalid_argument(who + ": a part lies on seqid '" + std::string(v.seqid) + "'" + at +
                                       ", not on the feature's own '" + std::string(seqid) +
                                       "' (trans-spliced: fetch its parts one by one)");
     }
-    if (v.start < 1 || static_cast<std::uint64_t>(v.end) > seq->length) {
-      return Status::invalid_argument(who + ": part " + std::string(seqid) + ":" + std::to_string(v.start) + "-" +
-                                      std::to_string(v.end) + at + " lies outside " + std::string(seqid) +
-                                      " in " + fasta.name() + " (1-" + std::to_string(seq->length) + ")");
-    }
+    return Status::invalid_argument(who + ": part " + std::string(seqid) + ":" + std::to_string(v.start) + "-" +
+                                    std::to_string(v.end) + at + " lies outside " + std::string(seqid) + " in " +
+                                    fasta.name() + " (1-" + std::to_string(seq->length) + ")");
   }
   return seq;
 }
@@ -124,10 +129,7 @@ Status write_spliced(const Database& db, const FastaReader& fasta, const FastaSe
 Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
                               std::span<const std::string_view> anchor_names, std::span<const FeatureIndex> anchors,
                               const SequenceQuery& q, ArrowArrayStream* out, int threads) {
-  std::vector<std::uint32_t> codes;
-  for (const auto& t : q.part_types) {
-    if (auto c = db.type_code(t)) codes.push_back(*c);
-  }
+  const std::vector<std::uint32_t> codes = db.type_codes(q.part_types);
   std::vector<std::uint32_t> input;  // input positions of the known anchors
   for (std::uint32_t i = 0; i < anchors.size(); ++i) {
     if (anchors[i] != kNone && anchors[i] < db.feature_count()) input.push_back(i);
@@ -147,11 +149,6 @@ Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
       }
     }
   });
-  if (!q.skip_unavailable) {
-    for (const auto& p : problems) {
-      if (p) return *p;
-    }
-  }
   auto off = arrow::ColumnBuffer<std::int64_t>::uninitialized(n + 1);
   off[0] = 0;
   for (std::size_t k = 0; k < n; ++k) off[k + 1] = off[k] + static_cast<std::int64_t>(seqs[k] ? parts[k].length : 0);
