@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what gffbase needs to build and test, from Debian and PyPI only.
 #   system: a C++20 compiler, CMake, pkg-config, zlib, libdeflate, GoogleTest,
-#           bedtools (for the tests of gffbase.pybedtools_integration)
+#           bedtools (for the tests of gffbase.pybedtools_integration), gffread (the
+#           peer the sequence and protein tests compare with)
 #   python: nanobind + scikit-build-core (build), the package's test extras
 # Idempotent: packages already present are not reinstalled.
 set -euo pipefail
 
-apt_packages=(g++ cmake ninja-build pkg-config zlib1g-dev libdeflate-dev libgtest-dev tabix clang-14 libclang-rt-14-dev bedtools)
+apt_packages=(g++ cmake ninja-build pkg-config zlib1g-dev libdeflate-dev libgtest-dev tabix clang-14 libclang-rt-14-dev bedtools gffread)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -154,22 +154,35 @@ def _fasta_reader(db, fasta):
                                f"##FASTA section), found {type(fasta).__name__}")
 
 
-def sequences_batched(db, ids, fasta, featuretype, use_strand: bool, missing: str, format, threads: int):
+def sequences_batched(db, ids, fasta, featuretype, use_strand: bool, missing: str, format, threads: int,
+                      translate=False):
     _check_format(format)
     _check_threads(threads)
+    genetic_code = _genetic_code(translate)
     if missing not in ("error", "null"):
         raise InvalidArgumentError(f"missing: expected 'error' or 'null', found {missing!r}")
     types = _types(featuretype)
     if not types:
         raise InvalidArgumentError("featuretype: expected the type(s) of the parts to join, e.g. 'exon' or 'CDS'")
     reader = _fasta_reader(db, fasta)
-    args = (types, bool(use_strand), missing == "null", threads)
+    args = (types, bool(use_strand), missing == "null", translate is not False, genetic_code, threads)
     if type(ids) is list:
         try:  # a list of IDs goes to the core as is (no per-ID Python work), as in hierarchy_batched
             return to_format(_core.sequences_batched(db._db, reader, ids, *args), format)
         except TypeError:
             pass  # Features among them: the general path below
     return to_format(_core.sequences_batched(db._db, reader, _anchor_ids(ids), *args), format)
+
+
+def _genetic_code(translate) -> int:
+    """The NCBI genetic code `translate` names: 0 (from each feature's
+    transl_table, else 1) for False/True, the table for an int."""
+    if translate is False or translate is True:
+        return 0
+    if isinstance(translate, int) and _core.genetic_code_name(translate) is not None:
+        return translate
+    raise InvalidArgumentError(f"translate: expected True, False or an NCBI genetic code "
+                               f"({_core.genetic_code_ids()}), found {translate!r}")
 
 
 _WHOLE_SEQID_END = 1 << 62  # an open end: past any feature

@@ -29,6 +29,16 @@ def reverse_complement(seq: str) -> str:
     return seq.translate(_COMPLEMENT)[::-1]
 
 
+def translate(cds: str, genetic_code: int = 1, phase: int = 0, complete_start: bool = True,
+              drop_final_stop: bool = True) -> str:
+    """The protein of a coding sequence (5' to 3'), with NCBI genetic code `genetic_code`:
+    `phase` bases are skipped, whole codons read (ambiguity codes give the amino acid all
+    their readings agree on, else X), a first start codon reads as M when `complete_start`,
+    and a final stop is left out when `drop_final_stop` (stops elsewhere are '*').  The
+    same code as ``sequences_batched(..., translate=True)`` (include/gffbase/query/translation.hpp)."""
+    return _core.translate(cds, genetic_code, phase, complete_start, drop_final_stop)
+
+
 class FastaFile:
     """Random access to the sequences of a FASTA file (plain, gzip or BGZF)."""
 

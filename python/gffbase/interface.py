@@ -349,7 +349,7 @@ class FeatureDB:
         return hierarchy_batched(self, ids, level, featuretype, format, False, threads)
 
     def sequences_batched(self, ids, fasta=None, featuretype="exon", use_strand: bool = True,
-                          missing: str = "error", format="arrow", threads: int = 0):
+                          missing: str = "error", format="arrow", threads: int = 0, translate=False):
         """Sequences of many features in one call → one table (anchor, seqid, start, end, strand, parts,
         length, sequence, problem), in input order.
 
@@ -360,10 +360,16 @@ class FeatureDB:
         gzip or BGZF; an up-to-date .fai is used), a gffbase FastaFile, or None for the database's
         own ##FASTA section.  A feature whose bases cannot be fetched (seqid not in the FASTA, past
         its end) raises, naming it; with missing="null" its sequence is null and `problem` says why.
-        Unknown IDs give no row."""
+        Unknown IDs give no row.
+
+        `translate=True` returns proteins (ask featuretype="CDS"): the 5' CDS's phase is skipped, an
+        alternative start codon of a complete CDS reads as M, a final stop is left out, and the
+        genetic code is the CDS's (or anchor's) `transl_table` attribute, else 1; an int
+        (`translate=11`) names the NCBI genetic code for every feature.  `length` stays the bases
+        joined.  See docs/sequences.md."""
         from .batched import sequences_batched
 
-        return sequences_batched(self, ids, fasta, featuretype, use_strand, missing, format, threads)
+        return sequences_batched(self, ids, fasta, featuretype, use_strand, missing, format, threads, translate)
 
     def region_batched(self, regions, featuretype=None, completely_within=False, format="arrow",
                        strand=None, threads: int = 0):

@@ -1,6 +1,7 @@
 // gffbase sequences: spliced transcripts, coding sequences or any feature's
 // bases from a FASTA file (or the database's own ##FASTA section), as FASTA,
 // TSV or JSON lines.
+#include <charconv>
 #include <cstdio>
 #include <memory>
 
@@ -65,12 +66,17 @@ int cmd_sequences(const Argv& argv) {
       "sequences; repeatable) joined in coordinate order and reverse-complemented on the minus strand, as\n"
       "`gffread -w` / `-x` do.  A feature that is itself of --type and has no such children gives its own\n"
       "lines' bases.  Bases come from --fasta (plain, gzip or BGZF; an up-to-date .fai is used) or, without\n"
-      "it, from the database's own ##FASTA section.  FASTA records are headed `>ID seqid:start-end(strand)`.",
+      "it, from the database's own ##FASTA section.  FASTA records are headed `>ID seqid:start-end(strand)`.\n"
+      "--translate gives proteins instead (`gffread -y`): ask for --type CDS; the 5' CDS's phase is skipped,\n"
+      "an alternative start codon of a complete CDS reads as M, a final stop is left out, and the genetic\n"
+      "code is the CDS's transl_table attribute (NCBI), else 1, unless --genetic-code says.",
       {{"--fasta", "", true, false, "the genome FASTA (default: the database's ##FASTA section)", "FASTA"},
        {"--type", "-t", true, true, "type of the children to join (repeatable; default exon)", "TYPE"},
        {"--of-type", "", true, true, "every feature of this type is an ID (repeatable)", "TYPE"},
        {"--ids", "", true, false, "read more IDs from FILE, one per line (- = stdin)", "FILE"},
        {"--no-strand", "", false, false, "never reverse-complement", ""},
+       {"--translate", "", false, false, "print proteins: the joined bases translated", ""},
+       {"--genetic-code", "", true, false, "NCBI genetic code for --translate (default: transl_table, else 1)", "N"},
        {"--skip-unavailable", "", false, false,
         "leave out features whose bases cannot be fetched (no such children, seqid not in the FASTA) with one "
         "summary line instead of an error each",
@@ -94,6 +100,18 @@ int cmd_sequences(const Argv& argv) {
     if (w->empty() || *end != '\0' || v < 0) return usage_error(spec, "--width: expected a number >= 0, found '" + *w + "'");
     width = v == 0 ? std::string::npos : static_cast<std::size_t>(v);
   }
+  SequenceQuery query;
+  query.use_strand = !a.flag("--no-strand");
+  query.translate = a.flag("--translate");
+  if (auto g = a.value("--genetic-code")) {
+    if (!query.translate) return usage_error(spec, "--genetic-code goes with --translate");
+    const char* end = g->data() + g->size();
+    const auto parsed = std::from_chars(g->data(), end, query.genetic_code);
+    if (g->empty() || parsed.ec != std::errc() || parsed.ptr != end || !GeneticCode::ncbi(query.genetic_code)) {
+      return usage_error(spec, "--genetic-code: expected an NCBI genetic code (" +
+                                   std::string(GeneticCode::known_ids()) + "), found '" + *g + "'");
+    }
+  }
   std::vector<std::string> ids;
   std::string err;
   if (!collect_ids(a, 1, ids, err)) return report_error(spec.name, err);
@@ -103,8 +121,9 @@ int cmd_sequences(const Argv& argv) {
   auto opened = Database::open(a.positional()[0]);
   if (!opened.is_ok()) return report_error(spec.name, opened.status().message());
   std::shared_ptr<const Database> db = *opened;
-  std::vector<std::string> part_types = a.values("--type");
-  if (part_types.empty()) part_types = {"exon"};
+  query.part_types = a.values("--type");
+  if (query.part_types.empty()) query.part_types = {"exon"};
+  const std::vector<std::string>& part_types = query.part_types;
   warn_unknown_types(spec.name, *db, part_types);
   warn_unknown_types(spec.name, *db, of_types);
 
@@ -144,7 +163,6 @@ int cmd_sequences(const Argv& argv) {
   }
   std::FILE* out = output.stream();
   const std::vector<std::uint32_t> codes = db->type_codes(part_types);
-  const bool use_strand = !a.flag("--no-strand");
   const bool skip = a.flag("--skip-unavailable");
   std::size_t skipped = 0;
   std::string first_skipped;
@@ -154,10 +172,7 @@ int cmd_sequences(const Argv& argv) {
     const SplicedParts parts = spliced_parts(*db, f, codes);
     auto seq = fasta_sequence_for(*db, *fasta, parts, part_types);
     Status fetched = seq.status();
-    if (fetched) {
-      bases.resize(parts.length);
-      fetched = write_spliced(*db, *fasta, **seq, parts, use_strand, bases.data());
-    }
+    if (fetched) fetched = fetch_sequence(*db, *fasta, **seq, parts, query, bases);
     if (!fetched) {
       if (skip) {
         if (skipped++ == 0) first_skipped = fetched.message();

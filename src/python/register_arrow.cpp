@@ -195,7 +195,7 @@ void register_arrow(nb::module_& m) {
   m.def(
       "sequences_batched",
       [](PyDatabase& p, const FastaReader& fasta, nb::list anchor_list, std::vector<std::string> part_types,
-         bool use_strand, bool skip_unavailable, int threads) {
+         bool use_strand, bool skip_unavailable, bool translate, int genetic_code, int threads) {
         nb::tuple held;
         const std::vector<std::string_view> anchors = anchor_views(anchor_list, held);
         const Database& db = p.db();
@@ -203,6 +203,8 @@ void register_arrow(nb::module_& m) {
         q.part_types = std::move(part_types);
         q.use_strand = use_strand;
         q.skip_unavailable = skip_unavailable;
+        q.translate = translate;
+        q.genetic_code = genetic_code;
         Status failure;
         nb::object cap = stream_capsule([&](ArrowArrayStream* out) {
           std::vector<FeatureIndex> idx(anchors.size());
@@ -213,7 +215,8 @@ void register_arrow(nb::module_& m) {
         return cap;
       },
       nb::arg("db"), nb::arg("fasta"), nb::arg("anchors"), nb::arg("part_types"), nb::arg("use_strand") = true,
-      nb::arg("skip_unavailable") = false, nb::arg("threads") = 0);
+      nb::arg("skip_unavailable") = false, nb::arg("translate") = false, nb::arg("genetic_code") = 0,
+      nb::arg("threads") = 0);
   m.def("features_table", [](PyDatabase& p) {
     return stream_capsule([&](ArrowArrayStream* out) { export_features_arrow(p.db(), out); });
   });

@@ -1,5 +1,6 @@
 // gffbase._core.FastaReader: indexed FASTA files and a .gffdb's ##FASTA
 // section, for sequences_batched and the Python helpers.
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/string_view.h>
 #include <nanobind/stl/vector.h>
@@ -7,6 +8,7 @@
 #include "bindings.hpp"
 #include "gffbase/io/fasta.hpp"
 #include "gffbase/query/sequences.hpp"
+#include "gffbase/query/translation.hpp"
 
 namespace gffbase::python {
 
@@ -42,6 +44,34 @@ void register_fasta(nb::module_& m) {
             return f.fetch(name, start, end).value_or_throw();
           },
           nb::arg("name"), nb::arg("start"), nb::arg("end"));
+  m.def(
+      "genetic_code_name",
+      [](int id) -> std::optional<std::string> {
+        const GeneticCode* c = GeneticCode::ncbi(id);
+        return c ? std::optional<std::string>(std::string(c->name())) : std::nullopt;
+      },
+      nb::arg("id"));
+  m.def("genetic_code_ids", [] { return std::string(GeneticCode::known_ids()); });
+  m.def(
+      "translate",
+      [](std::string_view cds, int genetic_code, int phase, bool complete_start, bool drop_final_stop) {
+        const GeneticCode* c = GeneticCode::ncbi(genetic_code);
+        if (c == nullptr) {
+          throw Error(ErrorKind::kInvalidArgument, "genetic_code: expected an NCBI genetic code (" +
+                                                       std::string(GeneticCode::known_ids()) + "), found " +
+                                                       std::to_string(genetic_code));
+        }
+        if (phase < 0 || phase > 2) {
+          throw Error(ErrorKind::kInvalidArgument, "phase: expected 0, 1 or 2, found " + std::to_string(phase));
+        }
+        TranslateOptions options;
+        options.phase = phase;
+        options.complete_start = complete_start;
+        options.drop_final_stop = drop_final_stop;
+        return translate(cds, *c, options);
+      },
+      nb::arg("cds"), nb::arg("genetic_code") = 1, nb::arg("phase") = 0, nb::arg("complete_start") = true,
+      nb::arg("drop_final_stop") = true);
 }
 
 }  // namespace gffbase::python

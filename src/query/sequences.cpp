@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <deque>
 #include <optional>
 
 #include "gffbase/build/feature_table.hpp"
+#include "gffbase/parse/attributes.hpp"
 #include "../common/parallel_parts.hpp"
 
 namespace gffbase {
@@ -126,6 +128,127 @@ Status write_spliced(const Database& db, const FastaReader& fasta, const FastaSe
   return {};
 }
 
+namespace {
+
+// Where genomic position `x` falls in the joined parts (5' to 3'), or -1.
+std::int64_t offset_in_parts(const Database& db, const SplicedParts& parts, bool reversed, Coord x) {
+  const auto st = db.starts();
+  const auto en = db.ends();
+  std::int64_t off = 0;
+  for (std::size_t i = 0; i < parts.rows.size(); ++i) {
+    const RowId r = parts.rows[reversed ? parts.rows.size() - 1 - i : i];
+    if (en[r] < st[r]) continue;
+    if (x >= st[r] && x <= en[r]) return off + (reversed ? en[r] - x : x - st[r]);
+    off += en[r] - st[r] + 1;
+  }
+  return -1;
+}
+
+// One NCBI transl_except value, "(pos:4296060..4296062,aa:Sec)" or
+// "(pos:complement(join(100..101,200)),aa:TERM)": the codon it names (from
+// its 5'-most base: the lowest position, the highest on a complement) and
+// the amino acid, appended to `out`.  A value read otherwise is left out.
+void add_translation_exception(const Database& db, const SplicedParts& parts, bool reversed, int phase,
+                               std::string_view value, std::vector<std::pair<std::size_t, char>>& out) {
+  const std::size_t pos = value.find("pos:");
+  const std::size_t aa = value.find(",aa:");
+  if (pos == std::string_view::npos || aa == std::string_view::npos || aa < pos) return;
+  const std::string_view location = value.substr(pos + 4, aa - pos - 4);
+  std::string_view name = value.substr(aa + 4);
+  name = name.substr(0, name.find(')'));
+  const char letter = amino_acid_letter(name);
+  if (letter == 0) return;
+  const bool complement = location.find("complement") != std::string_view::npos;
+  std::optional<Coord> five_prime;
+  for (std::size_t i = 0; i < location.size();) {
+    if (location[i] < '0' || location[i] > '9') {
+      ++i;
+      continue;
+    }
+    Coord x = 0;
+    const auto parsed = std::from_chars(location.data() + i, location.data() + location.size(), x);
+    i = static_cast<std::size_t>(parsed.ptr - location.data());
+    if (parsed.ec != std::errc()) return;
+    if (!five_prime || (complement ? x > *five_prime : x < *five_prime)) five_prime = x;
+  }
+  if (!five_prime) return;
+  const std::int64_t at = offset_in_parts(db, parts, reversed, *five_prime) - phase;
+  if (at >= 0 && at % 3 == 0) out.emplace_back(static_cast<std::size_t>(at / 3), letter);
+}
+
+}  // namespace
+
+Result<CodingFrame> coding_frame(const Database& db, const SplicedParts& parts, const SequenceQuery& q) {
+  CodingFrame frame;
+  if (parts.rows.empty()) return frame;
+  const bool reversed = q.use_strand && parts.strand == '-';
+  const RowId five_prime = reversed ? parts.rows.back() : parts.rows.front();
+  const std::int8_t phase = db.phases()[five_prime];
+  frame.options.phase = phase > 0 ? phase : 0;
+  frame.options.complete_start = frame.options.phase == 0;
+  // The 5' part's attributes first, then the anchor's: each may carry the
+  // table and the marks of a 5' end the annotation does not hold.
+  const bool gff3 = db.meta_value("format") == "gff3";
+  const std::string_view range_key = reversed ? "end_range" : "start_range";
+  bool table_seen = q.genetic_code != 0;  // an explicit table overrides the attribute
+  std::vector<AttributeItem> items;
+  std::deque<std::string> scratch;
+  for (const RowId r : {five_prime, db.primary_row(parts.feature)}) {
+    items.clear();
+    scratch.clear();
+    parse_attributes(db.row_attributes(r), gff3, items, scratch);
+    for (const AttributeItem& a : items) {
+      if (a.key == range_key || (a.key == "tag" && a.value == "cds_start_NF")) frame.options.complete_start = false;
+      if (a.key != "transl_table" || table_seen) continue;
+      table_seen = true;
+      int id = 0;
+      const char* end = a.value.data() + a.value.size();
+      const auto parsed = std::from_chars(a.value.data(), end, id);
+      frame.code = parsed.ec == std::errc() && parsed.ptr == end ? GeneticCode::ncbi(id) : nullptr;
+      if (frame.code == nullptr) {
+        return Status::invalid_argument("feature '" + std::string(db.feature_id(parts.feature)) +
+                                        "': transl_table=" + std::string(a.value) + " (line " +
+                                        std::to_string(db.row(r).line) + ") names no NCBI genetic code (" +
+                                        std::string(GeneticCode::known_ids()) + ")");
+      }
+    }
+  }
+  // NCBI writes transl_except on the CDS lines.  Most lines have none: the
+  // text is searched before it is parsed.
+  for (const RowId r : parts.rows) {
+    const std::string_view text = db.row_attributes(r);
+    if (text.find("transl_except") == std::string_view::npos) continue;
+    items.clear();
+    scratch.clear();
+    parse_attributes(text, gff3, items, scratch);
+    for (const AttributeItem& a : items) {
+      if (a.key == "transl_except") {
+        add_translation_exception(db, parts, reversed, frame.options.phase, a.value, frame.options.exceptions);
+      }
+    }
+  }
+  if (frame.code == nullptr) {
+    const int id = q.genetic_code != 0 ? q.genetic_code : 1;
+    frame.code = GeneticCode::ncbi(id);
+    if (frame.code == nullptr) {
+      return Status::invalid_argument("genetic code " + std::to_string(id) + ": no such NCBI table (" +
+                                      std::string(GeneticCode::known_ids()) + ")");
+    }
+  }
+  return frame;
+}
+
+Status fetch_sequence(const Database& db, const FastaReader& fasta, const FastaSequence& seq, const SplicedParts& parts,
+                      const SequenceQuery& q, std::string& out) {
+  out.resize(parts.length);
+  if (Status s = write_spliced(db, fasta, seq, parts, q.use_strand, out.data()); !s) return s;
+  if (!q.translate) return {};
+  auto frame = coding_frame(db, parts, q);
+  if (!frame.is_ok()) return frame.status();
+  out = translate(out, *frame->code, frame->options);
+  return {};
+}
+
 Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
                               std::span<const std::string_view> anchor_names, std::span<const FeatureIndex> anchors,
                               const SequenceQuery& q, ArrowArrayStream* out, int threads) {
@@ -149,17 +272,39 @@ Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
       }
     }
   });
+  // Proteins are translated first, into their own strings: their lengths
+  // are known only then.  Bases go straight into the column.
+  std::vector<std::string> proteins(q.translate ? n : 0);
+  auto unavailable = [&](std::size_t k, Status s) {
+    problems[k] = std::move(s);
+    seqs[k] = nullptr;
+  };
+  if (q.translate) {
+    internal::parallel_parts(n, threads, 256, [&](std::size_t b, std::size_t e, int) {
+      for (std::size_t k = b; k < e; ++k) {
+        if (!seqs[k]) continue;
+        if (Status s = fetch_sequence(db, fasta, *seqs[k], parts[k], q, proteins[k]); !s) {
+          unavailable(k, std::move(s));
+          proteins[k].clear();
+        }
+      }
+    });
+  }
   auto off = arrow::ColumnBuffer<std::int64_t>::uninitialized(n + 1);
   off[0] = 0;
-  for (std::size_t k = 0; k < n; ++k) off[k + 1] = off[k] + static_cast<std::int64_t>(seqs[k] ? parts[k].length : 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t bytes = !seqs[k] ? 0 : q.translate ? proteins[k].size() : parts[k].length;
+    off[k + 1] = off[k] + static_cast<std::int64_t>(bytes);
+  }
   auto data = arrow::ColumnBuffer<char>::uninitialized(static_cast<std::size_t>(off[n]));
   internal::parallel_parts(n, threads, 256, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t k = b; k < e; ++k) {
       if (!seqs[k]) continue;
-      if (Status s = write_spliced(db, fasta, *seqs[k], parts[k], q.use_strand, data.data() + off[k]); !s) {
-        problems[k] = std::move(s);
-        seqs[k] = nullptr;  // a null row; its bytes must still be text
-        std::fill(data.data() + off[k], data.data() + off[k + 1], 'N');
+      if (q.translate) {
+        std::copy(proteins[k].begin(), proteins[k].end(), data.data() + off[k]);
+      } else if (Status s = write_spliced(db, fasta, *seqs[k], parts[k], q.use_strand, data.data() + off[k]); !s) {
+        unavailable(k, std::move(s));
+        std::fill(data.data() + off[k], data.data() + off[k + 1], 'N');  // a null row; its bytes must still be text
       }
     }
   });

@@ -24,6 +24,16 @@
 //   sequence with the reason kept.
 // * Coordinates reported are 1-based, closed: start of the first part, end
 //   of the last.
+// * With `translate`, the joined bases are read as a coding sequence and
+//   the protein is returned instead (translation.hpp): the phase of the 5'
+//   part (the last one on the minus strand) skips bases; the 5' end is
+//   complete, so an alternative start codon reads as M, unless that part or
+//   the anchor says otherwise (phase 1 or 2; NCBI `start_range` on the plus
+//   strand, `end_range` on the minus strand; GENCODE/Ensembl tag
+//   `cds_start_NF`).  The table is `genetic_code`, or when 0 the 5' part's or
+//   the anchor's `transl_table` attribute (NCBI writes it on bacterial and
+//   organelle CDS), else 1 (standard).  An unknown table cannot be fetched,
+//   as above.  Parts are best asked as "CDS"; exons would translate UTRs.
 #pragma once
 
 #include <memory>
@@ -35,6 +45,7 @@
 #include "gffbase/arrow/c_data.hpp"
 #include "gffbase/io/fasta.hpp"
 #include "gffbase/query/database.hpp"
+#include "gffbase/query/translation.hpp"
 
 namespace gffbase {
 
@@ -42,6 +53,8 @@ struct SequenceQuery {
   std::vector<std::string> part_types{"exon"};
   bool use_strand = true;
   bool skip_unavailable = false;  ///< null sequence instead of an error
+  bool translate = false;         ///< the protein instead of the bases
+  int genetic_code = 0;           ///< NCBI table; 0: transl_table attribute, else 1
 };
 
 /// One anchor's parts, ready to fetch.
@@ -75,10 +88,26 @@ Result<const FastaSequence*> fasta_sequence_for(const Database& db, const FastaR
 Status write_spliced(const Database& db, const FastaReader& fasta, const FastaSequence& seq,
                      const SplicedParts& parts, bool use_strand, char* dst);
 
+/// How `parts` read as a coding sequence (see the contract): the table, the
+/// phase to skip, whether the 5' end is complete.  Fails (kInvalidArgument,
+/// naming the feature) on a transl_table attribute or genetic_code that
+/// names no NCBI table.
+struct CodingFrame {
+  const GeneticCode* code = nullptr;
+  TranslateOptions options;
+};
+Result<CodingFrame> coding_frame(const Database& db, const SplicedParts& parts, const SequenceQuery& q);
+
+/// The sequence of `parts` as the query asks: the bases (write_spliced), or
+/// with q.translate their protein.  Replaces `out`.
+Status fetch_sequence(const Database& db, const FastaReader& fasta, const FastaSequence& seq, const SplicedParts& parts,
+                      const SequenceQuery& q, std::string& out);
+
 /// One table row per known anchor, in input order (unknown anchors give no
 /// row, as in the other batched queries):
-///   anchor, seqid, start, end, strand, parts (int32), length (int64),
-///   sequence (large_utf8; null when unavailable and skip_unavailable),
+///   anchor, seqid, start, end, strand, parts (int32), length (int64: the
+///   bases joined, also with q.translate), sequence (large_utf8; the protein
+///   with q.translate; null when unavailable and skip_unavailable),
 ///   problem (large_utf8; why the sequence is null, else null)
 /// Fails on the first unavailable anchor unless skip_unavailable.
 Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
