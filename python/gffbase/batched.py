@@ -176,11 +176,15 @@ def sequences_batched(db, ids, fasta, featuretype, use_strand: bool, missing: st
 
 def _genetic_code(translate) -> int:
     """The NCBI genetic code `translate` names: 0 (from each feature's
-    transl_table, else 1) for False/True, the table for an int."""
+    transl_table, else 1) for False/True, the table for an int (NumPy's too)."""
     if translate is False or translate is True:
         return 0
-    if isinstance(translate, int) and _core.genetic_code_name(translate) is not None:
-        return translate
+    try:
+        table = None if isinstance(translate, (bool, float, str)) else operator.index(translate)
+    except TypeError:
+        table = None
+    if table is not None and 0 < table < 1000 and _core.genetic_code_name(table) is not None:
+        return table
     raise InvalidArgumentError(f"translate: expected True, False or an NCBI genetic code "
                                f"({_core.genetic_code_ids()}), found {translate!r}")
 

@@ -29,13 +29,22 @@ def reverse_complement(seq: str) -> str:
     return seq.translate(_COMPLEMENT)[::-1]
 
 
-def translate(cds: str, genetic_code: int = 1, phase: int = 0, complete_start: bool = True,
+def translate(cds: str, genetic_code: int = 1, phase: int = 0, complete_start: Optional[bool] = None,
               drop_final_stop: bool = True) -> str:
     """The protein of a coding sequence (5' to 3'), with NCBI genetic code `genetic_code`:
     `phase` bases are skipped, whole codons read (ambiguity codes give the amino acid all
-    their readings agree on, else X), a first start codon reads as M when `complete_start`,
-    and a final stop is left out when `drop_final_stop` (stops elsewhere are '*').  The
-    same code as ``sequences_batched(..., translate=True)`` (include/gffbase/query/translation.hpp)."""
+    their readings agree on, else X), a first start codon reads as M when `complete_start`
+    (by default when `phase` is 0: a CDS that begins mid-codon is 5'-partial), and a final
+    stop is left out when `drop_final_stop` (stops elsewhere are '*').  The same code as
+    ``sequences_batched(..., translate=True)`` (include/gffbase/query/translation.hpp)."""
+    from .errors import InvalidArgumentError
+
+    for name, value, ok in (("genetic_code", genetic_code, range(1, 1000)), ("phase", phase, range(3))):
+        if isinstance(value, bool) or not isinstance(value, int) or value not in ok:
+            raise InvalidArgumentError(f"{name}: expected " + (f"an NCBI genetic code ({_core.genetic_code_ids()})"
+                                       if name == "genetic_code" else "0, 1 or 2") + f", found {value!r}")
+    if complete_start is None:
+        complete_start = phase == 0
     return _core.translate(cds, genetic_code, phase, complete_start, drop_final_stop)
 
 

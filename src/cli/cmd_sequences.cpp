@@ -103,6 +103,9 @@ int cmd_sequences(const Argv& argv) {
   SequenceQuery query;
   query.use_strand = !a.flag("--no-strand");
   query.translate = a.flag("--translate");
+  if (query.translate && !query.use_strand) {
+    return usage_error(spec, "--translate reads coding sequences 5' to 3': it cannot go with --no-strand");
+  }
   if (auto g = a.value("--genetic-code")) {
     if (!query.translate) return usage_error(spec, "--genetic-code goes with --translate");
     const char* end = g->data() + g->size();

@@ -130,6 +130,9 @@ Status write_spliced(const Database& db, const FastaReader& fasta, const FastaSe
 
 namespace {
 
+constexpr const char* kTranslateNeedsStrand =
+    "translate reads each coding sequence 5' to 3': it cannot be asked without the strand (use_strand)";
+
 // Where genomic position `x` falls in the joined parts (5' to 3'), or -1.
 std::int64_t offset_in_parts(const Database& db, const SplicedParts& parts, bool reversed, Coord x) {
   const auto st = db.starts();
@@ -144,36 +147,46 @@ std::int64_t offset_in_parts(const Database& db, const SplicedParts& parts, bool
   return -1;
 }
 
-// One NCBI transl_except value, "(pos:4296060..4296062,aa:Sec)" or
-// "(pos:complement(join(100..101,200)),aa:TERM)": the codon it names (from
-// its 5'-most base: the lowest position, the highest on a complement) and
-// the amino acid, appended to `out`.  A value read otherwise is left out.
-void add_translation_exception(const Database& db, const SplicedParts& parts, bool reversed, int phase,
-                               std::string_view value, std::vector<std::pair<std::size_t, char>>& out) {
-  const std::size_t pos = value.find("pos:");
-  const std::size_t aa = value.find(",aa:");
-  if (pos == std::string_view::npos || aa == std::string_view::npos || aa < pos) return;
-  const std::string_view location = value.substr(pos + 4, aa - pos - 4);
-  std::string_view name = value.substr(aa + 4);
-  name = name.substr(0, name.find(')'));
-  const char letter = amino_acid_letter(name);
-  if (letter == 0) return;
-  const bool complement = location.find("complement") != std::string_view::npos;
-  std::optional<Coord> five_prime;
-  for (std::size_t i = 0; i < location.size();) {
-    if (location[i] < '0' || location[i] > '9') {
-      ++i;
-      continue;
+// NCBI transl_except values, "(pos:4296060..4296062,aa:Sec)" or
+// "(pos:complement(join(100..101,200)),aa:TERM)", several joined by ','
+// (a converter that left the comma inside a value unescaped splits one value
+// in two; joined, it reads whole again).  Each names a codon by its 5'-most
+// base (the lowest position, the highest on a complement; an accession
+// before a range, "NC_1.1:10..12", is not a position) and an amino acid;
+// they are appended to `out`.  A value read otherwise is left out.
+void add_translation_exceptions(const Database& db, const SplicedParts& parts, bool reversed, int phase,
+                                std::string_view text, std::vector<std::pair<std::size_t, char>>& out) {
+  for (std::size_t pos = text.find("pos:"); pos != std::string_view::npos;) {
+    const std::size_t next = text.find("pos:", pos + 4);
+    const std::string_view entry = text.substr(pos + 4, next == std::string_view::npos ? next : next - pos - 4);
+    pos = next;
+    const std::size_t aa = entry.find(",aa:");
+    if (aa == std::string_view::npos) continue;
+    std::string_view name = entry.substr(aa + 4);
+    name = name.substr(0, name.find_first_of("),"));
+    const char letter = amino_acid_letter(name);
+    if (letter == 0) continue;
+    const std::string_view location = entry.substr(0, aa);
+    const bool complement = location.find("complement") != std::string_view::npos;
+    std::optional<Coord> five_prime;
+    bool bad = false;
+    for (std::size_t i = 0; i < location.size() && !bad;) {
+      const char c = location[i];
+      const bool starts_number = i == 0 || std::string_view("(,.:<>").find(location[i - 1]) != std::string_view::npos;
+      if (c < '0' || c > '9' || !starts_number || location.find(':', i) < location.find_first_of("(,", i)) {
+        ++i;  // not a position: no digit, digits inside a word ("complement2"), an accession ending in ':'
+        continue;
+      }
+      Coord x = 0;
+      const auto parsed = std::from_chars(location.data() + i, location.data() + location.size(), x);
+      bad = parsed.ec != std::errc();
+      i = static_cast<std::size_t>(parsed.ptr - location.data());
+      if (!bad && (!five_prime || (complement ? x > *five_prime : x < *five_prime))) five_prime = x;
     }
-    Coord x = 0;
-    const auto parsed = std::from_chars(location.data() + i, location.data() + location.size(), x);
-    i = static_cast<std::size_t>(parsed.ptr - location.data());
-    if (parsed.ec != std::errc()) return;
-    if (!five_prime || (complement ? x > *five_prime : x < *five_prime)) five_prime = x;
+    if (bad || !five_prime) continue;
+    const std::int64_t at = offset_in_parts(db, parts, reversed, *five_prime) - phase;
+    if (at >= 0 && at % 3 == 0) out.emplace_back(static_cast<std::size_t>(at / 3), letter);
   }
-  if (!five_prime) return;
-  const std::int64_t at = offset_in_parts(db, parts, reversed, *five_prime) - phase;
-  if (at >= 0 && at % 3 == 0) out.emplace_back(static_cast<std::size_t>(at / 3), letter);
 }
 
 }  // namespace
@@ -187,7 +200,8 @@ Result<CodingFrame> coding_frame(const Database& db, const SplicedParts& parts, 
   frame.options.phase = phase > 0 ? phase : 0;
   frame.options.complete_start = frame.options.phase == 0;
   // The 5' part's attributes first, then the anchor's: each may carry the
-  // table and the marks of a 5' end the annotation does not hold.
+  // table.  The 5' end's marks are the part's own (an mRNA's start_range is
+  // the transcript's end, in its UTR); a GENCODE tag says it on either.
   const bool gff3 = db.meta_value("format") == "gff3";
   const std::string_view range_key = reversed ? "end_range" : "start_range";
   bool table_seen = q.genetic_code != 0;  // an explicit table overrides the attribute
@@ -198,7 +212,9 @@ Result<CodingFrame> coding_frame(const Database& db, const SplicedParts& parts, 
     scratch.clear();
     parse_attributes(db.row_attributes(r), gff3, items, scratch);
     for (const AttributeItem& a : items) {
-      if (a.key == range_key || (a.key == "tag" && a.value == "cds_start_NF")) frame.options.complete_start = false;
+      if ((a.key == range_key && r == five_prime) || (a.key == "tag" && a.value == "cds_start_NF")) {
+        frame.options.complete_start = false;
+      }
       if (a.key != "transl_table" || table_seen) continue;
       table_seen = true;
       int id = 0;
@@ -221,17 +237,18 @@ Result<CodingFrame> coding_frame(const Database& db, const SplicedParts& parts, 
     items.clear();
     scratch.clear();
     parse_attributes(text, gff3, items, scratch);
+    std::string joined;
     for (const AttributeItem& a : items) {
-      if (a.key == "transl_except") {
-        add_translation_exception(db, parts, reversed, frame.options.phase, a.value, frame.options.exceptions);
-      }
+      if (a.key == "transl_except") (joined += ',') += a.value;
     }
+    add_translation_exceptions(db, parts, reversed, frame.options.phase, joined, frame.options.exceptions);
   }
   if (frame.code == nullptr) {
     const int id = q.genetic_code != 0 ? q.genetic_code : 1;
     frame.code = GeneticCode::ncbi(id);
     if (frame.code == nullptr) {
-      return Status::invalid_argument("genetic code " + std::to_string(id) + ": no such NCBI table (" +
+      return Status::invalid_argument("feature '" + std::string(db.feature_id(parts.feature)) + "': genetic code " +
+                                      std::to_string(id) + ": no such NCBI table (" +
                                       std::string(GeneticCode::known_ids()) + ")");
     }
   }
@@ -240,6 +257,7 @@ Result<CodingFrame> coding_frame(const Database& db, const SplicedParts& parts, 
 
 Status fetch_sequence(const Database& db, const FastaReader& fasta, const FastaSequence& seq, const SplicedParts& parts,
                       const SequenceQuery& q, std::string& out) {
+  if (q.translate && !q.use_strand) return Status::invalid_argument(kTranslateNeedsStrand);
   out.resize(parts.length);
   if (Status s = write_spliced(db, fasta, seq, parts, q.use_strand, out.data()); !s) return s;
   if (!q.translate) return {};
@@ -252,6 +270,7 @@ Status fetch_sequence(const Database& db, const FastaReader& fasta, const FastaS
 Status export_sequences_arrow(const Database& db, const FastaReader& fasta,
                               std::span<const std::string_view> anchor_names, std::span<const FeatureIndex> anchors,
                               const SequenceQuery& q, ArrowArrayStream* out, int threads) {
+  if (q.translate && !q.use_strand) return Status::invalid_argument(kTranslateNeedsStrand);
   const std::vector<std::uint32_t> codes = db.type_codes(q.part_types);
   std::vector<std::uint32_t> input;  // input positions of the known anchors
   for (std::uint32_t i = 0; i < anchors.size(); ++i) {

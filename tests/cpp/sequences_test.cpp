@@ -110,5 +110,64 @@ TEST(Sequences, TranslatedFromThePhaseOfThe5PrimePartWithTheTableTheFeatureNames
   EXPECT_EQ(protein("m2"), "MPU");  // NCBI transl_except: the TGA at complement(17..19) is selenocysteine
 }
 
+// chrM's minus strand, 5' to 3': 37-30 reads GTGAAACG, 12-6 reads AAATAA
+// after its phase-1 base.  chrP: 6-13 ATGAAATG, 31-37 (phase 1) AAAATAA;
+// chrN's minus strand: 37-30 ATGAAATG, 12-6 (phase 1) AAAATAA.
+constexpr const char* kExceptionsGff = R"(##gff-version 3
+chrM	t	CDS	6	12	.	-	1	ID=m3;transl_table=11;end_range=12,.;partial=true
+chrM	t	CDS	30	37	.	-	0	ID=m3;transl_table=11;end_range=37,.;partial=true
+chrM	t	CDS	6	12	.	-	1	ID=m4;transl_table=11;start_range=.,6;partial=true
+chrM	t	CDS	30	37	.	-	0	ID=m4;transl_table=11;start_range=.,6;partial=true
+chrM	t	mRNA	6	37	.	-	.	ID=m5;transl_table=11;end_range=37,.
+chrM	t	CDS	6	12	.	-	1	ID=m5c;transl_table=11;Parent=m5
+chrM	t	CDS	30	37	.	-	0	ID=m5c;transl_table=11;Parent=m5
+chrM	t	CDS	30	37	.	-	0	ID=m6;transl_table=11;transl_except=(pos:complement(32..34)%2Caa:Trp),(pos:complement(29..31)%2Caa:Sec)
+chrM	t	CDS	30	37	.	-	0	ID=m7;transl_table=11;transl_except=(pos:complement(NC_000913.3:32..34)%2Caa:Trp)
+chrP	t	mRNA	6	37	.	+	.	ID=tp
+chrP	t	CDS	6	13	.	+	0	ID=cp;Parent=tp;transl_except=(pos:join(12..13%2C31)%2Caa:Sec)
+chrP	t	CDS	31	37	.	+	1	ID=cp;Parent=tp;transl_except=(pos:join(12..13%2C31)%2Caa:Sec)
+chrN	t	mRNA	6	37	.	-	.	ID=tm
+chrN	t	CDS	6	12	.	-	1	ID=cm;Parent=tm;transl_except=(pos:complement(join(12%2C30..31))%2Caa:Sec)
+chrN	t	CDS	30	37	.	-	0	ID=cm;Parent=tm;transl_except=(pos:complement(join(12%2C30..31))%2Caa:Sec)
+chrP	t	CDS	6	13	.	+	0	ID=raw;transl_except=(pos:9..11,aa:Sec)
+##FASTA
+>chrM
+GGGGGTTATTTTCTGAAAAAAAAACTTACCGTTTCACGGGG
+>chrP
+CCCCCATGAAATGGTAAGTTTTTTTTTCAGAAAATAACCCCC
+>chrN
+GGGGGTTATTTTCTGAAAAAAAAACTTACCATTTCATGGGGG
+)";
+
+TEST(Sequences, PartialEndsAndTranslationExceptionsOnBothStrands) {
+  TempDir dir;
+  auto db = testing::build_db(kExceptionsGff, dir.file("x.gffdb"));
+  ASSERT_TRUE(db);
+  auto fa = FastaReader::index_text(db->fasta(), "own", 1, nullptr);
+  ASSERT_TRUE(fa.is_ok()) << fa.status().message();
+  auto protein = [&](std::string_view id, bool use_strand = true) {
+    SequenceQuery q;
+    q.part_types = {"CDS"};
+    q.translate = true;
+    q.use_strand = use_strand;
+    const SplicedParts p = spliced_parts(*db, *db->find(id), db->type_codes(q.part_types));
+    auto seq = fasta_sequence_for(*db, *fa, p, q.part_types);
+    if (!seq.is_ok()) return "error: " + seq.status().message();
+    std::string out;
+    if (Status s = fetch_sequence(*db, *fa, **seq, p, q, out); !s) return "error: " + s.message();
+    return out;
+  };
+  EXPECT_EQ(protein("m3"), "VKRK");  // end_range is the 5' end of a minus-strand CDS: partial, GTG is valine
+  EXPECT_EQ(protein("m4"), "MKRK");  // start_range is its 3' end: the 5' end is complete
+  EXPECT_EQ(protein("m5"), "MKRK");  // the mRNA's end_range lies in its UTR: the CDS is complete
+  EXPECT_EQ(protein("m6"), "MW");    // an exception on the minus strand; one past the last codon is ignored
+  EXPECT_EQ(protein("m7"), "MW");    // an accession before the range is no position
+  EXPECT_EQ(protein("tp"), "MKUK");  // the codon TG|A spans the intron (plus strand)
+  EXPECT_EQ(protein("tm"), "MKUK");  // ... and on the minus strand
+  EXPECT_EQ(protein("raw"), "MU");   // a comma left unescaped splits the value in two: read whole again
+  EXPECT_EQ(protein("tm", false), "error: translate reads each coding sequence 5' to 3': it cannot be asked "
+                                  "without the strand (use_strand)");
+}
+
 }  // namespace
 }  // namespace gffbase

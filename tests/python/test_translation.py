@@ -61,6 +61,11 @@ def test_translate_function_matches_the_naive_translator_on_random_sequences():
         translate("ATG", 7)
     with pytest.raises(InvalidArgumentError, match="phase: expected 0, 1 or 2"):
         translate("ATG", 1, 3)
+    with pytest.raises(InvalidArgumentError, match="genetic_code: expected an NCBI genetic code"):
+        translate("ATG", 2**40)
+    # A CDS that begins mid-codon is 5'-partial: by default its first codon is read literally.
+    assert translate("CGTGAAA", 11, phase=1) == "VK"
+    assert translate("CGTGAAA", 11, phase=1, complete_start=True) == "MK"
 
 
 def test_yeast_proteins_equal_the_naive_translation_of_the_naive_cds(yeast):
@@ -135,7 +140,11 @@ def test_phase_partial_ends_and_bad_tables(tmp_path):
     with pytest.raises(InvalidArgumentError, match="transl_table=abc"):
         db.sequences_batched(["x1"], featuretype="CDS", translate=True)
     assert db.sequences_batched(["x1"], featuretype="CDS", translate=11)["sequence"].to_pylist() == ["MK"]
-    for bad in (7, 0, "11", 1.0):
+    import numpy as np
+    assert db.sequences_batched(["x1"], featuretype="CDS", translate=np.int64(11))["sequence"].to_pylist() == ["MK"]
+    with pytest.raises(InvalidArgumentError, match="cannot be asked without the strand"):
+        db.sequences_batched(["m1"], featuretype="CDS", translate=True, use_strand=False)
+    for bad in (7, 0, "11", 1.0, 2**40):
         with pytest.raises(InvalidArgumentError, match="translate: expected True, False or an NCBI genetic code"):
             db.sequences_batched(["p1"], featuretype="CDS", translate=bad)
 
@@ -210,7 +219,8 @@ def test_cli_translate_matches_python_and_refuses_bad_codes(yeast, gffbase_cli, 
     assert all(int(r[6]) >= 3 * len(r[7]) for r in rows)  # length: the bases, not the protein
     for args, msg in ((["--translate", "--genetic-code", "7"], "--genetic-code: expected an NCBI genetic code "
                                                                "(1-6, 9-16, 21-33), found '7'"),
-                      (["--genetic-code", "11"], "--genetic-code goes with --translate")):
+                      (["--genetic-code", "11"], "--genetic-code goes with --translate"),
+                      (["--translate", "--no-strand"], "it cannot go with --no-strand")):
         bad = subprocess.run([gffbase_cli, "sequences", db.dbfn, ids[0], "--fasta", str(fasta), *args],
                              capture_output=True, text=True)
         assert bad.returncode == 2 and msg in bad.stderr, bad.stderr
