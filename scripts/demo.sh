@@ -60,3 +60,5 @@ print(f"{t.num_rows} mRNAs, {t['sequence'].null_count} without CDS; first: {t['a
       f"({t['parts'][0]} CDS parts, {t['length'][0]} bp)")
 PY
 gffbase sequences "$work/genes.gffdb" G1_00001.t1 --fasta "$work/genome.fa" --type CDS -w 70 | head -3
+echo "... and its protein (random bases: stops inside are '*'):"
+gffbase sequences "$work/genes.gffdb" G1_00001.t1 --fasta "$work/genome.fa" --type CDS --translate -w 70 | head -2
