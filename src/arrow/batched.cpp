@@ -401,7 +401,7 @@ void export_relations_arrow(const Database& db, ArrowArrayStream* out) {
 }
 
 void export_attributes_arrow(const Database& db, ArrowArrayStream* out) {
-  const bool gff3 = db.meta_value("format") == "gff3";
+  const bool gff3 = db.gff3_attributes();
   std::vector<std::string_view> ids, keys;
   std::vector<std::int64_t> voff{0};
   std::string vdata;

@@ -41,12 +41,6 @@ void append_field(std::string& out, std::string_view s) {
   }
 }
 
-bool db_is_gff3(const Database& db) {
-  // Cached per database path would be faster; this is called per line only
-  // for conversions, where parsing dominates anyway.
-  return db.meta_value("format") == "gff3";
-}
-
 // (key, values) in first-appearance order; a bare key has no values.  A
 // linear search finds a line's usual handful of keys; past 32 a map takes
 // over, so a line of 100k distinct keys is not quadratic (it took seconds).
@@ -476,7 +470,7 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
                     bool gff2_to_gtf) {
   const RowView v = db.row(row);
   const bool add_gtf_ids = as_gtf && gff2_line_needs_gtf_ids(db, v, gff2_to_gtf);
-  if (as_gtf == !db_is_gff3(db) && !(v.flags & kRowSynthetic) && !add_gtf_ids) {
+  if (as_gtf == !db.gff3_attributes() && !(v.flags & kRowSynthetic) && !add_gtf_ids) {
     // The input's own dialect: the line exactly as it was read, unless
     // lenient mode read it from space-separated columns (no tab at all):
     // that is written tab-separated, as Python's str(Feature) writes it.
@@ -489,7 +483,7 @@ void write_gff_line(const Database& db, RowId row, bool as_gtf, std::string& out
   }
   const std::size_t line_begin = out.size();
   append_columns_1_to_8(out, db, row, v, [](std::string& o, std::string_view t) { o += t; });
-  const bool from_gff3 = db_is_gff3(db);
+  const bool from_gff3 = db.gff3_attributes();
   if (as_gtf == !from_gff3) {
     if (add_gtf_ids) {
       out += "gene_id \"\"; transcript_id \"\";";
@@ -734,7 +728,7 @@ void write_jsonl_line(const Database& db, RowId row, std::string& out) {
   out += ",\"attributes\":{";
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
-  const bool gff3 = db_is_gff3(db);
+  const bool gff3 = db.gff3_attributes();
   parse_attributes(v.attributes, gff3, items, scratch);
   if (is_bare_id(db, row, items)) {
     // A bare ID (AUGUSTUS's "g1", read as the ID at ingest): the attributes

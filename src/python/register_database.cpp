@@ -21,7 +21,7 @@ PyDatabase::PyDatabase(std::shared_ptr<const Database> db) : db_(std::move(db)) 
   seqids_.resize(db_->seqid_count());
   types_.resize(db_->type_count());
   sources_.resize(db_->source_count());
-  gff3_ = db_->meta_value("format") == "gff3";
+  gff3_ = db_->gff3_attributes();
 }
 
 namespace {

@@ -96,6 +96,8 @@ struct Database::Impl {
   /// older files, so false): a feature with one parent is then reached at
   /// most once by any walk.
   bool acyclic = false;
+  /// Column 9 is GFF3 (key=value; meta format == "gff3"), else GTF/GFF2.
+  bool gff3_attributes = false;
   std::size_t n_rows = 0, n_features = 0;
 
   ~Impl() {
@@ -400,12 +402,15 @@ Result<std::shared_ptr<const Database>> Database::open_fd(int fd, const std::str
     for (std::size_t i = 0; i + 1 < impl->s[kMetaKOff].length / 8; ++i) {
       if (impl->str(kMetaKOff, kMetaKData, i) == "parent_cycles") {
         impl->acyclic = impl->str(kMetaVOff, kMetaVData, i) == "0";
+      } else if (impl->str(kMetaKOff, kMetaKData, i) == "format") {
+        impl->gff3_attributes = impl->str(kMetaVOff, kMetaVData, i) == "gff3";
       }
     }
   } catch (const Error&) {
     // Damaged metadata: walks keep every visited-check, and the damage is
     // reported when the metadata is read.
     impl->acyclic = false;
+    impl->gff3_attributes = false;
   }
   std::shared_ptr<Database> db(new Database());
   db->path_ = path;
@@ -1170,7 +1175,7 @@ std::vector<RowId> Database::rows_with_attribute(std::string_view key, std::stri
   auto entries = impl_->col<std::uint64_t>(kAttrEntries);
   auto lo = std::lower_bound(entries.begin(), entries.end(), h);
   std::vector<RowId> out;
-  const bool gff3 = meta_value("format") == "gff3";
+  const bool gff3 = gff3_attributes();
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
   for (auto it = lo; it != entries.end() && (*it >> 32) == (h >> 32); ++it) {
@@ -1192,7 +1197,7 @@ std::vector<RowId> Database::rows_with_attribute(std::string_view key, std::stri
 
 std::vector<RowId> Database::rows_with_key(std::string_view key) const {
   std::vector<RowId> out;
-  const bool gff3 = meta_value("format") == "gff3";
+  const bool gff3 = gff3_attributes();
   std::vector<AttributeItem> items;
   std::deque<std::string> scratch;
   for (RowId r = 0; r < row_count(); ++r) {
@@ -1221,6 +1226,7 @@ std::vector<std::pair<std::string, std::string>> Database::meta() const {
   }
   return out;
 }
+bool Database::gff3_attributes() const { return impl_->gff3_attributes; }
 std::string Database::meta_value(std::string_view key) const {
   for (std::size_t i = 0; i < impl_->str_count(kMetaKOff); ++i) {
     if (impl_->str(kMetaKOff, kMetaKData, i) == key) return std::string(impl_->str(kMetaVOff, kMetaVData, i));

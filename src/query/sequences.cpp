@@ -202,7 +202,7 @@ Result<CodingFrame> coding_frame(const Database& db, const SplicedParts& parts, 
   // The 5' part's attributes first, then the anchor's: each may carry the
   // table.  The 5' end's marks are the part's own (an mRNA's start_range is
   // the transcript's end, in its UTR); a GENCODE tag says it on either.
-  const bool gff3 = db.meta_value("format") == "gff3";
+  const bool gff3 = db.gff3_attributes();
   const std::string_view range_key = reversed ? "end_range" : "start_range";
   bool table_seen = q.genetic_code != 0;  // an explicit table overrides the attribute
   std::vector<AttributeItem> items;

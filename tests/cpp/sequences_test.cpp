@@ -57,6 +57,23 @@ TEST(Sequences, PartsAreJoinedInCoordinateOrderAndStrandApplied) {
   EXPECT_EQ(spliced("g1", {"gene"}, false), chr.substr(2, 18));  // a gene's genomic span, asked as such
 }
 
+// The CDS of `id` as fetch_sequence gives it (its protein when
+// `translate`), or "error: " and the message.
+std::string fetched_cds(const Database& db, const FastaReader& fa, std::string_view id, bool translate,
+                        int genetic_code = 0, bool use_strand = true) {
+  SequenceQuery q;
+  q.part_types = {"CDS"};
+  q.translate = translate;
+  q.genetic_code = genetic_code;
+  q.use_strand = use_strand;
+  const SplicedParts p = spliced_parts(db, *db.find(id), db.type_codes(q.part_types));
+  auto seq = fasta_sequence_for(db, fa, p, q.part_types);
+  if (!seq.is_ok()) return "error: " + seq.status().message();
+  std::string out;
+  if (Status s = fetch_sequence(db, fa, **seq, p, q, out); !s) return "error: " + s.message();
+  return out;
+}
+
 // chrB, by position: 1-6 GTGAAA, 7-9 CCC, 10-15 TTTTAA, 16 C, 17-21 TCAGG,
 // 22-23 AA, 24-28 GCATG, 29-30 CC.  On the minus strand, m1 reads
 // rc(24-28) + rc(17-21) = CATGC + CCTGA: phase 1 skips the C, then ATG CCC TGA.
@@ -86,16 +103,7 @@ TEST(Sequences, TranslatedFromThePhaseOfThe5PrimePartWithTheTableTheFeatureNames
   auto fa = FastaReader::index_text(db->fasta(), "own", 1, nullptr);
   ASSERT_TRUE(fa.is_ok()) << fa.status().message();
   auto protein = [&](std::string_view id, int genetic_code = 0, bool translate = true) {
-    SequenceQuery q;
-    q.part_types = {"CDS"};
-    q.translate = translate;
-    q.genetic_code = genetic_code;
-    const SplicedParts p = spliced_parts(*db, *db->find(id), db->type_codes(q.part_types));
-    auto seq = fasta_sequence_for(*db, *fa, p, q.part_types);
-    if (!seq.is_ok()) return "error: " + seq.status().message();
-    std::string out;
-    if (Status s = fetch_sequence(*db, *fa, **seq, p, q, out); !s) return "error: " + s.message();
-    return out;
+    return fetched_cds(*db, *fa, id, translate, genetic_code);
   };
   EXPECT_EQ(protein("p1", 0, false), "GTGAAATTTTAA");
   EXPECT_EQ(protein("p1"), "MKF");      // table 11 from transl_table: GTG starts with M; the stop is left out
@@ -146,16 +154,7 @@ TEST(Sequences, PartialEndsAndTranslationExceptionsOnBothStrands) {
   auto fa = FastaReader::index_text(db->fasta(), "own", 1, nullptr);
   ASSERT_TRUE(fa.is_ok()) << fa.status().message();
   auto protein = [&](std::string_view id, bool use_strand = true) {
-    SequenceQuery q;
-    q.part_types = {"CDS"};
-    q.translate = true;
-    q.use_strand = use_strand;
-    const SplicedParts p = spliced_parts(*db, *db->find(id), db->type_codes(q.part_types));
-    auto seq = fasta_sequence_for(*db, *fa, p, q.part_types);
-    if (!seq.is_ok()) return "error: " + seq.status().message();
-    std::string out;
-    if (Status s = fetch_sequence(*db, *fa, **seq, p, q, out); !s) return "error: " + s.message();
-    return out;
+    return fetched_cds(*db, *fa, id, true, 0, use_strand);
   };
   EXPECT_EQ(protein("m3"), "VKRK");  // end_range is the 5' end of a minus-strand CDS: partial, GTG is valine
   EXPECT_EQ(protein("m4"), "MKRK");  // start_range is its 3' end: the 5' end is complete

@@ -202,6 +202,10 @@ class Database {
   // --- side tables --------------------------------------------------------------
   std::vector<std::pair<std::string, std::string>> meta() const;
   std::string meta_value(std::string_view key) const;
+  /// Column 9 is written GFF3-style (key=value; meta "format" is gff3), else
+  /// GTF/GFF2-style (key "value"): how parse_attributes reads row_attributes().
+  /// Read once at open.
+  bool gff3_attributes() const;
   std::vector<std::string_view> directives() const;
   /// The input line of each directive (same order as directives()).
   std::vector<std::uint64_t> directive_lines() const;
