@@ -20,6 +20,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 from . import _core
 from .errors import DatabaseNotFoundError, FeatureNotFoundError, InvalidArgumentError
 from .feature import Feature
+from .tables import pragmas_of
 
 # Features built per C++ call when a query returns many rows (see _emit_chunks).
 _EMIT_CHUNK = 4096
@@ -111,8 +112,11 @@ class FeatureDB:
         }
         self.keep_order = keep_order
         self.sort_attribute_values = sort_attribute_values
+        raw_directives = self._db.directives()
         # Without the leading "##", as gffutils stores them ("gff-version 3"; "###" is "#").
-        self.directives = [d[2:] for d in self._db.directives()]
+        self.directives = [d[2:] for d in raw_directives if d.startswith("##")]
+        # The "#!" pragmas of Ensembl and NCBI files: {"genome-build": "GRCh38.p14", ...}.
+        self.pragmas = pragmas_of(raw_directives)
         self.version = _core.__version__
         self._seqid_set = None  # frozenset of seqids, built on first need (_parse_region)
         self._own_fasta = None  # reader of the ##FASTA section, built on first need (sequences_batched)

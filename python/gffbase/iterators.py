@@ -89,6 +89,8 @@ class DataIterator:
                     continue
                 if line.startswith("#"):
                     continue
+                if line.count("\t") < 8 and line.split(None, 1)[0] in ("track", "browser"):
+                    continue  # a UCSC custom-track header line, skipped as the engine skips it
                 f = feature_from_line(line, dialect=self.dialect, strict=False)
             if self.transform is not None:
                 f = self.transform(f)

@@ -21,7 +21,7 @@ from .feature import Feature
 
 
 def _lines(db, skip_ids=frozenset(), edit: Optional[Callable[[Feature], Feature]] = None) -> List[str]:
-    out = ["##" + d for d in db.directives]
+    out = list(db._db.directives())  # "##" directives and "#!" pragmas, as written
     for row in db._db.rows_in_file_order():
         t = db._db.row(row)
         if t[11] & 1:  # synthetic (inferred GTF gene/transcript)

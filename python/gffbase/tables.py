@@ -9,7 +9,8 @@ for ``db.sql`` reads the same columns from a Parquet export:
   attributes (feature_id, key, value, idx, row): ``row`` joins ``features.row``
   relations  (parent, child, level): the edges (level 1) and the levels 2 and
              3 derived from them, each pair once per level (gffutils' table)
-  meta       (key, value): provenance (source file, checksum, dialect, options)
+  meta       (key, value): provenance (source file, checksum, dialect, options),
+             then the input's own "#!" pragmas as ``#!genome-build`` -> value
   directives (directive): the input's ``##`` lines, without the ``##``
 
 The feature and attribute columns come from the core without a copy;
@@ -136,14 +137,29 @@ def _relations_without_duckdb(first):
 
 def meta(db):
     pa = _pa()
-    m = db._db.meta()
-    return pa.table({"key": pa.array(list(m.keys()), pa.large_string()),
-                     "value": pa.array(list(m.values()), pa.large_string())})
+    rows = list(db._db.meta().items())
+    rows += [("#!" + k, v) for k, v in pragmas_of(db._db.directives()).items()]
+    return pa.table({"key": pa.array([k for k, _ in rows], pa.large_string()),
+                     "value": pa.array([v for _, v in rows], pa.large_string())})
 
 
 def directives(db):
     pa = _pa()
-    return pa.table({"directive": pa.array([d[2:] for d in db._db.directives()], pa.large_string())})
+    return pa.table({"directive": pa.array([d[2:] for d in db._db.directives() if d.startswith("##")],
+                                           pa.large_string())})
+
+
+def pragmas_of(raw_directives):
+    """{name: value} of the "#!name value" lines among a database's raw
+    directives (Ensembl's and NCBI's #!genome-build GRCh38.p14); a name
+    given twice keeps its first value."""
+    out = {}
+    for d in raw_directives:
+        if d.startswith("#!"):
+            name, _, value = d[2:].strip().partition(" ")
+            if name:
+                out.setdefault(name, value.strip())
+    return out
 
 
 _BUILDERS = {"features": features, "attributes": attributes, "relations": relations, "meta": meta,

@@ -28,7 +28,8 @@ namespace gffbase {
 namespace {
 
 // The version a `##gff-version` line among the comment lines before the
-// first feature line declares (2 or 3; 0: none), and that line's number.
+// first feature line (UCSC track lines aside) declares (2 or 3; 0: none), and
+// that line's number.
 int declared_version(std::string_view text, std::uint64_t& line) {
   std::size_t pos = 0;
   for (std::uint64_t n = 1; pos < text.size() && n <= 1000; ++n) {
@@ -36,7 +37,7 @@ int declared_version(std::string_view text, std::uint64_t& line) {
     if (nl == std::string_view::npos) nl = text.size();
     const std::string_view l = text.substr(pos, nl - pos);
     pos = nl + 1;
-    if (!l.empty() && l[0] != '#' && l != "\r") return 0;
+    if (!l.empty() && l[0] != '#' && l != "\r" && !ucsc_browser_line(l)) return 0;
     constexpr std::string_view kDirective = "##gff-version";
     if (!l.starts_with(kDirective)) continue;
     const std::size_t digit = l.find_first_not_of(" \t", kDirective.size());
@@ -67,6 +68,7 @@ Dialect detect(std::string_view text, const IngestOptions& o, int declared) {
       ++tabs;
       ++tab;
     }
+    if (tabs < 8 && ucsc_browser_line(line)) continue;  // display settings, skipped by the parser too
     if (tabs == 0 && !o.strict) {
       // A line of space-separated columns, which lenient mode reads: its
       // attributes count too (a space-separated GTF is still a GTF).

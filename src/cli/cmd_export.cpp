@@ -126,6 +126,9 @@ int cmd_export(const Argv& argv) {
             if (written[db.row_feature(r)]) continue;
             written[db.row_feature(r)] = 1;
           } else {
+            // The directives above this line go above the inferred parents
+            // written for it too (a header stays the header).
+            directives_before(std::max<std::uint64_t>(db.row(r).line, 1));
             emit_inferred_above(r);
           }
         }

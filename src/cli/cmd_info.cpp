@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "args.hpp"
 #include "commands.hpp"
@@ -40,6 +41,14 @@ int cmd_info(const Argv& argv) {
   }
   std::printf("database: %s (%.2f MB)\n", d.path().c_str(), d.file_bytes() / 1e6);
   for (const auto& [k, v] : d.meta()) std::printf("  %-28s %s\n", k.c_str(), v.c_str());
+  // The input's own provenance: Ensembl's and NCBI's "#!" pragmas (genome
+  // build, annotation date, ...), as written.
+  bool pragma_heading = false;
+  for (std::string_view dir : d.directives()) {
+    if (!dir.starts_with("#!")) continue;
+    if (!std::exchange(pragma_heading, true)) std::printf("pragmas:\n");
+    std::printf("  %.*s\n", static_cast<int>(dir.size()), dir.data());
+  }
   std::printf("features: %zu  rows: %zu  seqids: %zu  types: %zu\n", d.feature_count(), d.row_count(),
               d.seqid_count(), d.type_count());
   std::printf("by type:\n");

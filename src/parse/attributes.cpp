@@ -28,6 +28,21 @@ int hex_value(char c) {
   return -1;
 }
 
+// The '"' that closes a quoted GTF value opened before p: the first in
+// [p, end) not escaped by a backslash (`note "a \"b\" c"`, as some
+// converters write a quote inside a value; the value keeps the backslashes,
+// as gffutils keeps them).  nullptr when there is none.
+const char* closing_quote(const char* p, const char* end) {
+  for (;;) {
+    const auto* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+    if (q == nullptr) return nullptr;
+    std::size_t backslashes = 0;
+    for (const char* b = q; b > p && b[-1] == '\\'; --b) ++backslashes;
+    if (backslashes % 2 == 0) return q;
+    p = q + 1;
+  }
+}
+
 // Numbers repeated keys' values (tag "a"; tag "b" -> indexes 0, 1).  A
 // linear scan is fastest for the usual handful of keys; a map takes over
 // for pathological lines with thousands of items so parsing stays linear.
@@ -74,7 +89,7 @@ bool for_each_item(std::string_view field, bool quotes, F&& f) {
     // GFF3 has no quoting: a '"' there is an ordinary character.
     const char* quote = quotes ? static_cast<const char*>(std::memchr(p, '"', stop - p)) : nullptr;
     if (quote) {
-      const char* close = static_cast<const char*>(std::memchr(quote + 1, '"', end - quote - 1));
+      const char* close = closing_quote(quote + 1, end);
       if (!close) {  // unterminated: the rest of the field is one item
         auto item = trim(std::string_view(begin, end - begin));
         if (!item.empty()) f(item);
@@ -196,11 +211,12 @@ void parse_gtf_item(std::string_view item, std::vector<AttributeItem>& out, std:
   // One or more quoted strings: key "a" "b" -> two values.
   while (!rest.empty()) {
     if (rest.front() == '"') {
-      const std::size_t close = rest.find('"', 1);
-      if (close == std::string_view::npos) {
+      const char* const quote_end = closing_quote(rest.data() + 1, rest.data() + rest.size());
+      if (quote_end == nullptr) {
         out.push_back({key, rest.substr(1), index++, true});
         return;
       }
+      const auto close = static_cast<std::size_t>(quote_end - rest.data());
       out.push_back({key, rest.substr(1, close - 1), index++, true});
       rest = trim(rest.substr(close + 1));
     } else if (numbers_and_strands(rest)) {
@@ -266,7 +282,7 @@ std::size_t common_gtf_items(std::string_view field, std::vector<AttributeItem>&
     std::string_view value;
     const char* next;  // the ';' that ends the item, or end
     if (*p == '"') {
-      const auto* close = static_cast<const char*>(std::memchr(p + 1, '"', static_cast<std::size_t>(end - p - 1)));
+      const char* close = closing_quote(p + 1, end);
       if (close == nullptr) return static_cast<std::size_t>(item - first);
       value = std::string_view(p + 1, static_cast<std::size_t>(close - p - 1));
       next = close + 1;

@@ -80,8 +80,9 @@ class LineParser {
   LineParser(const ChunkParseOptions& o, ParsedChunk& out)
       : o_(o), out_(out), seqids_(out.seqid_values), sources_(out.source_values), types_(out.type_values) {}
 
-  // A "##" line: checked for UTF-8 like a feature line (repaired in lenient
-  // mode), then kept verbatim.  Returns false when strict mode must stop.
+  // A "##" directive or "#!" pragma line: checked for UTF-8 like a feature
+  // line (repaired in lenient mode), then kept verbatim.  Returns false when
+  // strict mode must stop.
   bool directive_line(char* begin, std::size_t len, std::uint64_t line) {
     line_ = line;
     text_ = std::string_view(begin, len);
@@ -115,6 +116,16 @@ class LineParser {
       pos = tab[n] + 1;
     }
     col[n++] = text_.substr(pos);
+    if (n < 9 && ucsc_browser_line(text_)) {
+      // UCSC custom-track files start with "browser ..." and "track ..."
+      // lines (space-separated, so never nine columns): display settings,
+      // not features.  Said and skipped in either mode; before the space
+      // split below, which would read a long track line as a feature.
+      report(Severity::kWarning, "ucsc-track-line", "line", "a feature line, or a '#' comment",
+             "a UCSC genome browser '" + std::string(text_.substr(0, text_.find_first_of(" \t"))) + "' line",
+             "skipped: it sets the UCSC browser's display and holds no feature");
+      return true;
+    }
     if (n == 1 && !o_.strict && split_on_space_runs(text_, col)) {
       n = 9;
       // No tab at all but nine or more space-separated fields (gffutils
@@ -523,6 +534,16 @@ std::size_t find_fasta_start(std::string_view text) {
   return text.size();
 }
 
+bool ucsc_browser_line(std::string_view line) {
+  for (std::string_view word : {std::string_view("track"), std::string_view("browser")}) {
+    if (line.starts_with(word) &&
+        (line.size() == word.size() || line[word.size()] == ' ' || line[word.size()] == '\t')) {
+      return true;
+    }
+  }
+  return false;
+}
+
 bool split_on_space_runs(std::string_view line, std::string_view (&col)[9]) {
   std::string_view rest = line;
   std::string_view parts[9];
@@ -591,7 +612,9 @@ void parse_chunk(char* text, std::size_t size, const ChunkParseOptions& options,
     }
     if (len == 0) continue;
     if (begin[0] == '#') {
-      if (len >= 2 && begin[1] == '#') {
+      // "##" directives and the "#!" pragmas of Ensembl and NCBI files
+      // (#!genome-build GRCh38.p14) are kept; other '#' lines are comments.
+      if (len >= 2 && (begin[1] == '#' || begin[1] == '!')) {
         if (!parser.directive_line(begin, len, line)) return stop(line);
       } else {
         out.comment_lines++;

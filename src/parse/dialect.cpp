@@ -22,6 +22,7 @@ bool has_repeated_key(std::string_view a, bool gff3) {
     bool quoted = false;
     while (e < a.size() && (quoted || a[e] != ';')) {
       if (a[e] == '"') quoted = !quoted;
+      if (a[e] == '\\' && quoted) ++e;  // \" inside quotes does not close them
       ++e;
     }
     pos = e + 1;

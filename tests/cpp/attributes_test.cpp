@@ -233,6 +233,19 @@ TEST(AttributesGtf, SemicolonInsideQuotesDoesNotSplit) {
   expect_items(p, {{"gene_id", "a;b", 0, true}, {"note", "x; y;", 0, true}});
 }
 
+TEST(AttributesGtf, BackslashEscapedQuotesStayInsideTheValue) {
+  // Kept as written, backslashes and all (as gffutils keeps them); a ';'
+  // after an escaped quote is still inside the value.  Two backslashes are
+  // an escaped backslash: the quote after them closes the value.
+  Parsed p;
+  parse("gene_id \"g\"; note \"a \\\"q;x\\\" b\"; path \"C:\\\\\"; level 2;", false, p);
+  expect_items(p, {{"gene_id", "g", 0, true},
+                   {"note", "a \\\"q;x\\\" b", 0, true},
+                   {"path", "C:\\\\", 0, true},
+                   {"level", "2", 0, true}});
+  EXPECT_TRUE(p.issues.empty());
+}
+
 TEST(AttributesGtf, RepeatedKeysAccumulateInOrder) {
   Parsed p;
   parse("tag \"basic\"; gene_id \"g\"; tag \"CCDS\"; tag \"MANE\";", false, p);
@@ -329,7 +342,8 @@ TEST(AttributesGtf, UnterminatedQuoteAfterUsualItemsReportsTheWholeField) {
 // A naive reference for the GTF/GFF2 family, kept deliberately simple: split
 // the field on ';' outside double quotes, trim each item, stop at an item
 // that starts with '#', then read `key`, then quoted strings (a run of
-// numbers and strands after one joins it) or one unquoted value.
+// numbers and strands after one joins it) or one unquoted value.  Inside
+// quotes a backslash escapes the next byte (\" does not close them).
 std::vector<Expect> reference_gtf(std::string_view field) {
   auto trim = [](std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -342,6 +356,10 @@ std::vector<Expect> reference_gtf(std::string_view field) {
   field = trim(field);
   if (field == ".") return {};
   for (std::size_t i = 0; i <= field.size(); ++i) {
+    if (in_quote && i + 1 < field.size() && field[i] == '\\') {
+      ++i;
+      continue;
+    }
     if (i < field.size() && field[i] == '"') in_quote = !in_quote;
     if (i == field.size() || (field[i] == ';' && !in_quote)) {
       if (auto item = trim(field.substr(begin, i - begin)); !item.empty()) items.push_back(item);
@@ -381,8 +399,9 @@ std::vector<Expect> reference_gtf(std::string_view field) {
     }
     while (!rest.empty()) {
       if (rest.front() == '"') {
-        const std::size_t close = rest.find('"', 1);
-        if (close == std::string_view::npos) {
+        std::size_t close = 1;
+        while (close < rest.size() && rest[close] != '"') close += rest[close] == '\\' ? 2 : 1;
+        if (close >= rest.size()) {
           out.push_back({key, std::string(rest.substr(1)), next_index(key), true});
           break;
         }
@@ -406,7 +425,8 @@ TEST(AttributesGtf, AgreesWithANaiveReferenceOnRandomFields) {
   // and whole usual items, so both of the parser's paths and the switches
   // between them are exercised.
   const std::vector<std::string> pieces = {"gene_id \"g1\"; ", "level 2; ", "a", "bc", " ", "\t", "\"", ";",
-                                           "#", "1", "+", "\r", "x \"y z\"", "tag", "; ", "a_longer_key_than_sixteen_bytes"};
+                                           "#", "1", "+", "\r", "x \"y z\"", "tag", "; ", "a_longer_key_than_sixteen_bytes",
+                                           "\\", "\\\""};
   std::uint64_t state = 42;
   auto next = [&] {
     state = state * 6364136223846793005ULL + 1442695040888963407ULL;

@@ -442,6 +442,56 @@ TEST(ChunkParser, DirectivesCollectedCommentsCounted) {
   EXPECT_EQ(r.out.records[0].line, 5u);
 }
 
+TEST(ChunkParser, PragmasAreKeptLikeDirectives) {
+  // Ensembl's and NCBI's "#!" lines carry the genome build: kept verbatim,
+  // in place; a "# !" or "#x" line stays a comment.
+  Chunk r;
+  run(r, "##gff-version 3\n#!genome-build GRCh38.p14\n#!processor NCBI annotwriter\n# !not one\n" + line("1", "10") +
+             "\n#!late-pragma x\n");
+  ASSERT_EQ(r.out.directives.size(), 4u);
+  EXPECT_EQ(r.out.directives[1].line, 2u);
+  EXPECT_EQ(r.out.directives[1].text, "#!genome-build GRCh38.p14");
+  EXPECT_EQ(r.out.directives[2].text, "#!processor NCBI annotwriter");
+  EXPECT_EQ(r.out.directives[3].line, 6u);
+  EXPECT_EQ(r.out.directives[3].text, "#!late-pragma x");
+  EXPECT_EQ(r.out.comment_lines, 1u);
+  EXPECT_TRUE(r.out.problems.items.empty());
+}
+
+TEST(ChunkParser, UcscTrackAndBrowserLinesAreSkippedWithAWarning) {
+  // A long track line has nine or more space-separated words: it must not be
+  // read as a space-separated feature.  Strict mode warns too.
+  const std::string track =
+      "track name=genes description=\"genes from a long list of words\" visibility=2 color=0,0,255 useScore=1";
+  for (bool strict : {false, true}) {
+    Chunk r;
+    run(r, "browser position chr1:1-1000\n" + track + "\n" + line("1", "10") + "\n", strict);
+    ASSERT_EQ(r.out.records.size(), 1u) << strict;
+    EXPECT_EQ(r.out.records[0].line, 3u);
+    EXPECT_EQ(r.out.skipped_lines, 0u);
+    ASSERT_EQ(r.out.problems.items.size(), 2u);
+    for (const Problem& p : r.out.problems.items) {
+      EXPECT_EQ(p.severity, Severity::kWarning);
+      EXPECT_EQ(p.code, "ucsc-track-line");
+    }
+    EXPECT_EQ(r.out.problems.items[0].line, 1u);
+    EXPECT_NE(r.out.problems.items[0].found.find("'browser'"), std::string::npos);
+    EXPECT_NE(r.out.problems.items[1].found.find("'track'"), std::string::npos);
+    EXPECT_TRUE(r.out.directives.empty());
+  }
+  // Only the whole word at the start: a seqid "track" with nine columns is a
+  // feature, and "tracks ..." is a short line like any other.
+  Chunk r;
+  run(r, "track\tsrc\tgene\t1\t10\t.\t+\t.\tID=a\ntracks x\n");
+  ASSERT_EQ(r.out.records.size(), 1u);
+  ASSERT_EQ(r.out.problems.items.size(), 1u);
+  EXPECT_EQ(r.out.problems.items[0].code, "column-count");
+  EXPECT_TRUE(gffbase::ucsc_browser_line("track"));
+  EXPECT_TRUE(gffbase::ucsc_browser_line("browser\thide all"));
+  EXPECT_FALSE(gffbase::ucsc_browser_line("trackname=x"));
+  EXPECT_FALSE(gffbase::ucsc_browser_line("Track name=x"));
+}
+
 TEST(ChunkParser, DotCoordinatesMeanNoCoordinate) {
   Chunk r;
   run(r, line(".", ".", ".", ".", ".", "region", "ID=NC_1;Name=chr") + "\n");

@@ -241,6 +241,29 @@ TEST_F(Cli, ExportKeepsDirectivesWhereTheyStood) {
                 tsv({"c2", "s", "gene", "1", "10", ".", "+", ".", "ID=b"}));
 }
 
+TEST_F(Cli, PragmasRoundTripAndInfoListsThem) {
+  // Ensembl's "#!" pragmas come back where they stood, in the GTF and
+  // converted to GFF3; info lists them.  A UCSC track line is skipped.
+  const std::string gtf = "#!genome-build R64-1-1\n#!genome-version R64-1-1\n" +
+                          tsv({"I", "sgd", "exon", "1", "10", ".", "+", ".", "gene_id \"g\"; transcript_id \"t\";"}) +
+                          "#!genebuild-last-updated 2018-10\n";
+  const std::string in = dir_.file("p.gtf"), db = dir_.file("p.gffdb");
+  write_file(in, "track name=x description=\"a b c d e f g h i j\"\n" + gtf);
+  CliRun ing = run("ingest " + quote(in) + " -o " + quote(db));
+  ASSERT_EQ(ing.code, 0) << ing.err;
+  EXPECT_TRUE(contains(ing.out, " 0 errors, 1 warnings, ")) << ing.out;
+  EXPECT_TRUE(contains(ing.err, "p.gtf:1: warning: line: expected a feature line, or a '#' comment, found a UCSC "
+                                "genome browser 'track' line")) << ing.err;
+  EXPECT_EQ(run("export " + quote(db)).out, gtf);
+  const std::string gff3 = run("export --format gff3 " + quote(db)).out;
+  EXPECT_EQ(gff3.rfind("##gff-version 3\n#!genome-build R64-1-1\n#!genome-version R64-1-1\n", 0), 0u) << gff3;
+  EXPECT_TRUE(gff3.ends_with("\n#!genebuild-last-updated 2018-10\n")) << gff3;
+  CliRun info = run("info " + quote(db));
+  EXPECT_TRUE(contains(info.out, "\npragmas:\n  #!genome-build R64-1-1\n  #!genome-version R64-1-1\n"
+                                 "  #!genebuild-last-updated 2018-10\nfeatures: ")) << info.out;
+  EXPECT_FALSE(contains(run("info " + quote(ingest_basic())).out, "pragmas:"));
+}
+
 TEST_F(Cli, GtfExportRoundTripsAndLeavesOutSyntheticRows) {
   const std::string db = dir_.file("g.gffdb");
   ASSERT_EQ(run("ingest " + quote(test_data("basic.gtf")) + " -o " + quote(db) + " -q").code, 0);

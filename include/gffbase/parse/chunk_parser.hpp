@@ -73,7 +73,7 @@ struct KeptItem {
   std::string_view value() const { return {data, size}; }
 };
 
-/// A directive ("##...") or FASTA marker as it appeared.
+/// A directive ("##..."), pragma ("#!...") or FASTA marker as it appeared.
 struct DirectiveLine {
   std::uint64_t line;
   std::string_view text;
@@ -94,7 +94,7 @@ struct ParsedChunk {
   /// Distinct seqids, sources and types in order of first appearance: the
   /// values of the records' chunk-local codes.
   std::vector<std::string_view> seqid_values, source_values, type_values;
-  std::vector<DirectiveLine> directives;  ///< "##" lines (not "##FASTA")
+  std::vector<DirectiveLine> directives;  ///< "##" and "#!" lines (not "##FASTA")
   std::deque<std::string> scratch;        ///< decoded values outliving the views
   /// attribute_entry(key, value, record index in this chunk) of every valued
   /// item: the raw material of the key=value index.
@@ -118,6 +118,12 @@ std::vector<std::size_t> split_at_lines(std::string_view text, int n);
 /// Finds where a "##FASTA" line (or a line starting with '>') begins;
 /// returns text.size() when there is none.
 std::size_t find_fasta_start(std::string_view text);
+
+/// A UCSC custom-track header line ("track name=...", "browser position
+/// ..."): the word, then a blank or the end of the line.  Such lines hold
+/// display settings, not features; callers check it only for lines without
+/// nine tab-separated columns.
+bool ucsc_browser_line(std::string_view line);
 
 /// A feature line without tabs, read as lenient mode reads it: eight fields
 /// separated by runs of spaces, then the rest of the line as column 9.

@@ -206,6 +206,8 @@ class Database {
   /// GTF/GFF2-style (key "value"): how parse_attributes reads row_attributes().
   /// Read once at open.
   bool gff3_attributes() const;
+  /// The input's "##" directive lines (not ##FASTA) and "#!" pragma lines
+  /// (Ensembl's and NCBI's #!genome-build ...), verbatim, in input order.
   std::vector<std::string_view> directives() const;
   /// The input line of each directive (same order as directives()).
   std::vector<std::uint64_t> directive_lines() const;
