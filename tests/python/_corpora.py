@@ -71,6 +71,14 @@ def feature_lines(path) -> Iterator[Tuple[int, List[str]]]:
         yield n, cols[:9]
 
 
+def unread_lines(problems) -> set:
+    """Line numbers gffbase reads no feature from as written, from db.problems():
+    errors (lenient mode drops or repairs those lines) and UCSC track/browser
+    lines (skipped with a ucsc-track-line warning)."""
+    return {line for line, is_error, message in problems
+            if is_error or "found a UCSC genome browser" in message}
+
+
 def has_nine_column_lines(path) -> bool:
     return any(True for _ in feature_lines(path))
 
