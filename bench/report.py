@@ -252,8 +252,9 @@ class Report:
                  f"Warm cache throughout. Ratios are paired run by run; CENSORED = hit the per-run cap (never extrapolated).", ""]
         for n in m.get("notes", []):
             head.append(f"> note: {n}")
+        import sequences  # its own run (bench/sequences.py) and results file; imported here, as it imports this module
         return "\n".join(head + [""] + self.targets() + method.render(self.r) + self.ingest() + self.queries()
-                         + self.agreement() + self.problems() + self.plots()) + "\n"
+                         + sequences.section() + self.agreement() + self.problems() + self.plots()) + "\n"
 
 
 def write(results: dict, path: Path) -> None:
