@@ -1,6 +1,9 @@
 #include "gffbase/query/translation.hpp"
 
+#include <array>
+#include <iterator>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -120,7 +123,8 @@ GeneticCode::GeneticCode(int id, std::string_view name, std::string_view amino_a
     : id_(id), name_(name) {
   // Every mask triple is resolved once: the readings of an ambiguous codon
   // are the 1-64 exact codons its masks allow.
-  auto bit_of = [](unsigned mask_bit) { return kBases.find("ACGT"[mask_bit]); };  // ACGT bit -> TCAG index
+  static constexpr std::size_t bit_of[4] = {kBases.find('A'), kBases.find('C'), kBases.find('G'),
+                                            kBases.find('T')};  // ACGT mask bit -> TCAG index
   for (unsigned k = 0; k < 4096; ++k) {
     const unsigned m[3] = {k >> 8, (k >> 4) & 15u, k & 15u};
     char aa = 0;
@@ -132,7 +136,7 @@ GeneticCode::GeneticCode(int id, std::string_view name, std::string_view amino_a
         if (!(m[1] >> b & 1u)) continue;
         for (unsigned c = 0; c < 4; ++c) {
           if (!(m[2] >> c & 1u)) continue;
-          const std::size_t codon = bit_of(a) * 16 + bit_of(b) * 4 + bit_of(c);
+          const std::size_t codon = bit_of[a] * 16 + bit_of[b] * 4 + bit_of[c];
           if (aa == 0) aa = amino_acids[codon];
           if (amino_acids[codon] != aa) same = false;
           if (starts[codon] != 'M') all_start = false;
@@ -145,14 +149,19 @@ GeneticCode::GeneticCode(int id, std::string_view name, std::string_view amino_a
 }
 
 const GeneticCode* GeneticCode::ncbi(int id) {
-  // Built on first use, all at once (a few dozen KB), then shared read-only.
-  static const std::vector<std::unique_ptr<GeneticCode>> codes = [] {
-    std::vector<std::unique_ptr<GeneticCode>> v;
-    for (const TableText& t : kTables) v.emplace_back(new GeneticCode(t.id, t.name, t.amino_acids, t.starts));
-    return v;
-  }();
-  for (const auto& c : codes) {
-    if (c->id() == id) return c.get();
+  // Each table is built on its first use, then shared read-only: building
+  // all of them up front took ~10 ms of every translating process, most of
+  // a one-protein query.
+  constexpr std::size_t n = std::size(kTables);
+  static std::array<std::once_flag, n> built;
+  static std::array<std::unique_ptr<GeneticCode>, n> codes;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (kTables[i].id != id) continue;
+    std::call_once(built[i], [i] {
+      const TableText& t = kTables[i];
+      codes[i].reset(new GeneticCode(t.id, t.name, t.amino_acids, t.starts));
+    });
+    return codes[i].get();
   }
   return nullptr;
 }
