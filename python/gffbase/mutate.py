@@ -21,11 +21,19 @@ from .feature import Feature
 
 
 def _lines(db, skip_ids=frozenset(), edit: Optional[Callable[[Feature], Feature]] = None) -> List[str]:
-    out = list(db._db.directives())  # "##" directives and "#!" pragmas, as written
+    """The database's lines again: its "##" directives and "#!" pragmas where
+    they stood among the feature lines ("###", a mid-file ##sequence-region),
+    then those after the last feature.  The ##FASTA section is _rebuild's."""
+    directives = list(zip(db._db.directive_lines(), db._db.directives()))
+    out, k = [], 0
     for row in db._db.rows_in_file_order():
         t = db._db.row(row)
         if t[11] & 1:  # synthetic (inferred GTF gene/transcript)
             continue
+        line = db._db.row_line(row)
+        while k < len(directives) and directives[k][0] < line:
+            out.append(directives[k][1])
+            k += 1
         if t[9] in skip_ids:
             continue
         if edit is None:
@@ -34,7 +42,7 @@ def _lines(db, skip_ids=frozenset(), edit: Optional[Callable[[Feature], Feature]
             f = edit(Feature._from_row(t, db.dialect, db._gff3))
             if f is not None:
                 out.append(str(f))
-    return out
+    return out + [text for _, text in directives[k:]]
 
 
 def _carry_options(opts, recorded: str) -> None:
@@ -82,7 +90,11 @@ def _rebuild(db, lines: List[str], merge_strategy: Optional[str] = None, id_spec
     opts.allow_empty = True  # deleting every feature leaves an empty database, as in gffutils
     source = db._meta.get("source_name", "")
     opts.source_name = source if source.endswith(" (edited)") else source + " (edited)"
-    text = ("\n".join(lines) + "\n").encode()
+    text = "\n".join(lines) + "\n"
+    fasta = db._db.fasta()  # after every feature line, the new ones too
+    if fasta:
+        text += "##FASTA\n" + fasta
+    text = text.encode()
     if db.dbfn == ":memory:":
         # A new in-memory database replaces the old one (freed with its last user).
         _, core = _core.ingest_text_in_memory(text, opts)

@@ -280,6 +280,16 @@ void register_database(nb::module_& m) {
              for (auto d : p.db().directives()) out.emplace_back(d);
              return out;
            })
+      .def("directive_lines",
+           [](PyDatabase& p) {
+             const auto lines = p.db().directive_lines();
+             return std::vector<std::uint64_t>(lines.begin(), lines.end());
+           })
+      .def("row_line",
+           [](PyDatabase& p, RowId r) {
+             if (r >= p.db().row_count()) throw nb::index_error("row out of range");
+             return p.db().row(r).line;  // 0: an inferred feature (no input line)
+           })
       .def("problems",
            [](PyDatabase& p) {
              nb::list out;

@@ -187,3 +187,37 @@ def test_in_memory_databases_are_edited_like_files(tmp_path, example_gff3):
     with pytest.raises(ValueError):  # a failed edit leaves the database as it was
         mem.update(["chrX\tsrc\texon\t1\t10\t.\t+\t.\tID=gene1"])
     assert [str(f) for f in mem.all_features()] == [str(f) for f in on_disk.all_features()]
+
+
+def test_edits_keep_the_fasta_section_and_where_directives_stood(tmp_path, gffbase_cli):
+    # A Bakta/Prokka-style file: pragmas, a "###" between features, a
+    # mid-file ##sequence-region, and the genome after ##FASTA.  Each edit
+    # rebuilds from the database's lines: none of those may move or go.
+    text = ("##gff-version 3\n#!genome-build test-1\n##sequence-region c1 1 120\n"
+            "c1\tp\tgene\t1\t60\t.\t+\t.\tID=g1\n"
+            "c1\tp\tCDS\t1\t60\t.\t+\t0\tID=cds1;Parent=g1\n###\n"
+            "##sequence-region c2 1 60\n"
+            "c2\tp\tgene\t1\t30\t.\t-\t.\tID=g2\n"
+            "c2\tp\tCDS\t1\t30\t.\t-\t0\tID=cds2;Parent=g2\n#!annotation-date 2024\n"
+            "##FASTA\n>c1\n" + "ATG" * 40 + "\n>c2\n" + "ACGT" * 15 + "\n")
+    path = tmp_path / "b.gff3"
+    path.write_text(text)
+    db = gffbase.create_db(str(path), str(tmp_path / "b.gffdb"))
+    want = db.sequences_batched(["cds1", "cds2"], featuretype="CDS")["sequence"].to_pylist()
+    lines = text.splitlines(keepends=True)
+
+    def exported():
+        import subprocess
+        r = subprocess.run([gffbase_cli, "export", db.dbfn], capture_output=True, text=True, check=True)
+        return r.stdout
+
+    db.delete(["g2", "cds2"])
+    assert exported() == "".join(lines[:7] + lines[9:])
+    assert db.sequences_batched(["cds1"], featuretype="CDS")["sequence"].to_pylist() == want[:1]
+    db.update([gffbase.feature_from_line("c2\tp\tgene\t1\t30\t.\t-\t.\tID=g3")])
+    # a new feature goes after the last line's directives, before ##FASTA
+    assert exported() == "".join(lines[:7] + lines[9:10] + ["c2\tp\tgene\t1\t30\t.\t-\t.\tID=g3\n"] + lines[10:])
+    assert db.pragmas == {"genome-build": "test-1", "annotation-date": "2024"}
+    plus = ("ACGT" * 15)[:30]
+    minus = plus[::-1].translate(str.maketrans("ACGT", "TGCA"))
+    assert db.sequences_batched(["g3"], featuretype="gene")["sequence"].to_pylist() == [minus]
