@@ -229,14 +229,19 @@ class LineParser {
         return false;
       }
     }
-    // Score.
-    if (col[5] == "." || col[5].empty()) {
+    // Score.  Blanks around it (RepeatMasker pads its column: "  6.4") and
+    // a leading '+' are read as the number they surround.
+    std::string_view score = col[5];
+    while (!score.empty() && score.front() == ' ') score.remove_prefix(1);
+    while (!score.empty() && score.back() == ' ') score.remove_suffix(1);
+    if (score.size() > 1 && score[0] == '+' && score[1] != '-' && score[1] != '+') score.remove_prefix(1);
+    if (score == "." || score.empty()) {
       r.score = std::numeric_limits<double>::quiet_NaN();
       r.score_dot = true;
     } else {
       double v = 0;
-      auto [p, ec] = std::from_chars(col[5].data(), col[5].data() + col[5].size(), v);
-      if (ec != std::errc() || p != col[5].data() + col[5].size()) {
+      auto [p, ec] = std::from_chars(score.data(), score.data() + score.size(), v);
+      if (ec != std::errc() || p != score.data() + score.size()) {
         if (!report(Severity::kError, "bad-score", kColumnNames[5], "a number or '.'", quoted(col[5]),
                     "lenient mode stores the score as missing")) {
           return false;

@@ -289,6 +289,23 @@ TEST(ChunkParser, BadScore) {
   ASSERT_EQ(ok.out.records.size(), 2u);
   EXPECT_DOUBLE_EQ(ok.out.records[0].score, 1e-5);
   EXPECT_TRUE(std::isnan(ok.out.records[1].score));
+
+  // RepeatMasker pads its score column; a '+' sign is a number too.  A sign
+  // that is not one, or blanks inside, are not.
+  Chunk padded;
+  run(padded, line("1", "10", "  6.4") + "\n" + line("1", "10", "22.5 ") + "\n" + line("1", "10", "+5") + "\n" +
+                  line("1", "10", " . ") + "\n");
+  EXPECT_TRUE(padded.out.problems.items.empty());
+  ASSERT_EQ(padded.out.records.size(), 4u);
+  EXPECT_DOUBLE_EQ(padded.out.records[0].score, 6.4);
+  EXPECT_DOUBLE_EQ(padded.out.records[1].score, 22.5);
+  EXPECT_DOUBLE_EQ(padded.out.records[2].score, 5);
+  EXPECT_TRUE(std::isnan(padded.out.records[3].score));
+  for (const char* bad : {"+-5", "++5", "2 2", "+"}) {
+    Chunk b;
+    run(b, line("1", "10", bad) + "\n");
+    EXPECT_EQ(only_problem(b).code, "bad-score") << bad;
+  }
 }
 
 TEST(ChunkParser, InvalidUtf8RepairedInPlace) {
