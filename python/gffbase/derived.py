@@ -273,6 +273,14 @@ def bed12(db, feature, block_featuretype=("exon",), thick_featuretype=("CDS",), 
     with `thin_featuretype`, lies between the first and last thin child);
     with neither, thickStart/thickEnd are the feature's own start and end as
     gffutils writes them.  The name is attribute `name_field` or '.'.
+
+    This is gffutils' recipe, kept as a drop-in (the differential tests hold
+    it equal to gffutils' line): its blocks are the block children at every
+    depth (a gene's are its transcripts' exons, overlapping), a split CDS is
+    one row, and a feature without thick children is written thick from its
+    1-based start.  `gffbase export -f bed12` and `gffbase get ID -f bed12`
+    write the BED12 a genome browser expects: exon blocks (else CDS/UTR
+    parts), the CDS and stop codon thick, a non-coding feature all thin.
     """
     if thick_featuretype and thin_featuretype:
         raise ValueError("give thick_featuretype or thin_featuretype, not both")

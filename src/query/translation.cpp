@@ -194,7 +194,15 @@ std::string translate(std::string_view cds, const GeneticCode& code, const Trans
   for (const auto& [codon, aa] : options.exceptions) {
     if (codon < protein.size()) protein[codon] = aa;
   }
-  if (options.drop_final_stop && protein.back() == '*') protein.pop_back();
+  if (options.drop_final_stop) {
+    // Codes 27, 28 and 31 read TAA/TAG (28: TGA too) as amino acids, but
+    // NCBI ends a CDS on them: the standard code says which codon is a stop.
+    const int id = code.id();
+    const char* last = cds.data() + skip + 3 * (protein.size() - 1);
+    if (protein.back() == '*' || ((id == 27 || id == 28 || id == 31) && GeneticCode::ncbi(1)->amino_acid(last) == '*')) {
+      protein.pop_back();
+    }
+  }
   return protein;
 }
 

@@ -125,6 +125,12 @@ TEST(Translate, PhaseLeftoverBasesStartAndStop) {
   EXPECT_EQ(translate("AATG", standard, options(2, true, true)), "");  // fewer than 3 bases after the phase
   EXPECT_EQ(translate("AATG", standard, options(1, true, true)), "M");
   EXPECT_EQ(translate("TGA", *GeneticCode::ncbi(2)), "W");      // vertebrate mitochondria read TGA as W
+  // Codes 27, 28 and 31 read stops as amino acids inside a CDS; NCBI ends one on them.
+  EXPECT_EQ(translate("ATGTAAAAATAA", *GeneticCode::ncbi(27)), "MQK");
+  EXPECT_EQ(translate("ATGTAAAAATAA", *GeneticCode::ncbi(27), options(0, true, false)), "MQKQ");
+  EXPECT_EQ(translate("ATGTGAAAATGA", *GeneticCode::ncbi(28)), "MWK");
+  EXPECT_EQ(translate("ATGTAGAAATAG", *GeneticCode::ncbi(31)), "MEK");
+  EXPECT_EQ(translate("ATGAAACAA", *GeneticCode::ncbi(27)), "MKQ");  // a CAA at the end stays Q
 }
 
 TEST(Translate, ExceptionsReplaceTheCodonsTheyName) {

@@ -65,7 +65,10 @@ class GeneticCode {
 struct TranslateOptions {
   int phase = 0;                ///< bases to skip first (0, 1 or 2)
   bool complete_start = true;   ///< a start codon first reads as M
-  bool drop_final_stop = true;  ///< leave out a '*' at the very end
+  /// Leave out a '*' at the very end; and, in codes 27, 28 and 31, whose
+  /// TAA/TAG (28: TGA too) read as amino acids inside a CDS but end one, the
+  /// last amino acid when its codon is such a stop.
+  bool drop_final_stop = true;
   /// (codon index from the first whole codon, amino acid): read instead.
   std::vector<std::pair<std::size_t, char>> exceptions;
 };
