@@ -70,7 +70,8 @@ void check_chunk(const ParsedChunk& out, std::string_view text, const char* buf,
   }
   for (const DirectiveLine& d : out.directives) {
     check(d.line >= 1 && d.line <= out.lines, "directive line number inside the chunk");
-    check(fuzz::inside(d.text, buf, text.size()) && d.text.substr(0, 2) == "##", "directives are ## lines");
+    check(fuzz::inside(d.text, buf, text.size()) && (d.text.substr(0, 2) == "##" || d.text.substr(0, 2) == "#!"),
+          "directives are ## lines or #! pragmas");
   }
   std::uint64_t errors = 0;
   for (const Problem& p : out.problems.items) {
