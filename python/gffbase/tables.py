@@ -138,7 +138,7 @@ def _relations_without_duckdb(first):
 def meta(db):
     pa = _pa()
     rows = list(db._db.meta().items())
-    rows += [("#!" + k, v) for k, v in pragmas_of(db._db.directives()).items()]
+    rows += [("#!" + k, v) for k, v in db.pragmas.items()]  # read once, at open
     return pa.table({"key": pa.array([k for k, _ in rows], pa.large_string()),
                      "value": pa.array([v for _, v in rows], pa.large_string())})
 
